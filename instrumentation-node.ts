@@ -1,0 +1,12 @@
+import { boot } from "@/lib/boot";
+
+// If register() throws, `next start` keeps running and serves 500s; a server that cannot boot must exit instead.
+export async function startServer() {
+  try {
+    await boot();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`\nThe portal cannot start.\n${message}\n`);
+    process.exit(1);
+  }
+}

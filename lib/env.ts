@@ -1,0 +1,119 @@
+// The only reader (and, at boot, writer) of process.env. Everything else asks env() for validated settings.
+import { z } from "zod";
+
+const flag = z.enum(["0", "1"]).optional();
+const url = (name: string) =>
+  z
+    .url({ error: `${name} must be an absolute http(s) URL, e.g. https://example.com` })
+    .transform((u) => u.replace(/\/+$/, ""));
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
+      .optional(),
+  ),
+  MIGRATE_ON_START: flag,
+  /** Set by boot, not by operators: the database is the embedded one, so this is a demo, not production. */
+  PORTAL_EMBEDDED_DATABASE: flag,
+  NEXTAUTH_URL: optionalText.pipe(url("NEXTAUTH_URL").optional()),
+  NEXTAUTH_SECRET: optionalText.pipe(
+    z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters of random data").optional(),
+  ),
+  TOKEN_ENCRYPTION_KEYS: optionalText,
+  ANAPLAN_SIMULATOR: flag,
+  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  ANAPLAN_OAUTH_URL: url("ANAPLAN_OAUTH_URL").default("https://us1a.app.anaplan.com"),
+  ANAPLAN_API_URL: url("ANAPLAN_API_URL").default("https://api.anaplan.com"),
+  ANAPLAN_AUTH_URL: url("ANAPLAN_AUTH_URL").default("https://auth.anaplan.com"),
+  ANAPLAN_CLIENT_ID: optionalText,
+  ANAPLAN_CLIENT_SECRET: optionalText,
+  ANAPLAN_DEVICE_CLIENT_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "ANAPLAN_DEVICE_CLIENT_ID must be 32 lowercase hex characters")
+      .optional(),
+  ),
+  ADMIN_EMAILS: optionalText,
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+type Raw = z.infer<typeof schema>;
+
+export type Env = Omit<Raw, "ADMIN_EMAILS" | "MIGRATE_ON_START" | "ANAPLAN_SIMULATOR" | "PORTAL_EMBEDDED_DATABASE"> & {
+  /** Production means real secrets and a real database: nothing is generated, the simulator needs an opt-in. */
+  isProduction: boolean;
+  useSimulator: boolean;
+  migrateOnStart: boolean;
+  adminEmails: string[];
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const isProduction =
+    raw.NODE_ENV === "production" && raw.DATABASE_URL !== undefined && raw.PORTAL_EMBEDDED_DATABASE !== "1";
+  const useSimulator = raw.ANAPLAN_SIMULATOR ? raw.ANAPLAN_SIMULATOR === "1" : !raw.ANAPLAN_CLIENT_ID && !isProduction;
+  const problems: string[] = [];
+  if (!useSimulator) {
+    if (!raw.ANAPLAN_CLIENT_ID)
+      problems.push("ANAPLAN_CLIENT_ID: required when the simulator is off (set ANAPLAN_SIMULATOR=1 to use it)");
+    if (!raw.ANAPLAN_CLIENT_SECRET) problems.push("ANAPLAN_CLIENT_SECRET: required with ANAPLAN_CLIENT_ID");
+  }
+  if (isProduction) {
+    if (!raw.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET: required in production (32+ random characters)");
+    if (!raw.TOKEN_ENCRYPTION_KEYS) problems.push("TOKEN_ENCRYPTION_KEYS: required in production (see README)");
+    if (!raw.NEXTAUTH_URL) problems.push("NEXTAUTH_URL: required in production (the portal's public https URL)");
+  }
+  if (problems.length > 0) throw new EnvError(problems);
+  const { ADMIN_EMAILS, MIGRATE_ON_START, ANAPLAN_SIMULATOR: _sim, PORTAL_EMBEDDED_DATABASE: _e, ...rest } = raw;
+  return {
+    ...rest,
+    isProduction,
+    useSimulator,
+    migrateOnStart: MIGRATE_ON_START !== "0",
+    adminEmails: (ADMIN_EMAILS ?? "")
+      .split(",")
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/**
+ * Boot publishes what it resolved (embedded database URL, simulator URLs, generated development secrets) into
+ * process.env, because Next.js bundles instrumentation and routes separately and next-auth reads a few variables
+ * itself: process.env is the one thing they all share.
+ */
+export function publishEnv(values: Partial<Record<keyof Raw, string>>): Env {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) process.env[key] = value;
+  }
+  cached = undefined;
+  return env();
+}

@@ -1,0 +1,127 @@
+// `npm test`: unit + integration tests (node:test) against a throwaway embedded PostgreSQL, then the end-to-end
+// tests (Playwright, Debian's Chromium) against the production build. Prints one closing line with the totals.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres, stopStalePostmaster } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const filter = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const root = process.cwd();
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
+      });
+    }
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+async function testFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(path.join(root, dir), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".test.ts"))
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
+    .sort();
+}
+
+const counted = (output: string, word: string) =>
+  [...output.matchAll(new RegExp(`^[#ℹ] ${word} (\\d+)$`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
+
+async function nodeTests(tmp: string) {
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  let stop = async () => {};
+  if (!adminUrl) {
+    const pg = await startEmbeddedPostgres({
+      dir: path.join(tmp, "pg"),
+      password: randomBytes(12).toString("hex"),
+      database: "portal_template",
+      durable: false,
+    });
+    adminUrl = pg.adminUrl("postgres");
+    stop = pg.stop;
+  }
+  const template = `portal_template`;
+  try {
+    const templateUrl = new URL(adminUrl);
+    templateUrl.pathname = `/${template}`;
+    await migrate(templateUrl.toString());
+    const files = [...(await testFiles("tests/unit")), ...(await testFiles("tests/integration"))];
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEST_DATABASE_URL: adminUrl,
+      TEST_TEMPLATE_DATABASE: template,
+      NODE_ENV: "test",
+    };
+    const nodeArgs = ["--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=2", ...files];
+    const { code, output } = await run(process.execPath, nodeArgs, env);
+    return {
+      code,
+      passed: counted(output, "pass"),
+      failed: counted(output, "fail") + (code !== 0 && counted(output, "fail") === 0 ? 1 : 0),
+    };
+  } finally {
+    await stop();
+  }
+}
+
+async function e2eTests(tmp: string) {
+  const build = await run(path.join(root, "node_modules/.bin/next"), ["build"]);
+  if (build.code !== 0) return { code: build.code, passed: 0, failed: 1 };
+  const dataDir = path.join(tmp, "e2e-data");
+  const report = path.join(tmp, "playwright.json");
+  const env: NodeJS.ProcessEnv = { ...process.env, E2E_DATA_DIR: dataDir, PLAYWRIGHT_JSON_OUTPUT_NAME: report };
+  delete env.DATABASE_URL;
+  const result = await run(
+    path.join(root, "node_modules/.bin/playwright"),
+    ["test", "--reporter=list,json", ...filter],
+    env,
+  );
+  // Playwright stops the server with SIGTERM; make sure no postmaster outlives the run either way.
+  await stopStalePostmaster(path.join(dataDir, "pg")).catch(() => {});
+  const stats = await readFile(report, "utf8").then(
+    (t) => JSON.parse(t).stats,
+    () => undefined,
+  );
+  return {
+    code: result.code,
+    passed: stats?.expected ?? 0,
+    failed: (stats?.unexpected ?? 0) + (stats?.flaky ?? 0) + (result.code !== 0 && !stats?.unexpected ? 1 : 0),
+  };
+}
+
+const tmp = await mkdtemp(path.join(os.tmpdir(), "portal-test-"));
+await chmod(tmp, 0o755); // the embedded server runs as the postgres user when we are root
+let passed = 0;
+let failed = 0;
+let code = 0;
+try {
+  for (const [name, suite] of [
+    ["node", nodeTests],
+    ["e2e", e2eTests],
+  ] as const) {
+    if (only && only !== name) continue;
+    const r = await suite(tmp);
+    passed += r.passed;
+    failed += r.failed;
+    if (r.code !== 0) code = r.code;
+  }
+} finally {
+  await rm(tmp, { recursive: true, force: true });
+}
+process.stdout.write(`\ntotal: ${passed} passed, ${failed} failed\n`);
+process.exit(code !== 0 || failed > 0 ? 1 : 0);
