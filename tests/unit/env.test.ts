@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { EnvError, parseEnv } from "@/lib/env";
+
+function problems(source: Record<string, string>) {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    assert.ok(error instanceof EnvError, "a configuration problem is reported as EnvError, not a stack trace");
+    return error.problems;
+  }
+  assert.fail("expected the configuration to be rejected");
+}
+
+describe("environment", () => {
+  it("starts with no settings at all: embedded database, simulator, defaults", () => {
+    const env = parseEnv({});
+    assert.equal(env.DATABASE_URL, undefined);
+    assert.equal(env.useSimulator, true);
+    assert.equal(env.isProduction, false);
+    assert.equal(env.ANAPLAN_OAUTH_URL, "https://us1a.app.anaplan.com");
+    assert.equal(env.ANAPLAN_API_URL, "https://api.anaplan.com");
+    assert.equal(env.migrateOnStart, true);
+  });
+
+  it("names the variable and what is expected when a value is malformed", () => {
+    const found = problems({ DATABASE_URL: "mysql://x", ANAPLAN_OAUTH_URL: "not a url", PORT: "http" });
+    assert.ok(found.some((p) => p.startsWith("DATABASE_URL:") && p.includes("postgres")));
+    assert.ok(found.some((p) => p.startsWith("ANAPLAN_OAUTH_URL:") && p.includes("absolute http(s) URL")));
+    assert.ok(found.some((p) => p.startsWith("PORT:")));
+  });
+
+  it("refuses production without real secrets, naming each missing one", () => {
+    const found = problems({ NODE_ENV: "production", DATABASE_URL: "postgresql://db/portal" });
+    const names = found.map((p) => p.split(":")[0]);
+    assert.deepEqual(names.sort(), [
+      "ANAPLAN_CLIENT_ID",
+      "ANAPLAN_CLIENT_SECRET",
+      "NEXTAUTH_SECRET",
+      "NEXTAUTH_URL",
+      "TOKEN_ENCRYPTION_KEYS",
+    ]);
+  });
+
+  it("never turns the simulator on in production unless asked, and obeys ANAPLAN_SIMULATOR=0", () => {
+    const production = {
+      NODE_ENV: "production",
+      DATABASE_URL: "postgresql://db/portal",
+      NEXTAUTH_SECRET: "x".repeat(40),
+      NEXTAUTH_URL: "https://portal.example.com",
+      TOKEN_ENCRYPTION_KEYS: "v1:abc",
+    };
+    assert.ok(problems(production).some((p) => p.startsWith("ANAPLAN_CLIENT_ID:")));
+    assert.equal(parseEnv({ ...production, ANAPLAN_SIMULATOR: "1" }).useSimulator, true);
+    assert.ok(problems({ ANAPLAN_SIMULATOR: "0" }).some((p) => p.startsWith("ANAPLAN_CLIENT_ID:")));
+  });
+
+  it("treats the embedded database under `next start` as a demo, not production", () => {
+    const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgresql://x/y", PORTAL_EMBEDDED_DATABASE: "1" });
+    assert.equal(env.isProduction, false);
+    assert.equal(env.useSimulator, true);
+  });
+
+  it("uses real Anaplan when a client is configured, and trims trailing slashes from URLs", () => {
+    const env = parseEnv({
+      ANAPLAN_CLIENT_ID: "abc",
+      ANAPLAN_CLIENT_SECRET: "s",
+      ANAPLAN_OAUTH_URL: "https://eu3.app.anaplan.com/",
+      ADMIN_EMAILS: " Ann@Example.com, bob@example.com ,",
+    });
+    assert.equal(env.useSimulator, false);
+    assert.equal(env.ANAPLAN_OAUTH_URL, "https://eu3.app.anaplan.com");
+    assert.deepEqual(env.adminEmails, ["ann@example.com", "bob@example.com"]);
+  });
+
+  it("rejects a short NEXTAUTH_SECRET and a device client id that is not 32 hex", () => {
+    const found = problems({ NEXTAUTH_SECRET: "short", ANAPLAN_DEVICE_CLIENT_ID: "XYZ" });
+    assert.ok(found.some((p) => p.startsWith("NEXTAUTH_SECRET:") && p.includes("32")));
+    assert.ok(found.some((p) => p.startsWith("ANAPLAN_DEVICE_CLIENT_ID:") && p.includes("32 lowercase hex")));
+  });
+});
