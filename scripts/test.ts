@@ -1,6 +1,7 @@
 // `npm test`: unit + integration tests (node:test) against a throwaway embedded PostgreSQL, then the end-to-end
 // tests (Playwright, Debian's Chromium) against the production build. Prints one closing line with the totals.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -80,6 +81,10 @@ async function nodeTests(tmp: string) {
 }
 
 async function e2eTests(tmp: string) {
+  if (!existsSync("/usr/bin/chromium")) {
+    process.stderr.write("The browser tests need Debian's Chromium: sudo apt-get install -y chromium\n");
+    return { code: 1, passed: 0, failed: 1 };
+  }
   const build = await run(path.join(root, "node_modules/.bin/next"), ["build"]);
   if (build.code !== 0) return { code: build.code, passed: 0, failed: 1 };
   const dataDir = path.join(tmp, "e2e-data");

