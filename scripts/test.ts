@@ -1,8 +1,8 @@
 // `npm test`: unit + integration tests (node:test) against a throwaway embedded PostgreSQL, then the end-to-end
 // tests (Playwright, Debian's Chromium) against the production build. Prints one closing line with the totals.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
