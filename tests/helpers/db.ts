@@ -42,7 +42,7 @@ export async function createEmptyDatabase(): Promise<string> {
 }
 
 /** A migrated database of this file's own, published as DATABASE_URL for lib/db. */
-export async function useTestDatabase(): Promise<string> {
+export async function setUpTestDatabase(): Promise<string> {
   const template = process.env.TEST_TEMPLATE_DATABASE ?? "portal_template";
   const name = `t_${randomBytes(6).toString("hex")}`;
   await withAdminClient((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}" STRATEGY FILE_COPY`));

@@ -4,10 +4,10 @@ import { GET } from "@/app/api/health/route";
 import { disconnectDb } from "@/lib/db";
 import { freePort } from "@/lib/db/embedded";
 import { publishEnv } from "@/lib/env";
-import { useTestDatabase } from "../helpers/db.ts";
+import { setUpTestDatabase } from "../helpers/db.ts";
 
 test("health answers ok after a real query, and 503 with a reason when the database is unreachable", async () => {
-  await useTestDatabase();
+  await setUpTestDatabase();
   const ok = await GET();
   assert.equal(ok.status, 200);
   assert.deepEqual(await ok.json(), { status: "ok", db: "ok" });
