@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { SiteHeader } from "@/components/site-header";
+import { currentSession } from "@/lib/auth/dal";
+import { env } from "@/lib/env";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,10 +10,14 @@ export const metadata: Metadata = {
   description: "Anaplan OAuth tokens for scripts, without passwords in scripts.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await currentSession();
   return (
     <html lang="en">
-      <body className="min-h-screen">{children}</body>
+      <body className="min-h-screen">
+        <SiteHeader simulator={env().useSimulator} user={session ? { name: session.user.name } : null} />
+        {children}
+      </body>
     </html>
   );
 }

@@ -5,7 +5,9 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { type DevSecrets, loadOrCreateDevSecrets } from "@/lib/dev-secrets";
 import { type Env, env, publishEnv } from "@/lib/env";
+import { startEnrolmentWorker } from "@/lib/jobs/enrolment-worker";
 import { log, setLogLevel } from "@/lib/log";
+import { assertKeysCoverStoredRows } from "@/lib/vault/rotate";
 
 /** The given DATABASE_URL, or the embedded server in <DATA_DIR>/pg (started here) when there is none. */
 export async function resolveDatabase(base: Env, secrets: DevSecrets | undefined) {
@@ -37,12 +39,42 @@ export async function boot() {
     const applied = await migrate(database.url);
     if (applied.length > 0) log.info("migrations applied", { applied });
   }
+  await assertKeysCoverStoredRows();
+  if (base.useSimulator) await startBundledSimulator(env());
+  stopOnExit(startEnrolmentWorker());
 }
 
+/** No Anaplan configured: serve the bundled simulator and point every Anaplan setting at it. */
+async function startBundledSimulator(settings: Env) {
+  const { startSimulator } = await import("@/lib/simulator");
+  const simulator = await startSimulator({
+    port: settings.SIMULATOR_PORT,
+    redirectUris: [`${settings.NEXTAUTH_URL}/api/auth/callback/anaplan`],
+  });
+  stopOnExit(simulator.close);
+  publishEnv({
+    ANAPLAN_SIMULATOR: "1",
+    ANAPLAN_OAUTH_URL: simulator.url,
+    ANAPLAN_API_URL: simulator.url,
+    ANAPLAN_AUTH_URL: simulator.url,
+    ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
+    ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
+    ANAPLAN_DEVICE_CLIENT_ID: settings.ANAPLAN_DEVICE_CLIENT_ID ?? simulator.clients.device.id,
+  });
+  log.info("Anaplan simulator started (not real Anaplan)", { url: simulator.url });
+}
+
+// Everything boot started, stopped in reverse order on SIGINT/SIGTERM before the process exits.
+const stoppers: (() => Promise<void>)[] = [];
+
 function stopOnExit(stop: () => Promise<void>) {
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      stop().finally(() => process.exit(0));
-    });
+  if (stoppers.length === 0) {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, async () => {
+        for (const s of stoppers.reverse()) await s().catch(() => {});
+        process.exit(0);
+      });
+    }
   }
+  stoppers.push(stop);
 }

@@ -1,51 +1,19 @@
 // Two portal instances started at the same moment against one empty database: both come up, and the advisory
 // lock makes each migration apply exactly once.
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../../lib/db/embedded";
+import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 
-test("two instances on one empty database both start and migrate once", async ({ request }) => {
+test("two instances on one empty database both start and migrate once", async () => {
   test.setTimeout(120_000);
-  const dir = await mkdtemp(path.join(os.tmpdir(), "portal-instances-"));
-  await chmod(dir, 0o755); // the embedded server runs as the postgres user when we are root
-  const database = await startEmbeddedPostgres({
-    dir: path.join(dir, "pg"),
-    password: randomBytes(12).toString("hex"),
-    database: "shared",
-    durable: false,
-  });
-  const servers: ChildProcess[] = [];
+  const database = await startDatabase();
+  const portals = [3101, 3102].map((port) =>
+    startPortal({ port, databaseUrl: database.url, dataDir: path.join(database.dir, `data-${port}`) }),
+  );
   try {
-    for (const port of [3101, 3102]) {
-      servers.push(
-        spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
-          detached: true,
-          stdio: "ignore",
-          env: {
-            ...process.env,
-            DATABASE_URL: database.url,
-            DATA_DIR: path.join(dir, `data-${port}`),
-            NEXTAUTH_URL: `http://localhost:${port}`,
-            NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
-            TOKEN_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-            ANAPLAN_SIMULATOR: "1",
-            SIMULATOR_PORT: "0",
-          },
-        }),
-      );
-    }
-    for (const port of [3101, 3102]) {
-      await expect
-        .poll(async () => (await request.get(`http://localhost:${port}/api/health`).catch(() => null))?.status(), {
-          timeout: 90_000,
-        })
-        .toBe(200);
-    }
+    for (const portal of portals) await waitUntilHealthy(portal.baseURL);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     const { rows } = await client.query<{ migration_name: string; finished_at: Date | null }>(
@@ -59,9 +27,7 @@ test("two instances on one empty database both start and migrate once", async ({
     expect(rows.map((r) => r.migration_name)).toEqual(expected);
     expect(rows.every((r) => r.finished_at !== null)).toBe(true);
   } finally {
-    for (const server of servers) if (server.pid) process.kill(-server.pid, "SIGTERM");
-    await new Promise((r) => setTimeout(r, 1000));
+    for (const portal of portals) await portal.stop();
     await database.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import { SignInButton } from "@/components/auth-buttons";
+import { requireUser } from "@/lib/auth/dal";
+import { loadAnaplanProfile } from "@/lib/users/profile";
+import { RefreshForm } from "./refresh-form";
+
+export const metadata: Metadata = { title: "Profile" };
+
+const when = (d: Date | null | undefined) =>
+  d ? `${d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC` : "—";
+
+function Row({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="grid grid-cols-3 gap-4 py-2.5">
+      <dt className="text-sm font-medium text-slate-500">{label}</dt>
+      <dd className="col-span-2 break-all text-sm text-slate-900">{value}</dd>
+    </div>
+  );
+}
+
+export default async function ProfilePage() {
+  const session = await requireUser();
+  const profile = await loadAnaplanProfile(session.grantId);
+  return (
+    <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
+      <h1 className="text-3xl font-bold tracking-tight text-brand-900">{session.user.name}</h1>
+      {profile.ok ? (
+        <section aria-labelledby="anaplan-profile" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <h2 id="anaplan-profile" className="text-lg font-semibold text-slate-900">
+            Your Anaplan profile
+          </h2>
+          <dl className="mt-3 divide-y divide-slate-100">
+            <Row label="Name" value={`${profile.anaplan.firstName} ${profile.anaplan.lastName}`} />
+            <Row label="Email" value={profile.anaplan.email} />
+            <Row label="Anaplan user id" value={profile.anaplan.id} />
+            <Row label="Customer id" value={profile.anaplan.customerId ?? "—"} />
+            <Row label="Last Anaplan login" value={when(profile.anaplan.lastLoginDate)} />
+            <Row label="Signed in to the portal" value={when(session.user.lastSignInAt)} />
+            <Row label="Portal role" value={session.user.isPortalAdmin ? "Portal admin" : "User"} />
+            <Row label="Session's Anaplan token expires" value={when(profile.tokenExpiresAt)} />
+          </dl>
+          <div className="mt-4">
+            <RefreshForm />
+          </div>
+        </section>
+      ) : (
+        <section role="alert" className="rounded-lg bg-amber-50 p-6 ring-1 ring-amber-200">
+          <h2 className="font-semibold text-amber-900">
+            {profile.reauthenticate ? "Please sign in again" : "Anaplan is not answering"}
+          </h2>
+          <p className="mt-1 text-sm text-amber-900">{profile.message}</p>
+          {profile.reauthenticate ? (
+            <div className="mt-4">
+              <SignInButton callbackUrl="/profile" />
+            </div>
+          ) : null}
+        </section>
+      )}
+    </main>
+  );
+}

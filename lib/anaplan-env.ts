@@ -1,0 +1,22 @@
+// Where the portal's own Anaplan clients live, from configuration. lib/anaplan takes endpoints as arguments and
+// never reads the environment; this is the one place that turns settings into them.
+import { env } from "@/lib/env";
+
+export type Endpoints = { oauthUrl: string; apiUrl: string; authUrl: string };
+
+export function portalEndpoints(): Endpoints {
+  const e = env();
+  return { oauthUrl: e.ANAPLAN_OAUTH_URL, apiUrl: e.ANAPLAN_API_URL, authUrl: e.ANAPLAN_AUTH_URL };
+}
+
+/** The sign-in client has a secret; device-grant clients have none (Anaplan refuses one). */
+export function clientSecretFor(clientId: string): string | undefined {
+  const e = env();
+  return clientId === e.ANAPLAN_CLIENT_ID ? e.ANAPLAN_CLIENT_SECRET : undefined;
+}
+
+/** Verification links are shown only for Anaplan's own hosts, or the bundled simulator when it is in use. */
+export function verificationOrigins(): string[] {
+  const e = env();
+  return e.useSimulator ? [new URL(e.ANAPLAN_OAUTH_URL).origin] : [];
+}

@@ -1,0 +1,21 @@
+// Reads the session id out of next-auth's cookie without going through next-auth's session endpoint.
+import "server-only";
+import { cookies } from "next/headers";
+import { decode } from "next-auth/jwt";
+import { env } from "@/lib/env";
+
+export function sessionCookieName() {
+  return env().NEXTAUTH_URL?.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+}
+
+export async function sessionIdFromCookie(): Promise<string | null> {
+  const raw = (await cookies()).get(sessionCookieName())?.value;
+  const secret = env().NEXTAUTH_SECRET;
+  if (!raw || !secret) return null;
+  try {
+    const token = await decode({ token: raw, secret });
+    return typeof token?.sid === "string" ? token.sid : null;
+  } catch {
+    return null;
+  }
+}

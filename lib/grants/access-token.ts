@@ -1,0 +1,165 @@
+// getAccessToken: hand out the cached access token, or refresh it with exactly one call to Anaplan however many
+// requests and instances ask at once. The lease lives in the grants row (Postgres), never in process memory.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { AnaplanError, refreshAccessToken, type TokenSet } from "@/lib/anaplan";
+import { clientSecretFor, type Endpoints } from "@/lib/anaplan-env";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Grant } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
+import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
+
+/** Longer than the Anaplan call's own timeout (10 s), so a live refresher never loses its lease mid-call. */
+const LEASE_SECONDS = 30;
+const WAIT_FOR_OTHERS_MS = 20_000;
+const MAX_MARGIN_MS = 5 * 60_000;
+
+export type GrantClient = { endpoints: Endpoints; refreshTokenTtlSeconds?: number | null };
+export type AccessToken = { accessToken: string; expiresAt: Date };
+
+const instance = `${os.hostname()}:${process.pid}`;
+
+/** Refresh when less than a tenth of the token's life (at most 5 minutes) is left. */
+function isFresh(grant: Grant, now = Date.now()) {
+  if (!grant.accessToken || !grant.accessTokenExpiresAt) return false;
+  const issuedAt = (grant.lastRefreshAt ?? grant.createdAt).getTime();
+  const margin = Math.min(MAX_MARGIN_MS, (grant.accessTokenExpiresAt.getTime() - issuedAt) / 10);
+  return grant.accessTokenExpiresAt.getTime() - now > margin;
+}
+
+const stillValid = (grant: Grant) =>
+  grant.accessToken !== null &&
+  grant.accessTokenExpiresAt !== null &&
+  grant.accessTokenExpiresAt.getTime() > Date.now();
+
+function assertUsable(grant: Grant | null): asserts grant is Grant {
+  if (!grant || grant.status === "revoked") {
+    throw new AppError("reauthenticate", "This Anaplan authorisation has been revoked. Please sign in or enrol again.");
+  }
+  if (grant.status === "needs_attention") {
+    throw new AppError("reauthenticate", grant.statusReason ?? "Anaplan no longer accepts this authorisation.");
+  }
+}
+
+export async function getAccessToken(
+  grantId: string,
+  client: GrantClient,
+  options: { forceRefresh?: boolean } = {},
+): Promise<AccessToken> {
+  const owner = `${instance}:${randomUUID()}`;
+  const deadline = Date.now() + WAIT_FOR_OTHERS_MS;
+  let firstGeneration: number | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const grant = await db().grant.findUnique({ where: { id: grantId } });
+    assertUsable(grant);
+    firstGeneration ??= grant.generation;
+    // A forced refresh is satisfied by anyone's refresh that happened after we asked.
+    const wantNew = options.forceRefresh && grant.generation === firstGeneration;
+    if (!wantNew && isFresh(grant) && grant.accessToken && grant.accessTokenExpiresAt) {
+      return { accessToken: await openAccessToken(grantId, grant.accessToken), expiresAt: grant.accessTokenExpiresAt };
+    }
+    const taken = await db().$executeRaw`
+      UPDATE grants SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}),
+             refresh_started_at = now()
+      WHERE id = ${grantId}::uuid AND generation = ${grant.generation} AND status = 'active'
+        AND (lease_until IS NULL OR lease_until < now())`;
+    if (taken === 1) return refreshUnderLease(grant, owner, client);
+    if (Date.now() > deadline) {
+      throw new AppError(
+        "provider_unavailable",
+        "Another refresh of this token is taking too long; try again shortly.",
+      );
+    }
+    await sleep(Math.min(25 * 2 ** attempt, 500));
+  }
+}
+
+async function refreshUnderLease(grant: Grant, owner: string, client: GrantClient): Promise<AccessToken> {
+  // A refresh_started_at left behind means a refresher died between calling Anaplan and saving the result.
+  const interrupted = grant.refreshStartedAt !== null;
+  const release = { leaseOwner: null, leaseUntil: null, refreshStartedAt: null };
+  let tokens: TokenSet;
+  try {
+    if (!grant.refreshToken) throw new AnaplanError("invalid_grant", { reason: "no refresh token is stored" });
+    tokens = await refreshAccessToken(client.endpoints, {
+      clientId: grant.clientId,
+      clientSecret: clientSecretFor(grant.clientId),
+      refreshToken: await openRefreshToken(grant.id, grant.refreshToken),
+    });
+  } catch (error) {
+    const kind = error instanceof AnaplanError ? error.kind : "unavailable";
+    if (kind === "invalid_grant" || kind === "invalid_client" || kind === "unauthorized") {
+      const reason = interrupted
+        ? "The refresh token was lost in an interrupted refresh. Sign in or enrol again."
+        : "Anaplan no longer accepts this authorisation (revoked or expired). Sign in or enrol again.";
+      await db().grant.updateMany({
+        where: { id: grant.id, leaseOwner: owner },
+        data: {
+          ...release,
+          status: "needs_attention",
+          statusReason: reason,
+          lastError: kind,
+          failureCount: { increment: 1 },
+        },
+      });
+      await recordAudit({
+        action: "grant.refresh",
+        outcome: "failure",
+        targetType: "grant",
+        targetId: grant.id,
+        details: { kind },
+      });
+      throw new AppError("reauthenticate", reason);
+    }
+    await db().grant.updateMany({
+      where: { id: grant.id, leaseOwner: owner },
+      data: { ...release, lastError: kind, failureCount: { increment: 1 } },
+    });
+    log.warn("grant refresh failed; will retry on the next request", { grantId: grant.id, kind });
+    // Anaplan being down must not stop scripts while the cached token still works.
+    if (stillValid(grant) && grant.accessToken && grant.accessTokenExpiresAt) {
+      return { accessToken: await openAccessToken(grant.id, grant.accessToken), expiresAt: grant.accessTokenExpiresAt };
+    }
+    throw new AppError("provider_unavailable", "Anaplan did not answer. Try again in a minute.");
+  }
+  const sealed = await sealTokens(grant.id, tokens, client.refreshTokenTtlSeconds);
+  const saved = await persist(() =>
+    db().grant.updateMany({
+      where: { id: grant.id, leaseOwner: owner, status: "active" },
+      data: {
+        ...sealed,
+        ...release,
+        generation: { increment: 1 },
+        lastRefreshAt: new Date(),
+        failureCount: 0,
+        lastError: null,
+      },
+    }),
+  );
+  if (saved.count === 0) {
+    throw new AppError("reauthenticate", "This Anaplan authorisation was revoked while it was being refreshed.");
+  }
+  return { accessToken: tokens.accessToken, expiresAt: tokens.accessTokenExpiresAt };
+}
+
+/**
+ * The new refresh token exists only in this process's memory until this write lands (the old one is already
+ * spent), so a failed write is retried before giving up — and no access token is handed out before it is durable.
+ */
+async function persist<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 5) {
+        log.error("could not store a rotated refresh token; the grant will need re-authorisation", { error });
+        throw new AppError("provider_unavailable", "The token could not be stored. Try again in a minute.");
+      }
+      await sleep(200 * 2 ** attempt);
+    }
+  }
+}

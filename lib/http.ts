@@ -1,0 +1,34 @@
+// Route handlers answer domain errors with their safe message and a fitting status; anything unexpected is
+// logged (redacted) and answered with a reference, never with its text.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { type AppErrorCode, isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+const STATUS: Record<AppErrorCode, number> = {
+  unauthenticated: 401,
+  reauthenticate: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  bad_request: 400,
+  rate_limited: 429,
+  provider_unavailable: 503,
+};
+
+export const NO_STORE = { "Cache-Control": "no-store" };
+
+export function errorResponse(error: unknown): Response {
+  if (isAppError(error)) {
+    return Response.json(
+      { error: error.code, message: error.userMessage },
+      { status: STATUS[error.code], headers: NO_STORE },
+    );
+  }
+  const reference = randomUUID().slice(0, 8);
+  log.error("route handler failed", { reference, error });
+  return Response.json(
+    { error: "internal", message: `Something went wrong (reference ${reference}).` },
+    { status: 500, headers: NO_STORE },
+  );
+}

@@ -1,0 +1,58 @@
+// What a test can change and observe in a running simulator: defaults for new tokens, per-client behaviour,
+// injected failures and delays, the login outcome, and counters of what was called.
+import type { ClientBehaviour } from "./accounts";
+
+export type Endpoint = "token" | "device_code" | "users_me" | "logout" | "validate";
+type Fault = { endpoint: Endpoint; count: number; status: number; error?: string };
+type Delay = { endpoint: Endpoint; count: number; ms: number };
+
+export type Defaults = { accessTokenTtlSeconds: number; deviceCodeTtlSeconds: number; deviceInterval: number };
+
+export type Counters = {
+  token: Record<string, { authorization_code: number; refresh_token: number; device_code: number }>;
+  deviceCode: number;
+  usersMe: number;
+  logout: number;
+  validate: number;
+};
+
+export function createControl(initial: Defaults, clients: Record<string, ClientBehaviour>) {
+  const start = { defaults: { ...initial }, clients: structuredClone(clients) };
+  const state = {
+    defaults: { ...initial },
+    clients: structuredClone(clients),
+    faults: [] as Fault[],
+    delays: [] as Delay[],
+    loginOutcome: "normal" as "normal" | "deny",
+    counters: emptyCounters(),
+    issued: new Set<string>(),
+  };
+  const take = <T extends { endpoint: Endpoint; count: number }>(list: T[], endpoint: Endpoint) => {
+    const item = list.find((x) => x.endpoint === endpoint && x.count > 0);
+    if (item) item.count--;
+    return item;
+  };
+  return {
+    state,
+    takeFault: (endpoint: Endpoint) => take(state.faults, endpoint),
+    takeDelay: (endpoint: Endpoint) => take(state.delays, endpoint),
+    countToken(clientId: string, grant: "authorization_code" | "refresh_token" | "device_code") {
+      state.counters.token[clientId] ??= { authorization_code: 0, refresh_token: 0, device_code: 0 };
+      state.counters.token[clientId][grant]++;
+    },
+    reset() {
+      state.defaults = { ...start.defaults };
+      state.clients = structuredClone(start.clients);
+      state.faults = [];
+      state.delays = [];
+      state.loginOutcome = "normal";
+      state.counters = emptyCounters();
+    },
+  };
+}
+
+export type Control = ReturnType<typeof createControl>;
+
+function emptyCounters(): Counters {
+  return { token: {}, deviceCode: 0, usersMe: 0, logout: 0, validate: 0 };
+}

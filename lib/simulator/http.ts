@@ -1,0 +1,164 @@
+// The simulator's front door. Anaplan-specific behaviour that oidc-provider does not have lives here: JSON bodies,
+// client_secret_post for a client registered for Basic, slow_down, injected faults and delays, counters, the
+// /auth/prelogin alias, the hidden discovery routes, and Anaplan's own API routes.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import querystring from "node:querystring";
+import { setTimeout as sleep } from "node:timers/promises";
+import type Provider from "oidc-provider";
+import { userByEmail } from "./accounts";
+import { json, logoutToken, usersMe, validateToken } from "./anaplan-api";
+import type { Control, Endpoint } from "./control";
+import { approveDevice, denyDevice, SimulatorRefusal } from "./device";
+import { handleInteraction, html } from "./interactions";
+import { handleOperator } from "./operator";
+import { devicePage } from "./pages";
+import type { createStore } from "./store";
+
+type Params = Record<string, string>;
+
+async function readText(req: IncomingMessage) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readParams(req: IncomingMessage): Promise<Params> {
+  const text = await readText(req);
+  if (!text) return {};
+  if ((req.headers["content-type"] ?? "").includes("application/json")) {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+  }
+  return Object.fromEntries(Object.entries(querystring.parse(text)).map(([k, v]) => [k, String(v)]));
+}
+
+const ENDPOINTS: Record<string, Endpoint> = {
+  "POST /oauth/token": "token",
+  "POST /oauth/device/code": "device_code",
+  "GET /2/0/users/me": "users_me",
+  "POST /token/logout": "logout",
+  "GET /token/validate": "validate",
+};
+
+const GRANTS: Record<string, "authorization_code" | "refresh_token" | "device_code"> = {
+  authorization_code: "authorization_code",
+  refresh_token: "refresh_token",
+  "urn:ietf:params:oauth:grant-type:device_code": "device_code",
+};
+
+export function createHandler(deps: {
+  provider: Provider;
+  control: Control;
+  store: ReturnType<typeof createStore>;
+  url: string;
+}) {
+  const { provider, control, store, url } = deps;
+  const callback = provider.callback();
+  const lastDevicePoll = new Map<string, number>();
+
+  const clientOf = (req: IncomingMessage, params: Params) => {
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    return (
+      params.client_id ?? (basic ? decodeURIComponent(Buffer.from(basic, "base64").toString().split(":")[0] ?? "") : "")
+    );
+  };
+
+  /** Passes a pre-read body to oidc-provider, which accepts an upstream-parsed form body. */
+  const forward = (req: IncomingMessage, res: ServerResponse, params: Params) => {
+    Object.assign(req, { body: params });
+    req.headers["content-type"] = "application/x-www-form-urlencoded";
+    return callback(req, res);
+  };
+
+  async function token(req: IncomingMessage, res: ServerResponse) {
+    const params = await readParams(req);
+    const clientId = clientOf(req, params);
+    const grant = GRANTS[params.grant_type ?? ""];
+    if (grant) control.countToken(clientId, grant);
+    if (grant === "device_code") {
+      // RFC 8628 §3.5: polling faster than `interval` earns slow_down (oidc-provider does not enforce it).
+      const last = lastDevicePoll.get(params.device_code ?? "");
+      lastDevicePoll.set(params.device_code ?? "", Date.now());
+      if (last !== undefined && Date.now() - last < control.state.defaults.deviceInterval * 1000) {
+        return json(res, 429, { error: "slow_down", error_description: "You are polling faster than the interval." });
+      }
+    }
+    if (params.client_secret) {
+      // The auth-code client is registered for client_secret_basic; Anaplan accepts the secret in the body too.
+      const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(params.client_secret)}`).toString(
+        "base64",
+      );
+      req.headers.authorization = `Basic ${basic}`;
+      delete params.client_secret;
+      delete params.client_id;
+    }
+    return forward(req, res, params);
+  }
+
+  async function activate(req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
+    if (req.method !== "POST") return html(res, 200, devicePage(query.get("user_code") ?? ""));
+    const form = await readParams(req);
+    const userCode = form.user_code ?? "";
+    try {
+      if (form.action === "deny") {
+        await denyDevice(provider, userCode);
+        return html(res, 200, devicePage(userCode, { ok: "Denied. The application will not get access." }));
+      }
+      const user = userByEmail(form.email ?? "");
+      if (!user || user.password !== form.password) {
+        return html(res, 200, devicePage(userCode, { error: "Wrong email or password." }));
+      }
+      await approveDevice(provider, userCode, user);
+      return html(res, 200, devicePage(userCode, { ok: "Approved. You can close this window." }));
+    } catch (error) {
+      if (!(error instanceof SimulatorRefusal)) throw error;
+      return html(res, error.status, devicePage(userCode, { error: error.message }));
+    }
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse) {
+    const requestUrl = new URL(req.url ?? "/", url);
+    const path = requestUrl.pathname;
+    try {
+      if (path.startsWith("/__simulator/")) {
+        const body = req.method === "POST" ? JSON.parse((await readText(req)) || "{}") : {};
+        return await handleOperator(provider, control, store, path, body, res);
+      }
+      if (path.startsWith("/.well-known/")) return json(res, 404, { error: "not_found" });
+      const endpoint = ENDPOINTS[`${req.method} ${path}`];
+      if (endpoint) {
+        const delay = control.takeDelay(endpoint);
+        if (delay) await sleep(delay.ms);
+        const fault = control.takeFault(endpoint);
+        if (fault)
+          return json(res, fault.status, {
+            error: fault.error ?? "temporarily_unavailable",
+            error_description: "Injected by the simulator.",
+          });
+        if (endpoint === "device_code") control.state.counters.deviceCode++;
+        if (endpoint === "users_me") control.state.counters.usersMe++;
+        if (endpoint === "logout") control.state.counters.logout++;
+        if (endpoint === "validate") control.state.counters.validate++;
+      }
+      if (endpoint === "users_me") return await usersMe(provider, req, res);
+      if (endpoint === "validate") return await validateToken(provider, url, req, res);
+      if (endpoint === "logout") return await logoutToken(provider, req, res);
+      if (endpoint === "token") return await token(req, res);
+      if (endpoint === "device_code") return forward(req, res, await readParams(req));
+      if (path === "/activate") return await activate(req, res, requestUrl.searchParams);
+      if (path.startsWith("/interaction/")) {
+        const form = req.method === "POST" ? await readParams(req) : undefined;
+        return await handleInteraction(provider, control, req, res, form);
+      }
+      if (path === "/auth/prelogin") req.url = `/auth/authorize${requestUrl.search}`;
+      return callback(req, res);
+    } catch (error) {
+      if (error instanceof SimulatorRefusal) return json(res, error.status, { error: error.message });
+      return json(res, 500, {
+        error: "server_error",
+        error_description: error instanceof Error ? error.message : "failed",
+      });
+    }
+  };
+}

@@ -1,0 +1,73 @@
+// The Anaplan simulator: a standards-correct OAuth server (oidc-provider) reshaped to Anaplan's paths and quirks,
+// for development and tests. Never imported by request-handling code; boot starts it when no Anaplan is configured.
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { CLIENT_IDS, type ClientBehaviour, type SimulatorUser, USERS } from "./accounts";
+import { createControl } from "./control";
+import { createHandler } from "./http";
+import { createProvider } from "./provider";
+import { applyAnaplanQuirks } from "./quirks";
+import { createStore } from "./store";
+
+export type { SimulatorUser } from "./accounts";
+
+export type SimulatorOptions = {
+  port?: number;
+  host?: string;
+  redirectUris: string[];
+  accessTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number;
+  deviceCodeTtlSeconds?: number;
+  deviceInterval?: number;
+};
+
+export type Simulator = {
+  url: string;
+  clients: { authCode: { id: string; secret: string }; device: { id: string }; deviceNonRotatable: { id: string } };
+  users: Record<SimulatorUser["key"], SimulatorUser>;
+  close(): Promise<void>;
+};
+
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const host = options.host ?? "127.0.0.1";
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const refreshTokenTtlSeconds = options.refreshTokenTtlSeconds ?? 43_000;
+  const clients: Record<string, ClientBehaviour> = {
+    [CLIENT_IDS.authCode]: { rotatable: true, refreshTokenTtlSeconds },
+    [CLIENT_IDS.device]: { rotatable: true, refreshTokenTtlSeconds },
+    [CLIENT_IDS.deviceNonRotatable]: { rotatable: false, refreshTokenTtlSeconds },
+  };
+  const control = createControl(
+    {
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 2100,
+      deviceCodeTtlSeconds: options.deviceCodeTtlSeconds ?? 900,
+      deviceInterval: options.deviceInterval ?? 5,
+    },
+    clients,
+  );
+  const store = createStore();
+  const secret = randomBytes(24).toString("base64url");
+  const provider = createProvider({ url, redirectUris: options.redirectUris, authCodeSecret: secret, control, store });
+  applyAnaplanQuirks(provider, control);
+  server.on("request", createHandler({ provider, control, store, url }));
+  return {
+    url,
+    clients: {
+      authCode: { id: CLIENT_IDS.authCode, secret },
+      device: { id: CLIENT_IDS.device },
+      deviceNonRotatable: { id: CLIENT_IDS.deviceNonRotatable },
+    },
+    users: USERS,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,31 @@
+// A typed client for the simulator's operator API, for tests (node and Playwright alike).
+import type { SimulatorUser } from "./accounts";
+import type { Counters, Defaults, Endpoint } from "./control";
+
+export function simulatorOperator(url: string) {
+  const call = async <T>(path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${url}/__simulator/${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`simulator operator ${path}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  return {
+    approve: (userCode: string, user: SimulatorUser["key"]) => call("approve", { userCode, user }),
+    deny: (userCode: string) => call("deny", { userCode }),
+    revokeGrants: (match: { user?: SimulatorUser["key"]; clientId?: string }) =>
+      call<{ revoked: number }>("revoke-grants", match),
+    setClient: (clientId: string, behaviour: { rotatable?: boolean; refreshTokenTtlSeconds?: number }) =>
+      call("client", { clientId, ...behaviour }),
+    setDefaults: (defaults: Partial<Defaults>) => call<Defaults>("defaults", defaults),
+    failNext: (fault: { endpoint: Endpoint; count: number; status: number; error?: string }) =>
+      call("fail-next", fault),
+    slowNext: (delay: { endpoint: Endpoint; count: number; ms: number }) => call("slow-next", delay),
+    setLoginOutcome: (outcome: "normal" | "deny") => call("login-outcome", { outcome }),
+    counters: () => call<Counters>("counters"),
+    issuedTokens: () => call<string[]>("issued"),
+    reset: () => call("reset", {}),
+  };
+}

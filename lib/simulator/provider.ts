@@ -1,0 +1,90 @@
+// oidc-provider configured as Anaplan: Anaplan's paths, 35-minute access tokens, per-client Rotatable or
+// Non-Rotatable refresh tokens with reuse detection, and an id_token whose issuer ("<url>/", Auth0 style) is not
+// the configured one, with no discovery or JWKS published (the HTTP layer hides those routes).
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { CLIENT_IDS, userById } from "./accounts";
+import type { Control } from "./control";
+import type { createStore } from "./store";
+
+export function createProvider(options: {
+  url: string;
+  redirectUris: string[];
+  authCodeSecret: string;
+  control: Control;
+  store: ReturnType<typeof createStore>;
+}) {
+  const { control } = options;
+  const behaviour = (clientId: string | undefined) => control.state.clients[clientId ?? ""];
+  const signingKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
+  const configuration: Configuration = {
+    adapter: options.store.Adapter as unknown as Configuration["adapter"],
+    clients: [
+      {
+        client_id: CLIENT_IDS.authCode,
+        client_secret: options.authCodeSecret,
+        redirect_uris: options.redirectUris,
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_basic",
+      },
+      ...[CLIENT_IDS.device, CLIENT_IDS.deviceNonRotatable].map((id) => ({
+        client_id: id,
+        grant_types: ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: "none" as const,
+      })),
+    ],
+    jwks: { keys: [{ ...signingKey, kid: "simulator", use: "sig", alg: "RS256" } as never] },
+    cookies: { keys: [randomBytes(32).toString("hex")] },
+    findAccount: (_ctx, id) => {
+      const user = userById(id);
+      return user
+        ? {
+            accountId: id,
+            claims: () => ({ sub: id, email: user.email, given_name: user.firstName, family_name: user.lastName }),
+          }
+        : undefined;
+    },
+    claims: { openid: ["sub"], email: ["email"], profile: ["given_name", "family_name"] },
+    scopes: ["openid", "email", "profile", "offline_access"],
+    features: {
+      devInteractions: { enabled: false },
+      deviceFlow: { enabled: true },
+      revocation: { enabled: false },
+      userinfo: { enabled: false },
+    },
+    pkce: { required: () => false },
+    // Anaplan issues a refresh token whenever offline_access is asked for; oidc-provider would also insist on
+    // prompt=consent, which no Anaplan client sends.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
+    rotateRefreshToken: (ctx) => behaviour(ctx.oidc.client?.clientId)?.rotatable ?? true,
+    ttl: {
+      AccessToken: () => control.state.defaults.accessTokenTtlSeconds,
+      AuthorizationCode: 60,
+      DeviceCode: () => control.state.defaults.deviceCodeTtlSeconds,
+      IdToken: 3600,
+      Grant: 365 * 24 * 3600,
+      Interaction: 3600,
+      Session: 24 * 3600,
+      RefreshToken: (_ctx, _token, client) => {
+        const b = behaviour(client.clientId);
+        return b?.rotatable === false ? 365 * 24 * 3600 : (b?.refreshTokenTtlSeconds ?? 43_000);
+      },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    routes: {
+      authorization: "/auth/authorize",
+      token: "/oauth/token",
+      device_authorization: "/oauth/device/code",
+      code_verification: "/activate",
+      jwks: "/.well-known/jwks.json",
+    },
+    renderError: (ctx: KoaContextWithOIDC, out) => {
+      ctx.type = "html";
+      ctx.body = `<!doctype html><title>Simulator error</title><p>${String(out.error).replace(/[<>&"]/g, "")}</p>`;
+    },
+  };
+  return new Provider(`${options.url}/`, configuration);
+}

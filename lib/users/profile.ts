@@ -1,0 +1,30 @@
+// The signed-in user's Anaplan profile, read live with their own (refreshed when needed) access token.
+import "server-only";
+import { type AnaplanUser, getCurrentUser } from "@/lib/anaplan";
+import { portalEndpoints } from "@/lib/anaplan-env";
+import { AppError, isAppError } from "@/lib/errors";
+import { sessionAccessToken } from "./sessions";
+
+export type ProfileResult =
+  | { ok: true; anaplan: AnaplanUser; tokenExpiresAt: Date }
+  | { ok: false; reauthenticate: boolean; message: string };
+
+export async function loadAnaplanProfile(grantId: string): Promise<ProfileResult> {
+  try {
+    const token = await sessionAccessToken(grantId);
+    const anaplan = await getCurrentUser(portalEndpoints(), token.accessToken).catch((error: unknown) => {
+      throw new AppError("provider_unavailable", "Anaplan did not return your profile. Try again in a minute.", {
+        cause: error,
+      });
+    });
+    return { ok: true, anaplan, tokenExpiresAt: token.expiresAt };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return { ok: false, reauthenticate: error.code === "reauthenticate", message: error.userMessage };
+  }
+}
+
+export async function refreshSessionToken(grantId: string): Promise<string> {
+  const token = await sessionAccessToken(grantId, { forceRefresh: true });
+  return `Refreshed. The new Anaplan token expires at ${token.expiresAt.toISOString()}.`;
+}

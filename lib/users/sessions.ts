@@ -1,0 +1,47 @@
+// Server-side sessions: the next-auth cookie only names a row here, so expiry, sign-out and disabling a user
+// take effect on the very next request.
+import "server-only";
+import { portalEndpoints } from "@/lib/anaplan-env";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { getAccessToken } from "@/lib/grants/access-token";
+import { revokeGrant } from "@/lib/grants/store";
+
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export type ActiveSession = NonNullable<Awaited<ReturnType<typeof loadSession>>>;
+
+export async function loadSession(sessionId: string) {
+  const session = await db().userSession.findUnique({
+    where: { id: sessionId },
+    include: { user: true, grant: { select: { accessTokenExpiresAt: true, status: true, statusReason: true } } },
+  });
+  const now = Date.now();
+  if (
+    !session ||
+    session.revokedAt ||
+    session.expiresAt.getTime() <= now ||
+    session.lastSeenAt.getTime() + IDLE_TIMEOUT_MS <= now ||
+    session.user.disabledAt
+  ) {
+    return null;
+  }
+  if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db().userSession.update({ where: { id: sessionId }, data: { lastSeenAt: new Date(now) } });
+  }
+  return session;
+}
+
+/** The signed-in user's own Anaplan access token (for their profile), refreshed when needed. */
+export function sessionAccessToken(grantId: string, options: { forceRefresh?: boolean } = {}) {
+  return getAccessToken(grantId, { endpoints: portalEndpoints() }, options);
+}
+
+export async function endSession(sessionId: string) {
+  const session = await db().userSession.findUnique({ where: { id: sessionId } });
+  if (!session || session.revokedAt) return;
+  await db().userSession.update({ where: { id: sessionId }, data: { revokedAt: new Date() } });
+  await revokeGrant(session.grantId, portalEndpoints(), "signed out");
+  await recordAudit({ action: "user.sign_out", outcome: "success", actorUserId: session.userId });
+}

@@ -1,0 +1,77 @@
+// A portal server of a test's own (next start, production build) on its own embedded PostgreSQL, with its output
+// captured, for tests that must look at the server's logs or start several instances.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "@playwright/test";
+import { startEmbeddedPostgres } from "../../../lib/db/embedded";
+
+export async function startDatabase() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "portal-e2e-db-"));
+  await chmod(dir, 0o755); // the embedded server runs as the postgres user when we are root
+  const database = await startEmbeddedPostgres({
+    dir: path.join(dir, "pg"),
+    password: randomBytes(12).toString("hex"),
+    database: "shared",
+    durable: false,
+  });
+  return {
+    url: database.url,
+    dir,
+    stop: async () => {
+      await database.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Portal = { baseURL: string; output: () => string; stop: () => Promise<void> };
+
+export function startPortal(options: {
+  port: number;
+  databaseUrl: string;
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+}): Portal {
+  let output = "";
+  const child: ChildProcess = spawn("node_modules/.bin/next", ["start", "-p", String(options.port)], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      DATA_DIR: options.dataDir,
+      NEXTAUTH_URL: `http://localhost:${options.port}`,
+      NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
+      TOKEN_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
+      ANAPLAN_SIMULATOR: "1",
+      SIMULATOR_PORT: "0",
+      ...options.env,
+    },
+  });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return {
+    baseURL: `http://localhost:${options.port}`,
+    output: () => output,
+    stop: async () => {
+      if (child.pid && child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        process.kill(-child.pid, "SIGTERM");
+        await exited;
+      }
+    },
+  };
+}
+
+export async function waitUntilHealthy(baseURL: string) {
+  await expect
+    .poll(async () => (await fetch(`${baseURL}/api/health`).catch(() => null))?.status, { timeout: 90_000 })
+    .toBe(200);
+}

@@ -1,0 +1,33 @@
+// A simulator of this test file's own, with the portal's Anaplan settings pointed at it.
+import { after } from "node:test";
+import { pollDeviceToken, requestDeviceCode, type TokenSet } from "@/lib/anaplan";
+import { publishEnv } from "@/lib/env";
+import { type SimulatorOptions, startSimulator } from "@/lib/simulator";
+import { simulatorOperator } from "@/lib/simulator/operator-client";
+
+export async function setUpSimulator(options: Partial<SimulatorOptions> = {}) {
+  const simulator = await startSimulator({
+    port: 0,
+    redirectUris: ["http://localhost:3000/api/auth/callback/anaplan"],
+    ...options,
+  });
+  after(() => simulator.close());
+  publishEnv({
+    ANAPLAN_SIMULATOR: "1",
+    ANAPLAN_OAUTH_URL: simulator.url,
+    ANAPLAN_API_URL: simulator.url,
+    ANAPLAN_AUTH_URL: simulator.url,
+    ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
+    ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
+    ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
+  });
+  const endpoints = { oauthUrl: simulator.url, apiUrl: simulator.url, authUrl: simulator.url };
+  const operator = simulatorOperator(simulator.url);
+  /** Tokens for `clientId` the way a service identity gets them: device code, approved by `user`. */
+  async function deviceTokens(clientId: string, user: "admin" | "member" | "service" = "service"): Promise<TokenSet> {
+    const code = await requestDeviceCode(endpoints, { clientId });
+    await operator.approve(code.userCode, user);
+    return pollDeviceToken(endpoints, { clientId, deviceCode: code.deviceCode });
+  }
+  return { simulator, endpoints, operator, deviceTokens };
+}

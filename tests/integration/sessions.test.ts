@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { AnaplanError, getCurrentUser } from "@/lib/anaplan";
+import { db } from "@/lib/db";
+import { publishEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { endSession, loadSession } from "@/lib/users/sessions";
+import { isAllowedToSignIn, startUserSession } from "@/lib/users/sign-in";
+import { setUpTestDatabase } from "../helpers/db.ts";
+import { setUpSimulator } from "../helpers/simulator.ts";
+
+await setUpTestDatabase();
+const sim = await setUpSimulator();
+
+describe("user sessions", () => {
+  async function signIn(user: "admin" | "member" | "service") {
+    const tokens = await sim.deviceTokens(sim.simulator.clients.device.id, user);
+    const profile = await getCurrentUser(sim.endpoints, tokens.accessToken);
+    return { sessionId: await startUserSession(profile, tokens), tokens, profile };
+  }
+
+  test("the first user becomes a portal admin, later ones do not unless listed in ADMIN_EMAILS", async () => {
+    const first = await signIn("admin");
+    const second = await signIn("member");
+    const firstUser = await db().user.findUniqueOrThrow({ where: { anaplanUserId: first.profile.id } });
+    const secondUser = await db().user.findUniqueOrThrow({ where: { anaplanUserId: second.profile.id } });
+    assert.equal(firstUser.isPortalAdmin, true);
+    assert.equal(secondUser.isPortalAdmin, false);
+    assert.equal(firstUser.customerId, first.profile.customerId);
+
+    publishEnv({ ADMIN_EMAILS: ` ${sim.simulator.users.member.email.toUpperCase()} ` });
+    await signIn("member");
+    assert.equal((await db().user.findUniqueOrThrow({ where: { id: secondUser.id } })).isPortalAdmin, true);
+    publishEnv({ ADMIN_EMAILS: "" });
+  });
+
+  test("a session row carries the sealed grant; sign-out ends it and logs the Anaplan token out", async () => {
+    const { sessionId, tokens } = await signIn("service");
+    const session = await loadSession(sessionId);
+    assert.ok(session);
+    const grant = await db().grant.findUniqueOrThrow({ where: { id: session.grantId } });
+    assert.equal(grant.kind, "user");
+    assert.ok(grant.refreshToken && !Buffer.from(grant.refreshToken).includes(tokens.refreshToken ?? "-"));
+
+    const logoutsBefore = (await sim.operator.counters()).logout;
+    await endSession(sessionId);
+    assert.equal(await loadSession(sessionId), null);
+    assert.equal((await sim.operator.counters()).logout, logoutsBefore + 1);
+    await assert.rejects(getCurrentUser(sim.endpoints, tokens.accessToken), AnaplanError);
+    const ended = await db().grant.findUniqueOrThrow({ where: { id: session.grantId } });
+    assert.equal(ended.status, "revoked");
+    assert.equal(ended.refreshToken, null);
+  });
+
+  test("a disabled user is locked out on the next request and cannot sign in again", async () => {
+    const { sessionId, profile, tokens } = await signIn("member");
+    assert.ok(await loadSession(sessionId));
+    await db().user.update({ where: { anaplanUserId: profile.id }, data: { disabledAt: new Date() } });
+    assert.equal(await loadSession(sessionId), null);
+    assert.equal(await isAllowedToSignIn(profile.id), false);
+    await assert.rejects(
+      startUserSession(profile, tokens),
+      (e: unknown) => e instanceof AppError && e.code === "forbidden",
+    );
+    await db().user.update({ where: { anaplanUserId: profile.id }, data: { disabledAt: null } });
+  });
+
+  test("idle and absolute timeouts are enforced on the server", async () => {
+    const idle = await signIn("service");
+    await db().userSession.update({
+      where: { id: idle.sessionId },
+      data: { lastSeenAt: new Date(Date.now() - 31 * 60_000) },
+    });
+    assert.equal(await loadSession(idle.sessionId), null);
+    const old = await signIn("service");
+    await db().userSession.update({ where: { id: old.sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    assert.equal(await loadSession(old.sessionId), null);
+  });
+
+  test("pending invites become memberships at sign-in", async () => {
+    const team = await db().team.create({ data: { slug: "finance", name: "Finance" } });
+    await db().invite.create({ data: { teamId: team.id, email: sim.simulator.users.service.email, role: "admin" } });
+    const { profile } = await signIn("service");
+    const user = await db().user.findUniqueOrThrow({ where: { anaplanUserId: profile.id } });
+    const membership = await db().membership.findUnique({
+      where: { teamId_userId: { teamId: team.id, userId: user.id } },
+    });
+    assert.equal(membership?.role, "admin");
+    assert.equal(await db().invite.count({ where: { teamId: team.id } }), 0);
+  });
+});
