@@ -1,0 +1,159 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { ActionButton } from "@/components/action-button";
+import { CopyButton } from "@/components/copy-button";
+import type { ActionState } from "@/lib/actions";
+import type { EnrolmentView } from "@/lib/identities/enrol-view";
+
+type Action = (previous: ActionState) => Promise<ActionState>;
+
+const POLL_MS = 2000;
+
+function useLiveEnrolment(initial: EnrolmentView) {
+  const [view, setView] = useState(initial);
+  useEffect(() => {
+    if (view.status !== "pending") return;
+    const timer = setTimeout(async () => {
+      const response = await fetch(`/api/teams/${view.teamSlug}/enrolments/${view.id}`, { cache: "no-store" }).catch(
+        () => null,
+      );
+      // A failed check keeps the current view; the next tick tries again.
+      setView(response?.ok ? ((await response.json()) as EnrolmentView) : { ...view });
+    }, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [view]);
+  return view;
+}
+
+function useSecondsLeft(expiresAt: string) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return Math.max(0, Math.round((new Date(expiresAt).getTime() - now) / 1000));
+}
+
+export function EnrolmentLive(props: {
+  initial: EnrolmentView;
+  qrSvg: string | null;
+  retry: Action;
+  keep: Action;
+  discard: Action;
+}) {
+  const view = useLiveEnrolment(props.initial);
+  const identityHref = `/teams/${view.teamSlug}/identities/${view.identity.id}`;
+  if (view.status === "pending") return <Pending view={view} qrSvg={props.qrSvg} />;
+  if (view.status === "approved") {
+    return (
+      <section role="status" className="rounded-lg bg-emerald-50 p-6 ring-1 ring-emerald-300">
+        <h2 className="text-lg font-semibold text-emerald-900">Enrolled: the identity is active</h2>
+        <p className="mt-1 text-sm text-emerald-900">
+          Approved by <strong>{view.approvedByEmail ?? "an unidentified account"}</strong>. Its refresh token is sealed
+          in the vault; scripts never see it.
+        </p>
+        <Link href={identityHref} className="mt-4 inline-block text-sm font-semibold text-brand-700 underline">
+          Back to {view.identity.name}
+        </Link>
+      </section>
+    );
+  }
+  if (view.status === "mismatch") {
+    return (
+      <section role="alert" className="rounded-lg bg-amber-50 p-6 ring-1 ring-amber-300">
+        <h2 className="text-lg font-semibold text-amber-900">Approved by an unexpected account</h2>
+        <p className="mt-1 text-sm text-amber-900">{view.message}</p>
+        <div className="mt-4 flex flex-wrap gap-4">
+          <ActionButton action={props.discard} label="Discard this token" pendingLabel="Discarding…" tone="danger" />
+          <ActionButton action={props.keep} label="Use it anyway" pendingLabel="Saving…" tone="secondary" />
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section role="alert" className="rounded-lg bg-red-50 p-6 ring-1 ring-red-200">
+      <h2 className="text-lg font-semibold text-red-900">
+        {view.status === "denied" ? "Denied" : view.status === "expired" ? "Expired" : "Not enrolled"}
+      </h2>
+      <p className="mt-1 text-sm text-red-900">{view.message ?? "The enrolment ended without a token."}</p>
+      <div className="mt-4">
+        <ActionButton action={props.retry} label="Try again" pendingLabel="Requesting a new code…" />
+      </div>
+    </section>
+  );
+}
+
+function Pending({ view, qrSvg }: { view: EnrolmentView; qrSvg: string | null }) {
+  const secondsLeft = useSecondsLeft(view.expiresAt);
+  const minutes = Math.floor(secondsLeft / 60);
+  const link = view.verificationUriComplete ?? view.verificationUri;
+  return (
+    <section aria-labelledby="pending-title" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <h2 id="pending-title" className="text-lg font-semibold text-slate-900">
+        Waiting for approval at Anaplan
+      </h2>
+      {view.userCode ? (
+        <>
+          <p className="mt-4 text-sm text-slate-600">Code to confirm at Anaplan</p>
+          <div className="mt-1 flex items-center gap-4">
+            <output aria-label="User code" className="font-mono text-5xl font-bold tracking-widest text-brand-900">
+              {view.userCode}
+            </output>
+            <CopyButton value={view.userCode} label="Copy code" />
+          </div>
+          <ol className="mt-6 list-decimal space-y-2 pl-5 text-sm text-slate-700">
+            <li>Open the link below in a private (incognito) window, not in the window you are signed in with.</li>
+            <li>
+              Sign in as the <strong>service account</strong>
+              {view.identity.expectedEmail ? ` (${view.identity.expectedEmail})` : ""}, not as yourself.
+            </li>
+            <li>Check that Anaplan shows the same code, then approve.</li>
+          </ol>
+          <p className="mt-2 text-xs text-slate-500">Never approve a code someone sent you by email or chat.</p>
+          <div className="mt-4 flex flex-wrap items-start gap-6">
+            {link ? (
+              <a
+                href={link}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="break-all text-sm font-semibold text-brand-700 underline"
+              >
+                {link}
+              </a>
+            ) : null}
+            {qrSvg ? (
+              // biome-ignore lint/performance/noImgElement: a generated data: image, nothing for next/image to optimise
+              <img
+                src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg)}`}
+                alt="QR code of the verification link"
+                className="size-40"
+              />
+            ) : null}
+          </div>
+        </>
+      ) : (
+        <p className="mt-2 text-sm text-slate-600">Another admin started this enrolment; only they see its code.</p>
+      )}
+      <div className="mt-6">
+        <div
+          role="progressbar"
+          aria-label="Time left to approve"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round((secondsLeft / 900) * 100)}
+          className="h-1.5 w-full overflow-hidden rounded bg-slate-100"
+        >
+          <div
+            className="h-full bg-brand-600 transition-all"
+            style={{ width: `${Math.min(100, (secondsLeft / 900) * 100)}%` }}
+          />
+        </div>
+        <p aria-live="polite" className="mt-2 text-sm text-slate-600">
+          Expires in {minutes}:{String(secondsLeft % 60).padStart(2, "0")} · checking every {view.intervalSeconds} s ·{" "}
+          {view.polls} checks so far
+        </p>
+      </div>
+    </section>
+  );
+}

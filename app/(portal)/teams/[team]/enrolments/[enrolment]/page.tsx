@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import QRCode from "qrcode";
+import { requireUser } from "@/lib/auth/dal";
+import { getEnrolmentView } from "@/lib/identities/enrol-view";
+import { orNotFound } from "@/lib/pages";
+import { actorOf } from "@/lib/teams/access";
+import { resolveMismatchAction, startEnrolmentAction } from "../../identities/actions";
+import { EnrolmentLive } from "./enrolment-live";
+
+export const metadata: Metadata = { title: "Enrol identity" };
+
+type Props = { params: Promise<{ team: string; enrolment: string }> };
+
+export default async function EnrolmentPage({ params }: Props) {
+  const { team, enrolment } = await params;
+  const session = await requireUser();
+  const view = await orNotFound(getEnrolmentView(actorOf(session), team, enrolment));
+  const qrSvg = view.verificationUriComplete
+    ? await QRCode.toString(view.verificationUriComplete, { type: "svg", margin: 1, errorCorrectionLevel: "M" })
+    : null;
+  return (
+    <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
+      <div>
+        <p className="text-sm font-medium text-slate-500">Device authorization</p>
+        <h1 className="text-3xl font-bold tracking-tight text-brand-900">Enrol “{view.identity.name}”</h1>
+        <p className="mt-2 text-slate-600">
+          Approving lets the portal act as <strong>{view.identity.expectedEmail ?? "the approving account"}</strong> in
+          Anaplan for the scripts of this identity.
+        </p>
+      </div>
+      <EnrolmentLive
+        initial={view}
+        qrSvg={qrSvg}
+        retry={startEnrolmentAction.bind(null, team, view.identity.id)}
+        keep={resolveMismatchAction.bind(null, team, view.id, true)}
+        discard={resolveMismatchAction.bind(null, team, view.id, false)}
+      />
+    </main>
+  );
+}

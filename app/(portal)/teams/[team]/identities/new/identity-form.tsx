@@ -1,0 +1,142 @@
+"use client";
+import { useActionState } from "react";
+import type { ActionState } from "@/lib/actions";
+
+type Props = {
+  action: (previous: ActionState, form: FormData) => Promise<ActionState>;
+  regions: { value: string; label: string }[];
+  defaultClientId: string;
+};
+
+const input =
+  "mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-600 aria-[invalid=true]:ring-red-500";
+
+function Field(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: string[];
+  children: (a: Record<string, string | boolean | undefined>) => React.ReactNode;
+}) {
+  const described = [props.hint ? `${props.name}-hint` : "", props.errors?.length ? `${props.name}-error` : ""]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <div>
+      <label htmlFor={props.name} className="block text-sm font-medium text-slate-900">
+        {props.label}
+      </label>
+      {props.children({
+        id: props.name,
+        name: props.name,
+        "aria-invalid": Boolean(props.errors?.length),
+        "aria-describedby": described || undefined,
+      })}
+      {props.hint ? (
+        <p id={`${props.name}-hint`} className="mt-1 text-xs text-slate-500">
+          {props.hint}
+        </p>
+      ) : null}
+      {props.errors?.length ? (
+        <p id={`${props.name}-error`} className="mt-1 text-sm text-red-700">
+          {props.errors.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function IdentityForm({ action, regions, defaultClientId }: Props) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const errors = state?.fieldErrors ?? {};
+  const typed = state?.values;
+  return (
+    <form
+      key={JSON.stringify(typed ?? {})}
+      action={formAction}
+      className="flex flex-col gap-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
+    >
+      <Field
+        name="name"
+        label="Name"
+        hint="Unique in this team, e.g. the script or job it serves."
+        errors={errors.name}
+      >
+        {(a) => <input {...a} defaultValue={typed?.name} required maxLength={80} className={input} />}
+      </Field>
+      <Field name="description" label="Description" errors={errors.description}>
+        {(a) => <textarea {...a} defaultValue={typed?.description} maxLength={500} rows={2} className={input} />}
+      </Field>
+      <Field
+        name="expectedEmail"
+        label="Expected service account (email)"
+        hint="If given, an approval by any other account is flagged."
+        errors={errors.expectedEmail}
+      >
+        {(a) => <input {...a} defaultValue={typed?.expectedEmail} type="email" className={input} />}
+      </Field>
+      <Field
+        name="deviceClientId"
+        label="Device-grant client id"
+        hint="32 hex characters, from Administration → Security → OAuth Clients."
+        errors={errors.deviceClientId}
+      >
+        {(a) => (
+          <input
+            {...a}
+            defaultValue={typed?.deviceClientId ?? defaultClientId}
+            pattern="[0-9a-f]{32}"
+            className={`${input} font-mono`}
+          />
+        )}
+      </Field>
+      <Field name="region" label="Anaplan region" errors={errors.region}>
+        {(a) => (
+          <select {...a} defaultValue={typed?.region ?? "default"} className={input}>
+            {regions.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="flex items-center gap-2">
+        <input
+          id="rotatable"
+          name="rotatable"
+          type="checkbox"
+          defaultChecked={typed ? typed.rotatable === "on" : true}
+          className="size-4"
+        />
+        <label htmlFor="rotatable" className="text-sm text-slate-900">
+          The client's refresh tokens are Rotatable
+        </label>
+      </div>
+      <Field
+        name="refreshTokenTtlSeconds"
+        label="Refresh-token TTL in seconds (if known)"
+        hint="Anaplan's default for Rotatable clients is 43000."
+        errors={errors.refreshTokenTtlSeconds}
+      >
+        {(a) => <input {...a} defaultValue={typed?.refreshTokenTtlSeconds} type="number" min={60} className={input} />}
+      </Field>
+      <div className="flex items-center gap-3">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+        >
+          {pending ? "Creating…" : "Create identity"}
+        </button>
+        <p
+          role="status"
+          aria-live="polite"
+          className={`text-sm ${state?.ok === false ? "text-red-700" : "text-slate-600"}`}
+        >
+          {state?.message}
+        </p>
+      </div>
+    </form>
+  );
+}

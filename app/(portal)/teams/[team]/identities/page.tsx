@@ -1,0 +1,175 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { StateBadge } from "@/components/state-badge";
+import { requireUser } from "@/lib/auth/dal";
+import { listIdentities } from "@/lib/identities/manage";
+import { IDENTITY_STATES, listQuery } from "@/lib/identities/schemas";
+import { STATE_LABELS } from "@/lib/identities/state";
+import { orNotFound } from "@/lib/pages";
+import { can } from "@/lib/permissions";
+import { actorOf } from "@/lib/teams/access";
+
+export const metadata: Metadata = { title: "Service identities" };
+
+type Props = { params: Promise<{ team: string }>; searchParams: Promise<Record<string, string | undefined>> };
+
+const when = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
+
+export default async function IdentitiesPage({ params, searchParams }: Props) {
+  const { team: slug } = await params;
+  const query = listQuery.parse(await searchParams);
+  const session = await requireUser();
+  const { team, role, total, pages, identities } = await orNotFound(listIdentities(actorOf(session), slug, query));
+  const href = (change: Partial<typeof query>) => {
+    const next = { ...query, ...change };
+    const search = new URLSearchParams();
+    if (next.state) search.set("state", next.state);
+    if (next.q) search.set("q", next.q);
+    if (next.page > 1) search.set("page", String(next.page));
+    return `/teams/${slug}/identities${search.size ? `?${search}` : ""}`;
+  };
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <p className="text-sm font-medium text-slate-500">{team.name}</p>
+          <h1 className="text-3xl font-bold tracking-tight text-brand-900">Service identities</h1>
+        </div>
+        {can(role, "identity.create") ? (
+          <Link
+            href={`/teams/${slug}/identities/new`}
+            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
+          >
+            New identity
+          </Link>
+        ) : null}
+      </div>
+      <div className="flex flex-wrap items-center gap-3">
+        <nav aria-label="Filter by state" className="flex flex-wrap gap-2 text-sm">
+          <Link
+            href={href({ state: undefined, page: 1 })}
+            aria-current={!query.state ? "page" : undefined}
+            className={chip(!query.state)}
+          >
+            All
+          </Link>
+          {IDENTITY_STATES.map((s) => (
+            <Link
+              key={s}
+              href={href({ state: s, page: 1 })}
+              aria-current={query.state === s ? "page" : undefined}
+              className={chip(query.state === s)}
+            >
+              {STATE_LABELS[s]}
+            </Link>
+          ))}
+        </nav>
+        <search className="ml-auto">
+          <form className="flex gap-2" action={`/teams/${slug}/identities`}>
+            {query.state ? <input type="hidden" name="state" value={query.state} /> : null}
+            <label htmlFor="q" className="sr-only">
+              Search by name
+            </label>
+            <input
+              id="q"
+              name="q"
+              defaultValue={query.q}
+              placeholder="Search by name"
+              className="rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-600"
+            />
+            <button
+              type="submit"
+              className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100"
+            >
+              Search
+            </button>
+          </form>
+        </search>
+      </div>
+      {identities.length === 0 ? (
+        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+          <p className="font-medium text-slate-900">
+            {total === 0 && !query.state && !query.q ? "No identities yet" : "Nothing matches"}
+          </p>
+          <p className="mt-1 text-sm text-slate-600">
+            {can(role, "identity.create")
+              ? "Create an identity for each script, then enrol it with Anaplan's device grant."
+              : "A team admin creates identities for scripts."}
+          </p>
+        </div>
+      ) : (
+        <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-3">
+                  Name
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  State
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Approved by
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Last refreshed
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Last used
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Refresh token expires
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {identities.map((i) => (
+                <tr key={i.id}>
+                  <td className="px-4 py-3 font-medium">
+                    <Link href={`/teams/${slug}/identities/${i.id}`} className="text-brand-700 hover:underline">
+                      {i.name}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-3">
+                    <StateBadge state={i.state} />
+                    {i.state === "needs_attention" && i.grant?.statusReason ? (
+                      <p className="mt-1 max-w-xs text-xs text-amber-900">{i.grant.statusReason}</p>
+                    ) : null}
+                  </td>
+                  <td className="px-4 py-3 text-slate-700">{i.approvedByEmail ?? "—"}</td>
+                  <td className="px-4 py-3 text-slate-700">{when(i.grant?.lastRefreshAt)}</td>
+                  <td className="px-4 py-3 text-slate-700">{when(i.lastUsedAt)}</td>
+                  <td className="px-4 py-3 text-slate-700">
+                    {i.refreshTokenExpiry
+                      ? `${when(i.refreshTokenExpiry.at)}${i.refreshTokenExpiry.estimated ? " (estimated)" : ""}`
+                      : "—"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600">
+        <span>
+          {total} {total === 1 ? "identity" : "identities"} · page {Math.min(query.page, pages)} of {pages}
+        </span>
+        <span className="flex gap-2">
+          {query.page > 1 ? (
+            <Link href={href({ page: query.page - 1 })} className={chip(false)}>
+              Previous
+            </Link>
+          ) : null}
+          {query.page < pages ? (
+            <Link href={href({ page: query.page + 1 })} className={chip(false)}>
+              Next
+            </Link>
+          ) : null}
+        </span>
+      </nav>
+    </main>
+  );
+}
+
+const chip = (active: boolean) =>
+  `rounded-full px-3 py-1 ring-1 ${active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-100"}`;

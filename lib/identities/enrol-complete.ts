@@ -1,0 +1,107 @@
+// An approved enrolment: find out who approved it, then — in one transaction — store the sealed grant, erase the
+// device code and switch the identity over. The identity's previous grant is revoked only after that commit, so a
+// re-enrolment never leaves it without a working token.
+import "server-only";
+import { type AnaplanUser, getCurrentUser, type TokenSet } from "@/lib/anaplan";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Enrolment, ServiceIdentity } from "@/lib/generated/prisma/client";
+import { createGrant, revokeGrant } from "@/lib/grants/store";
+import { type Actor, requireTeam } from "@/lib/teams/access";
+import { endpointsOf } from "./endpoints";
+
+export async function completeEnrolment(e: Enrolment & { identity: ServiceIdentity }, owner: string, tokens: TokenSet) {
+  const endpoints = endpointsOf(e.identity);
+  const approver: AnaplanUser | null = await getCurrentUser(endpoints, tokens.accessToken).catch(() => null);
+  const expected = e.identity.expectedEmail;
+  const mismatch = expected
+    ? approver
+      ? approver.email.toLowerCase() !== expected
+        ? `Approved by ${approver.email}, not the expected ${expected}.`
+        : null
+      : `Could not confirm which Anaplan account approved (expected ${expected}).`
+    : null;
+  const previousGrantId = e.identity.grantId;
+  const switched = await db().$transaction(async (tx) => {
+    const grantId = await createGrant(
+      {
+        kind: "identity",
+        clientId: e.identity.deviceClientId,
+        oauthUrl: e.identity.oauthUrl,
+        tokens,
+        refreshTokenTtlSeconds: e.identity.rotatable ? e.identity.refreshTokenTtlSeconds : null,
+      },
+      tx,
+    );
+    const approvedBy = { approvedByAnaplanId: approver?.id ?? null, approvedByEmail: approver?.email ?? null };
+    const done = await tx.enrolment.updateMany({
+      where: { id: e.id, leaseOwner: owner, status: "pending" },
+      data: {
+        status: mismatch ? "mismatch" : "approved",
+        error: mismatch,
+        grantId,
+        ...approvedBy,
+        deviceCode: null,
+        userCode: null,
+        finishedAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
+    if (done.count === 0) throw new Error("the enrolment lease was lost before completion");
+    if (!mismatch) await tx.serviceIdentity.update({ where: { id: e.identityId }, data: { grantId, ...approvedBy } });
+    await recordAudit(
+      {
+        action: mismatch ? "enrolment.identity_mismatch" : "enrolment.complete",
+        outcome: mismatch ? "failure" : "success",
+        actorUserId: e.startedById,
+        teamId: e.identity.teamId,
+        targetType: "identity",
+        targetId: e.identityId,
+        details: { approvedBy: approver?.email ?? null, expected },
+      },
+      tx,
+    );
+    return !mismatch;
+  });
+  if (switched && previousGrantId) await revokeGrant(previousGrantId, endpoints, "replaced by a new enrolment");
+}
+
+/** After a mismatch warning the admin decides: keep the token anyway, or throw it away. */
+export async function resolveMismatch(actor: Actor, teamSlug: string, enrolmentId: string, keep: boolean) {
+  const { team } = await requireTeam(actor, teamSlug, "identity.enrol");
+  const e = await db().enrolment.findFirst({
+    where: { id: enrolmentId, status: "mismatch", identity: { teamId: team.id } },
+    include: { identity: true },
+  });
+  if (!e?.grantId) throw new AppError("not_found", "No such enrolment waiting for a decision.");
+  const endpoints = endpointsOf(e.identity);
+  const grantId = e.grantId;
+  // Claiming the row by its status makes a second admin's simultaneous decision a no-op, not a double switch.
+  const decided = await db().$transaction(async (tx) => {
+    const claimed = await tx.enrolment.updateMany({
+      where: { id: e.id, status: "mismatch" },
+      data: keep ? { status: "approved" } : { status: "cancelled", error: "Discarded by an admin." },
+    });
+    if (claimed.count === 0) return false;
+    if (keep) {
+      await tx.serviceIdentity.update({
+        where: { id: e.identityId },
+        data: { grantId, approvedByAnaplanId: e.approvedByAnaplanId, approvedByEmail: e.approvedByEmail },
+      });
+    }
+    return true;
+  });
+  if (!decided) throw new AppError("not_found", "No such enrolment waiting for a decision.");
+  if (keep && e.identity.grantId) await revokeGrant(e.identity.grantId, endpoints, "replaced by a new enrolment");
+  if (!keep) await revokeGrant(grantId, endpoints, "discarded after an account mismatch");
+  await recordAudit({
+    action: keep ? "enrolment.mismatch_kept" : "enrolment.mismatch_discarded",
+    outcome: "success",
+    actorUserId: actor.userId,
+    teamId: team.id,
+    targetType: "identity",
+    targetId: e.identityId,
+  });
+}

@@ -1,0 +1,94 @@
+// Starting a device-grant enrolment: ask Anaplan for a device code, keep it sealed server-side, and return the
+// enrolment the page will watch. A second click (or a second tab) gets the enrolment already running.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { AnaplanError, isAllowedVerificationUrl, requestDeviceCode } from "@/lib/anaplan";
+import { verificationOrigins } from "@/lib/anaplan-env";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { type Actor, requireTeam } from "@/lib/teams/access";
+import { aadFor, vault } from "@/lib/vault";
+import { endpointsOf } from "./endpoints";
+import { identityNotFound } from "./manage";
+import { identityId } from "./schemas";
+
+const STARTS_PER_MINUTE = 10;
+
+export async function startEnrolment(actor: Actor, teamSlug: string, id: string): Promise<string> {
+  const { team } = await requireTeam(actor, teamSlug, "identity.enrol");
+  const parsedId = identityId.safeParse(id);
+  const identity = parsedId.success
+    ? await db().serviceIdentity.findFirst({ where: { id: parsedId.data, teamId: team.id } })
+    : null;
+  if (!identity) throw identityNotFound();
+  if (identity.deactivatedAt) throw new AppError("conflict", "Reactivate this identity before enrolling it.");
+  const running = await db().enrolment.findFirst({ where: { identityId: identity.id, status: "pending" } });
+  if (running) return running.id;
+  const recent = await db().enrolment.count({
+    where: { startedById: actor.userId, createdAt: { gt: new Date(Date.now() - 60_000) } },
+  });
+  if (recent >= STARTS_PER_MINUTE) throw new AppError("rate_limited", "Too many enrolments started; wait a minute.");
+
+  const code = await requestDeviceCode(endpointsOf(identity), { clientId: identity.deviceClientId }).catch(
+    (error: unknown) => {
+      throw new AppError(
+        "provider_unavailable",
+        error instanceof AnaplanError && error.kind === "invalid_client"
+          ? "Anaplan does not accept this device-grant client id."
+          : "Anaplan did not start the device authorization. Try again in a minute.",
+        { cause: error },
+      );
+    },
+  );
+  const allowed = (url: string | undefined) =>
+    url !== undefined && isAllowedVerificationUrl(url, verificationOrigins()) ? url : null;
+  const verificationUri = allowed(code.verificationUri);
+  if (!verificationUri) {
+    throw new AppError(
+      "provider_unavailable",
+      "Anaplan answered with an unexpected verification link; nothing was stored.",
+    );
+  }
+  const enrolmentId = randomUUID();
+  try {
+    await db().$transaction(async (tx) => {
+      await tx.enrolment.create({
+        data: {
+          id: enrolmentId,
+          identityId: identity.id,
+          deviceCode: new Uint8Array(
+            await vault().seal(code.deviceCode, aadFor("enrolments", enrolmentId, "device_code")),
+          ),
+          userCode: code.userCode,
+          verificationUri,
+          verificationUriComplete: allowed(code.verificationUriComplete),
+          intervalSeconds: code.intervalSeconds,
+          expiresAt: code.expiresAt,
+          nextPollAt: new Date(Date.now() + code.intervalSeconds * 1000),
+          startedById: actor.userId,
+        },
+      });
+      await recordAudit(
+        {
+          action: "enrolment.start",
+          outcome: "success",
+          actorUserId: actor.userId,
+          teamId: team.id,
+          targetType: "identity",
+          targetId: identity.id,
+        },
+        tx,
+      );
+    });
+  } catch (error) {
+    // Someone else started one in the same instant: theirs wins, this device code is simply never polled.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const winner = await db().enrolment.findFirst({ where: { identityId: identity.id, status: "pending" } });
+      if (winner) return winner.id;
+    }
+    throw error;
+  }
+  return enrolmentId;
+}

@@ -1,0 +1,47 @@
+// What the enrolment page shows, for the admins of the identity's team. The user code is shown only to the
+// admin who started the enrolment, and only while it is pending (RFC 8628 §5.5: nobody else should be able to
+// complete someone else's flow). Reading a due enrolment also polls it, so an open page never waits for the
+// background worker.
+import "server-only";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { type Actor, requireTeam } from "@/lib/teams/access";
+import { pollDueEnrolments } from "./enrol-poll";
+
+export const enrolmentNotFound = () => new AppError("not_found", "No such enrolment in this team.");
+
+export async function getEnrolmentView(actor: Actor, teamSlug: string, enrolmentId: string) {
+  const { team } = await requireTeam(actor, teamSlug, "identity.enrol");
+  const id = z.uuid().safeParse(enrolmentId);
+  if (!id.success) throw enrolmentNotFound();
+  const load = () =>
+    db().enrolment.findFirst({
+      where: { id: id.data, identity: { teamId: team.id } },
+      include: { identity: { select: { id: true, name: true, expectedEmail: true } } },
+    });
+  let e = await load();
+  if (!e) throw enrolmentNotFound();
+  if (e.status === "pending" && e.nextPollAt.getTime() <= Date.now()) {
+    await pollDueEnrolments({ onlyId: e.id, limit: 1 });
+    e = (await load()) ?? e;
+  }
+  const isStarter = e.startedById === actor.userId;
+  return {
+    id: e.id,
+    teamSlug: team.slug,
+    identity: { id: e.identity.id, name: e.identity.name, expectedEmail: e.identity.expectedEmail },
+    status: e.status,
+    message: e.error,
+    isStarter,
+    userCode: isStarter && e.status === "pending" ? e.userCode : null,
+    verificationUri: e.status === "pending" ? e.verificationUri : null,
+    verificationUriComplete: isStarter && e.status === "pending" ? e.verificationUriComplete : null,
+    expiresAt: e.expiresAt.toISOString(),
+    intervalSeconds: e.intervalSeconds,
+    approvedByEmail: e.approvedByEmail,
+    polls: e.pollCount,
+  };
+}
+
+export type EnrolmentView = Awaited<ReturnType<typeof getEnrolmentView>>;

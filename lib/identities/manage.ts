@@ -1,0 +1,146 @@
+// Creating, editing and listing service identities. Every function authorizes the caller against the team
+// itself and scopes every query by that team, so another team's identity is simply "not found".
+import "server-only";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { type Actor, requireTeam } from "@/lib/teams/access";
+import { endpointsForRegion } from "./regions";
+import { type IdentityFields, type IdentityState, identityId } from "./schemas";
+import { deriveState, stateWhere } from "./state";
+
+export const PAGE_SIZE = 25;
+
+export const identityNotFound = () => new AppError("not_found", "No such identity in this team.");
+
+const conflictOnName = (error: unknown): never => {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    throw new AppError("conflict", "This team already has an identity with that name.");
+  }
+  throw error;
+};
+
+function settingsFrom(fields: IdentityFields) {
+  const deviceClientId = fields.deviceClientId ?? env().ANAPLAN_DEVICE_CLIENT_ID;
+  if (!deviceClientId) {
+    throw new AppError("bad_request", "Give the device-grant client id (no default ANAPLAN_DEVICE_CLIENT_ID is set).");
+  }
+  return {
+    name: fields.name,
+    description: fields.description,
+    deviceClientId,
+    ...endpointsForRegion(fields.region),
+    rotatable: fields.rotatable,
+    refreshTokenTtlSeconds: fields.refreshTokenTtlSeconds ?? null,
+    expectedEmail: fields.expectedEmail ?? null,
+  };
+}
+
+export async function createIdentity(actor: Actor, teamSlug: string, fields: IdentityFields) {
+  const { team } = await requireTeam(actor, teamSlug, "identity.create");
+  const identity = await db()
+    .serviceIdentity.create({
+      data: { ...settingsFrom(fields), teamId: team.id, ownerId: actor.userId, createdById: actor.userId },
+    })
+    .catch(conflictOnName);
+  await recordAudit({
+    action: "identity.create",
+    outcome: "success",
+    actorUserId: actor.userId,
+    teamId: team.id,
+    targetType: "identity",
+    targetId: identity.id,
+    details: { name: identity.name },
+  });
+  return identity;
+}
+
+export async function updateIdentity(actor: Actor, teamSlug: string, id: string, fields: IdentityFields) {
+  const { team } = await requireTeam(actor, teamSlug, "identity.edit");
+  const parsedId = identityId.safeParse(id);
+  if (!parsedId.success) throw identityNotFound();
+  const result = await db()
+    .serviceIdentity.updateMany({ where: { id: parsedId.data, teamId: team.id }, data: settingsFrom(fields) })
+    .catch(conflictOnName);
+  if (result.count === 0) throw identityNotFound();
+  await recordAudit({
+    action: "identity.update",
+    outcome: "success",
+    actorUserId: actor.userId,
+    teamId: team.id,
+    targetType: "identity",
+    targetId: parsedId.data,
+  });
+}
+
+const detailInclude = {
+  grant: { select: { status: true, statusReason: true, refreshTokenExpiresAt: true, lastRefreshAt: true } },
+  enrolments: { where: { status: "pending" as const }, select: { id: true }, take: 1 },
+} satisfies Prisma.ServiceIdentityInclude;
+
+type Loaded = Prisma.ServiceIdentityGetPayload<{ include: typeof detailInclude }>;
+
+function present(identity: Loaded, now: Date) {
+  const { enrolments, ...rest } = identity;
+  const state = deriveState({ ...identity, hasPendingEnrolment: enrolments.length > 0 }, now);
+  return { ...rest, state, pendingEnrolmentId: enrolments[0]?.id ?? null, refreshTokenExpiry: expiryOf(identity) };
+}
+
+/** Known when the grant recorded it; otherwise estimated from the last refresh and the client's TTL, if given. */
+function expiryOf(identity: Loaded): { at: Date; estimated: boolean } | null {
+  if (identity.grant?.refreshTokenExpiresAt) return { at: identity.grant.refreshTokenExpiresAt, estimated: false };
+  if (identity.grant?.lastRefreshAt && identity.refreshTokenTtlSeconds && identity.rotatable) {
+    return {
+      at: new Date(identity.grant.lastRefreshAt.getTime() + identity.refreshTokenTtlSeconds * 1000),
+      estimated: true,
+    };
+  }
+  return null;
+}
+
+export type IdentityView = ReturnType<typeof present>;
+
+export async function getIdentity(actor: Actor, teamSlug: string, id: string) {
+  const { team, role } = await requireTeam(actor, teamSlug, "identity.view");
+  const parsedId = identityId.safeParse(id);
+  if (!parsedId.success) throw identityNotFound();
+  const identity = await db().serviceIdentity.findFirst({
+    where: { id: parsedId.data, teamId: team.id },
+    include: detailInclude,
+  });
+  if (!identity) throw identityNotFound();
+  return { team, role, identity: present(identity, new Date()) };
+}
+
+export async function listIdentities(
+  actor: Actor,
+  teamSlug: string,
+  query: { state?: IdentityState; q?: string; page: number },
+) {
+  const { team, role } = await requireTeam(actor, teamSlug, "identity.view");
+  const now = new Date();
+  const where: Prisma.ServiceIdentityWhereInput = {
+    teamId: team.id,
+    ...(query.state ? stateWhere(query.state, now) : {}),
+    ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    db().serviceIdentity.count({ where }),
+    db().serviceIdentity.findMany({
+      where,
+      include: detailInclude,
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+    }),
+  ]);
+  return {
+    team,
+    role,
+    total,
+    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    identities: rows.map((r) => present(r, now)),
+  };
+}

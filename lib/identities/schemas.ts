@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { DEFAULT_REGION, REGIONS } from "./regions";
+
+// Printable text only: no control, bidi-override or zero-width characters that could spoof a name.
+const plain = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .refine((s) => !/[\p{Cc}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u.test(s), "Use printable characters only.");
+
+export const identityFields = z.strictObject({
+  name: plain(80).pipe(z.string().min(1, "A name is required.")),
+  description: plain(500).default(""),
+  deviceClientId: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{32}$/, "A device-grant client id is 32 lowercase hex characters.")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  region: z.enum([DEFAULT_REGION, ...Object.keys(REGIONS)]).default(DEFAULT_REGION),
+  rotatable: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(true),
+  refreshTokenTtlSeconds: z.preprocess(
+    (v) => (v === "" || v === undefined || v === null ? undefined : v),
+    z.coerce.number().int().min(60, "At least 60 seconds.").max(31_556_926, "At most one year.").optional(),
+  ),
+  expectedEmail: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.email("Enter an email address.").trim().toLowerCase().optional(),
+  ),
+});
+export type IdentityFields = z.infer<typeof identityFields>;
+
+export const identityId = z.uuid("Unknown identity.");
+
+export const IDENTITY_STATES = [
+  "not_enrolled",
+  "enrolling",
+  "active",
+  "needs_attention",
+  "expired",
+  "deactivated",
+] as const;
+export type IdentityState = (typeof IDENTITY_STATES)[number];
+
+export const listQuery = z.object({
+  state: z.enum(IDENTITY_STATES).optional().catch(undefined),
+  q: z.string().trim().max(80).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+});

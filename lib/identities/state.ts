@@ -1,0 +1,49 @@
+// An identity's state is derived, never stored: from its deactivation, its pending enrolment and its grant.
+// deriveState (for one loaded row) and stateWhere (for filtering in SQL) are the same rule written twice;
+// tests/integration/identities.test.ts checks that they agree for every state.
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { IdentityState } from "./schemas";
+
+export const STATE_LABELS: Record<IdentityState, string> = {
+  not_enrolled: "not enrolled",
+  enrolling: "enrolling",
+  active: "active",
+  needs_attention: "needs attention",
+  expired: "expired",
+  deactivated: "deactivated",
+};
+
+type StateInputs = {
+  deactivatedAt: Date | null;
+  hasPendingEnrolment: boolean;
+  grant: { status: "active" | "needs_attention" | "revoked"; refreshTokenExpiresAt: Date | null } | null;
+};
+
+export function deriveState(i: StateInputs, now = new Date()): IdentityState {
+  if (i.deactivatedAt) return "deactivated";
+  if (i.hasPendingEnrolment) return "enrolling";
+  if (!i.grant || i.grant.status === "revoked") return "not_enrolled";
+  if (i.grant.status === "needs_attention") return "needs_attention";
+  if (i.grant.refreshTokenExpiresAt && i.grant.refreshTokenExpiresAt < now) return "expired";
+  return "active";
+}
+
+export function stateWhere(state: IdentityState, now = new Date()): Prisma.ServiceIdentityWhereInput {
+  if (state === "deactivated") return { deactivatedAt: { not: null } };
+  const live = { deactivatedAt: null };
+  if (state === "enrolling") return { ...live, enrolments: { some: { status: "pending" } } };
+  const settled = { ...live, enrolments: { none: { status: "pending" as const } } };
+  switch (state) {
+    case "not_enrolled":
+      return { ...settled, OR: [{ grantId: null }, { grant: { status: "revoked" } }] };
+    case "needs_attention":
+      return { ...settled, grant: { status: "needs_attention" } };
+    case "expired":
+      return { ...settled, grant: { status: "active", refreshTokenExpiresAt: { lt: now } } };
+    case "active":
+      return {
+        ...settled,
+        grant: { status: "active", OR: [{ refreshTokenExpiresAt: null }, { refreshTokenExpiresAt: { gte: now } }] },
+      };
+  }
+}

@@ -1,0 +1,244 @@
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { resolveMismatch } from "@/lib/identities/enrol-complete";
+import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
+import { startEnrolment } from "@/lib/identities/enrol-start";
+import { getEnrolmentView } from "@/lib/identities/enrol-view";
+import { createIdentity, getIdentity, listIdentities } from "@/lib/identities/manage";
+import { identityFields } from "@/lib/identities/schemas";
+import type { Actor } from "@/lib/teams/access";
+import { setUpTestDatabase } from "../helpers/db.ts";
+import { setUpSimulator } from "../helpers/simulator.ts";
+
+const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
+
+await setUpTestDatabase();
+const sim = await setUpSimulator({ deviceInterval: 1 });
+
+describe("service identities and device enrolment", () => {
+  const actors = {} as Record<"admin" | "admin2" | "member" | "outsider", Actor>;
+
+  before(async () => {
+    const a = await db().team.create({ data: { slug: "alpha", name: "Alpha" } });
+    const b = await db().team.create({ data: { slug: "beta", name: "Beta" } });
+    for (const [key, team, role] of [
+      ["admin", a, "admin"],
+      ["admin2", a, "admin"],
+      ["member", a, "member"],
+      ["outsider", b, "admin"],
+    ] as const) {
+      const user = await db().user.create({
+        data: { anaplanUserId: `${key}`.padEnd(32, "0"), email: `${key}@x.example`, name: key },
+      });
+      await db().membership.create({ data: { teamId: team.id, userId: user.id, role } });
+      actors[key] = { userId: user.id, isPortalAdmin: false };
+    }
+  });
+
+  const fields = (name: string, extra: Record<string, unknown> = {}) => identityFields.parse({ name, ...extra });
+  const counters = () => sim.operator.counters();
+  const devicePolls = async () => (await counters()).token[sim.simulator.clients.device.id]?.device_code ?? 0;
+  /** Makes the enrolment due now (the tests do not wait out real intervals) and polls it. */
+  async function pollNow(enrolmentId: string) {
+    await db().enrolment.update({ where: { id: enrolmentId }, data: { nextPollAt: new Date(Date.now() - 1) } });
+    return pollDueEnrolments({ onlyId: enrolmentId });
+  }
+  async function userCodeOf(enrolmentId: string) {
+    const view = await getEnrolmentView(actors.admin, "alpha", enrolmentId);
+    assert.ok(view.userCode);
+    return view.userCode;
+  }
+
+  test("admins create identities; members and other teams cannot, and change nothing", async () => {
+    const created = await createIdentity(actors.admin, "alpha", fields("etl-nightly"));
+    assert.equal(created.deviceClientId, sim.simulator.clients.device.id, "defaults to ANAPLAN_DEVICE_CLIENT_ID");
+    await assert.rejects(createIdentity(actors.admin, "alpha", fields("etl-nightly")), isCode("conflict"));
+    await assert.rejects(createIdentity(actors.member, "alpha", fields("by-member")), isCode("forbidden"));
+    await assert.rejects(createIdentity(actors.outsider, "alpha", fields("by-outsider")), isCode("not_found"));
+    await assert.rejects(getIdentity(actors.outsider, "alpha", created.id), isCode("not_found"));
+    await assert.rejects(
+      getIdentity(actors.outsider, "beta", created.id),
+      isCode("not_found"),
+      "other team's id = unknown id",
+    );
+    await assert.rejects(startEnrolment(actors.member, "alpha", created.id), isCode("forbidden"));
+    await assert.rejects(startEnrolment(actors.outsider, "beta", created.id), isCode("not_found"));
+    assert.equal(await db().serviceIdentity.count(), 1);
+    assert.equal(await db().enrolment.count(), 0);
+    assert.throws(() => identityFields.parse({ name: "x", teamId: "y" }), "unknown keys are rejected");
+    assert.throws(() => identityFields.parse({ name: "evil\u202Egnp.exe" }), "bidi overrides are rejected");
+  });
+
+  test("enrol: code shown to its starter only; approval as the service account makes the identity active", async () => {
+    const identity = await createIdentity(
+      actors.admin,
+      "alpha",
+      fields("loader", { expectedEmail: sim.simulator.users.service.email }),
+    );
+    const enrolmentId = await startEnrolment(actors.admin, "alpha", identity.id);
+    assert.equal(await startEnrolment(actors.admin2, "alpha", identity.id), enrolmentId, "a second click reuses it");
+    assert.equal((await getEnrolmentView(actors.admin2, "alpha", enrolmentId)).userCode, null);
+    await assert.rejects(getEnrolmentView(actors.member, "alpha", enrolmentId), isCode("forbidden"));
+    assert.equal((await getIdentity(actors.admin, "alpha", identity.id)).identity.state, "enrolling");
+
+    await pollNow(enrolmentId);
+    assert.equal((await db().enrolment.findUniqueOrThrow({ where: { id: enrolmentId } })).status, "pending");
+    await sim.operator.approve(await userCodeOf(enrolmentId), "service");
+    await sleep(1100); // the simulator answers slow_down to polls closer than `interval`
+    await pollNow(enrolmentId);
+
+    const done = await db().enrolment.findUniqueOrThrow({ where: { id: enrolmentId } });
+    assert.equal(done.status, "approved");
+    assert.equal(done.deviceCode, null);
+    assert.equal(done.userCode, null);
+    const { identity: active } = await getIdentity(actors.admin, "alpha", identity.id);
+    assert.equal(active.state, "active");
+    assert.equal(active.approvedByEmail, sim.simulator.users.service.email);
+  });
+
+  test("slow_down adds 5 s to the interval for this and every later poll", async () => {
+    const identity = await createIdentity(actors.admin, "alpha", fields("slow"));
+    const enrolmentId = await startEnrolment(actors.admin, "alpha", identity.id);
+    await pollNow(enrolmentId);
+    await pollNow(enrolmentId); // polled again at once: faster than `interval`
+    const slowed = await db().enrolment.findUniqueOrThrow({ where: { id: enrolmentId } });
+    assert.equal(slowed.intervalSeconds, 1 + 5);
+    assert.ok(slowed.nextPollAt.getTime() - Date.now() > 5000);
+    assert.equal(slowed.status, "pending");
+  });
+
+  test("denied and expired end the enrolment with a message and store nothing; trying again works", async () => {
+    const identity = await createIdentity(actors.admin, "alpha", fields("refused"));
+    const denied = await startEnrolment(actors.admin, "alpha", identity.id);
+    await sim.operator.deny(await userCodeOf(denied));
+    await pollNow(denied);
+    const deniedRow = await db().enrolment.findUniqueOrThrow({ where: { id: denied } });
+    assert.equal(deniedRow.status, "denied");
+    assert.match(deniedRow.error ?? "", /denied/);
+    assert.equal(deniedRow.grantId, null);
+    assert.equal(deniedRow.deviceCode, null);
+
+    await sim.operator.setDefaults({ deviceCodeTtlSeconds: 1 });
+    const expired = await startEnrolment(actors.admin, "alpha", identity.id);
+    await sim.operator.setDefaults({ deviceCodeTtlSeconds: 900 });
+    await sleep(1100);
+    await pollNow(expired);
+    assert.equal((await db().enrolment.findUniqueOrThrow({ where: { id: expired } })).status, "expired");
+    assert.equal((await getIdentity(actors.admin, "alpha", identity.id)).identity.state, "not_enrolled");
+
+    const retry = await startEnrolment(actors.admin, "alpha", identity.id);
+    assert.notEqual(retry, expired);
+    await sim.operator.approve(await userCodeOf(retry), "service");
+    await pollNow(retry);
+    assert.equal((await getIdentity(actors.admin, "alpha", identity.id)).identity.state, "active");
+  });
+
+  test("a crashed poller's lease blocks others until it expires; then the enrolment resumes", async () => {
+    const identity = await createIdentity(actors.admin, "alpha", fields("resumed"));
+    const enrolmentId = await startEnrolment(actors.admin, "alpha", identity.id);
+    await sim.operator.approve(await userCodeOf(enrolmentId), "service");
+    await db().enrolment.update({
+      where: { id: enrolmentId },
+      data: { leaseOwner: "crashed-instance", leaseUntil: new Date(Date.now() + 30_000), nextPollAt: new Date(0) },
+    });
+    assert.equal(await pollDueEnrolments({ onlyId: enrolmentId }), 0);
+    await db().enrolment.update({ where: { id: enrolmentId }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    assert.equal(await pollDueEnrolments({ onlyId: enrolmentId }), 1);
+    assert.equal((await db().enrolment.findUniqueOrThrow({ where: { id: enrolmentId } })).status, "approved");
+  });
+
+  test("concurrent pollers poll a device code once at a time", async () => {
+    const identity = await createIdentity(actors.admin, "alpha", fields("contended"));
+    const enrolmentId = await startEnrolment(actors.admin, "alpha", identity.id);
+    await db().enrolment.update({ where: { id: enrolmentId }, data: { nextPollAt: new Date(Date.now() - 1) } });
+    const before = await devicePolls();
+    const polled = await Promise.all(Array.from({ length: 8 }, () => pollDueEnrolments({ onlyId: enrolmentId })));
+    assert.equal(
+      polled.reduce((a, b) => a + b, 0),
+      1,
+    );
+    assert.equal(await devicePolls(), before + 1);
+  });
+
+  test("re-enrolling keeps the old token until the new one exists; an unexpected approver is flagged", async () => {
+    const identity = await createIdentity(
+      actors.admin,
+      "alpha",
+      fields("guarded", { expectedEmail: sim.simulator.users.service.email }),
+    );
+    const first = await startEnrolment(actors.admin, "alpha", identity.id);
+    await sim.operator.approve(await userCodeOf(first), "service");
+    await pollNow(first);
+    const oldGrant = (await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } })).grantId;
+    assert.ok(oldGrant);
+
+    const second = await startEnrolment(actors.admin, "alpha", identity.id);
+    await sim.operator.approve(await userCodeOf(second), "member");
+    await pollNow(second);
+    const flagged = await db().enrolment.findUniqueOrThrow({ where: { id: second } });
+    assert.equal(flagged.status, "mismatch");
+    assert.match(flagged.error ?? "", /member@/);
+    assert.equal((await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } })).grantId, oldGrant);
+
+    await assert.rejects(resolveMismatch(actors.member, "alpha", second, true), isCode("forbidden"));
+    await resolveMismatch(actors.admin, "alpha", second, false);
+    assert.equal((await db().grant.findUniqueOrThrow({ where: { id: flagged.grantId ?? "" } })).status, "revoked");
+    assert.equal((await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } })).grantId, oldGrant);
+
+    const third = await startEnrolment(actors.admin, "alpha", identity.id);
+    await sim.operator.approve(await userCodeOf(third), "service");
+    await pollNow(third);
+    const replaced = await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } });
+    assert.notEqual(replaced.grantId, oldGrant);
+    assert.equal((await db().grant.findUniqueOrThrow({ where: { id: oldGrant } })).status, "revoked");
+  });
+
+  test("state filters and derived states agree; search and pagination are server-side", async () => {
+    const { identities: all, total } = await listIdentities(actors.admin, "alpha", { page: 1 });
+    for (const state of ["active", "enrolling", "not_enrolled", "needs_attention", "expired", "deactivated"] as const) {
+      const filtered = await listIdentities(actors.admin, "alpha", { state, page: 1 });
+      assert.deepEqual(
+        filtered.identities.map((i) => i.id).sort(),
+        all
+          .filter((i) => i.state === state)
+          .map((i) => i.id)
+          .sort(),
+        state,
+      );
+    }
+    assert.equal(total, all.length);
+    const found = await listIdentities(actors.admin, "alpha", { q: "LOAD", page: 1 });
+    assert.deepEqual(
+      found.identities.map((i) => i.name),
+      ["loader"],
+    );
+    assert.equal((await listIdentities(actors.outsider, "beta", { page: 1 })).total, 0);
+  });
+
+  test("a dump of every table holds none of the simulator's token values", async () => {
+    const issued = await sim.operator.issuedTokens();
+    assert.ok(issued.length > 10);
+    const client = new pg.Client({ connectionString: env().DATABASE_URL });
+    await client.connect();
+    const tables = await client.query<{ name: string }>(
+      `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
+    );
+    let dump = "";
+    for (const { name } of tables.rows) {
+      const rows = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t`);
+      dump += rows.rows.map((r) => r.row).join("\n");
+    }
+    await client.end();
+    assert.ok(dump.includes("loader"), "the dump has content");
+    for (const token of issued) {
+      for (const form of [token, Buffer.from(token).toString("base64"), Buffer.from(token).toString("hex")]) {
+        assert.ok(!dump.includes(form), "a token value was found in the database");
+      }
+    }
+  });
+});
