@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { FormStatus } from "@/components/field";
 import type { ActionState } from "@/lib/actions";
 
 /** A one-button form around a server action, with its pending state and its result announced. */
@@ -29,13 +30,7 @@ export function ActionButton({
       >
         {pending ? pendingLabel : label}
       </button>
-      <p
-        role="status"
-        aria-live="polite"
-        className={`text-sm ${state?.ok === false ? "text-red-700" : "text-slate-600"}`}
-      >
-        {state?.message}
-      </p>
+      <FormStatus state={state} />
     </form>
   );
 }

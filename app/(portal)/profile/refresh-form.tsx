@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { FormStatus } from "@/components/field";
 import { refreshNow } from "./actions";
 
 export function RefreshForm() {
@@ -13,13 +14,7 @@ export function RefreshForm() {
       >
         {pending ? "Refreshing…" : "Refresh now"}
       </button>
-      <p
-        role="status"
-        aria-live="polite"
-        className={`text-sm ${state?.ok === false ? "text-red-700" : "text-slate-600"}`}
-      >
-        {state?.message}
-      </p>
+      <FormStatus state={state} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { Field, FormStatus, inputClass as input } from "@/components/field";
 import type { ActionState } from "@/lib/actions";
 
 type Props = {
@@ -7,44 +8,6 @@ type Props = {
   regions: { value: string; label: string }[];
   defaultClientId: string;
 };
-
-const input =
-  "mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-600 aria-[invalid=true]:ring-red-500";
-
-function Field(props: {
-  name: string;
-  label: string;
-  hint?: string;
-  errors?: string[];
-  children: (a: Record<string, string | boolean | undefined>) => React.ReactNode;
-}) {
-  const described = [props.hint ? `${props.name}-hint` : "", props.errors?.length ? `${props.name}-error` : ""]
-    .filter(Boolean)
-    .join(" ");
-  return (
-    <div>
-      <label htmlFor={props.name} className="block text-sm font-medium text-slate-900">
-        {props.label}
-      </label>
-      {props.children({
-        id: props.name,
-        name: props.name,
-        "aria-invalid": Boolean(props.errors?.length),
-        "aria-describedby": described || undefined,
-      })}
-      {props.hint ? (
-        <p id={`${props.name}-hint`} className="mt-1 text-xs text-slate-500">
-          {props.hint}
-        </p>
-      ) : null}
-      {props.errors?.length ? (
-        <p id={`${props.name}-error`} className="mt-1 text-sm text-red-700">
-          {props.errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 export function IdentityForm({ action, regions, defaultClientId }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
@@ -129,13 +92,7 @@ export function IdentityForm({ action, regions, defaultClientId }: Props) {
         >
           {pending ? "Creating…" : "Create identity"}
         </button>
-        <p
-          role="status"
-          aria-live="polite"
-          className={`text-sm ${state?.ok === false ? "text-red-700" : "text-slate-600"}`}
-        >
-          {state?.message}
-        </p>
+        <FormStatus state={state} />
       </div>
     </form>
   );

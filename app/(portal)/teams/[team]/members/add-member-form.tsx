@@ -1,0 +1,41 @@
+"use client";
+import { useActionState } from "react";
+import { Field, FormStatus, inputClass } from "@/components/field";
+import type { ActionState } from "@/lib/actions";
+
+export function AddMemberForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const errors = state?.fieldErrors ?? {};
+  return (
+    <form key={JSON.stringify(state?.values ?? {})} action={formAction} className="mt-4 grid gap-4 sm:grid-cols-3">
+      <div className="sm:col-span-2">
+        <Field
+          name="email"
+          label="Email"
+          hint="Someone who has signed in joins now; anyone else is invited."
+          errors={errors.email}
+        >
+          {(a) => <input {...a} type="email" defaultValue={state?.values?.email} required className={inputClass} />}
+        </Field>
+      </div>
+      <Field name="role" label="Role" errors={errors.role}>
+        {(a) => (
+          <select {...a} defaultValue={state?.values?.role ?? "member"} className={inputClass}>
+            <option value="member">member</option>
+            <option value="admin">admin</option>
+          </select>
+        )}
+      </Field>
+      <div className="flex items-center gap-3 sm:col-span-3">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+        >
+          {pending ? "Adding…" : "Add member"}
+        </button>
+        <FormStatus state={state} />
+      </div>
+    </form>
+  );
+}

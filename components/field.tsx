@@ -1,0 +1,54 @@
+import type { ReactNode } from "react";
+
+export const inputClass =
+  "mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-600 aria-[invalid=true]:ring-red-500";
+
+type Control = { id: string; name: string; "aria-invalid": boolean; "aria-describedby"?: string };
+
+/** A labelled form control with its hint and its errors wired up for assistive technology. */
+export function Field(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: string[];
+  children: (control: Control) => ReactNode;
+}) {
+  const described = [props.hint ? `${props.name}-hint` : "", props.errors?.length ? `${props.name}-error` : ""]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <div>
+      <label htmlFor={props.name} className="block text-sm font-medium text-slate-900">
+        {props.label}
+      </label>
+      {props.children({
+        id: props.name,
+        name: props.name,
+        "aria-invalid": Boolean(props.errors?.length),
+        "aria-describedby": described || undefined,
+      })}
+      {props.hint ? (
+        <p id={`${props.name}-hint`} className="mt-1 text-xs text-slate-500">
+          {props.hint}
+        </p>
+      ) : null}
+      {props.errors?.length ? (
+        <p id={`${props.name}-error`} className="mt-1 text-sm text-red-700">
+          {props.errors.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function FormStatus({ state }: { state: { ok: boolean; message: string } | null }) {
+  return (
+    <p
+      role="status"
+      aria-live="polite"
+      className={`text-sm ${state?.ok === false ? "text-red-700" : "text-slate-600"}`}
+    >
+      {state?.message}
+    </p>
+  );
+}

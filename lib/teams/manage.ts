@@ -1,0 +1,107 @@
+// Teams and who is in them. Portal admins create teams; team admins manage members. Every function checks the
+// caller's rights itself and scopes its queries by the team, so another team's ids behave as unknown ids.
+import "server-only";
+import type { z } from "zod";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { type Actor, requireTeam } from "./access";
+import type { inviteRef, memberFields, memberRef, teamFields } from "./schemas";
+
+export async function createTeam(actor: Actor, fields: z.infer<typeof teamFields>) {
+  if (!actor.isPortalAdmin) throw new AppError("forbidden", "Only portal admins can create teams.");
+  const team = await db()
+    .team.create({ data: fields })
+    .catch((error: unknown) => {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+        throw new AppError("conflict", "A team with this slug exists.", { fieldErrors: { slug: ["Already taken."] } });
+      }
+      throw error;
+    });
+  await recordAudit({ action: "team.create", outcome: "success", actorUserId: actor.userId, teamId: team.id });
+  return team;
+}
+
+export async function listTeamsFor(actor: Actor) {
+  if (actor.isPortalAdmin) {
+    const teams = await db().team.findMany({ orderBy: { name: "asc" } });
+    return teams.map((team) => ({ team, role: "admin" as const }));
+  }
+  const memberships = await db().membership.findMany({
+    where: { userId: actor.userId },
+    include: { team: true },
+    orderBy: { team: { name: "asc" } },
+  });
+  return memberships.map((m) => ({ team: m.team, role: m.role }));
+}
+
+export async function getTeamOverview(actor: Actor, slug: string) {
+  const { team, role } = await requireTeam(actor, slug, "team.view");
+  const [members, invites] = await Promise.all([
+    db().membership.findMany({
+      where: { teamId: team.id },
+      include: { user: { select: { id: true, name: true, email: true } } },
+      orderBy: { user: { name: "asc" } },
+    }),
+    db().invite.findMany({ where: { teamId: team.id }, orderBy: { email: "asc" } }),
+  ]);
+  return { team, role, members, invites };
+}
+
+/** A user who has signed in becomes a member at once; anyone else gets an invite, matched at their first sign-in. */
+export async function addMember(actor: Actor, slug: string, fields: z.infer<typeof memberFields>) {
+  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const user = await db().user.findFirst({ where: { email: fields.email } });
+  if (user) {
+    await db().membership.upsert({
+      where: { teamId_userId: { teamId: team.id, userId: user.id } },
+      create: { teamId: team.id, userId: user.id, role: fields.role },
+      update: { role: fields.role },
+    });
+  } else {
+    await db().invite.upsert({
+      where: { teamId_email: { teamId: team.id, email: fields.email } },
+      create: { teamId: team.id, email: fields.email, role: fields.role, invitedById: actor.userId },
+      update: { role: fields.role },
+    });
+  }
+  await recordAudit({
+    action: user ? "team.member_add" : "team.invite",
+    outcome: "success",
+    actorUserId: actor.userId,
+    teamId: team.id,
+    details: { email: fields.email, role: fields.role },
+  });
+  return user ? "member" : "invited";
+}
+
+export async function removeMember(actor: Actor, slug: string, ref: z.infer<typeof memberRef>) {
+  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  await db().$transaction(async (tx) => {
+    const removed = await tx.membership
+      .delete({ where: { teamId_userId: { teamId: team.id, userId: ref.userId } } })
+      .catch(() => {
+        throw new AppError("not_found", "No such member in this team.");
+      });
+    // A team keeps an admin of its own once it has one; portal admins are not counted, they are not members.
+    if (removed.role === "admin" && (await tx.membership.count({ where: { teamId: team.id, role: "admin" } })) === 0) {
+      throw new AppError("conflict", "A team needs at least one admin. Appoint another admin first.");
+    }
+  });
+  await recordAudit({
+    action: "team.member_remove",
+    outcome: "success",
+    actorUserId: actor.userId,
+    teamId: team.id,
+    targetType: "user",
+    targetId: ref.userId,
+  });
+}
+
+export async function cancelInvite(actor: Actor, slug: string, ref: z.infer<typeof inviteRef>) {
+  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const removed = await db().invite.deleteMany({ where: { id: ref.inviteId, teamId: team.id } });
+  if (removed.count === 0) throw new AppError("not_found", "No such invite in this team.");
+  await recordAudit({ action: "team.invite_cancel", outcome: "success", actorUserId: actor.userId, teamId: team.id });
+}

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Actor } from "@/lib/teams/access";
+import { addMember, cancelInvite, createTeam, getTeamOverview, listTeamsFor, removeMember } from "@/lib/teams/manage";
+import { memberFields, teamFields } from "@/lib/teams/schemas";
+import { setUpTestDatabase } from "../helpers/db.ts";
+
+await setUpTestDatabase();
+
+const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
+const actors = {} as Record<"portalAdmin" | "alice" | "bob" | "carol", Actor & { email: string }>;
+
+before(async () => {
+  for (const key of ["portalAdmin", "alice", "bob", "carol"] as const) {
+    const email = `${key.toLowerCase()}@x.example`;
+    const user = await db().user.create({
+      data: { anaplanUserId: key.padEnd(32, "0"), email, name: key, isPortalAdmin: key === "portalAdmin" },
+    });
+    actors[key] = { userId: user.id, isPortalAdmin: user.isPortalAdmin, email };
+  }
+});
+
+test("only portal admins create teams; slugs are unique and validated", async () => {
+  await createTeam(actors.portalAdmin, teamFields.parse({ name: "Finance", slug: "finance" }));
+  await createTeam(actors.portalAdmin, teamFields.parse({ name: "Sales", slug: "sales" }));
+  await assert.rejects(createTeam(actors.alice, teamFields.parse({ name: "X", slug: "x" })), isCode("forbidden"));
+  await assert.rejects(
+    createTeam(actors.portalAdmin, teamFields.parse({ name: "Again", slug: "finance" })),
+    isCode("conflict"),
+  );
+  for (const bad of [
+    { name: "A", slug: "Has Space" },
+    { name: "A", slug: "-a" },
+    { name: "", slug: "ok" },
+    { name: "A", slug: "ok", teamId: "x" },
+  ]) {
+    assert.equal(teamFields.safeParse(bad).success, false, JSON.stringify(bad));
+  }
+  assert.equal(await db().team.count(), 2);
+});
+
+test("team admins add signed-in users as members and others as invites; members cannot", async () => {
+  assert.equal(
+    await addMember(actors.portalAdmin, "finance", memberFields.parse({ email: actors.alice.email, role: "admin" })),
+    "member",
+  );
+  assert.equal(
+    await addMember(actors.alice, "finance", memberFields.parse({ email: actors.bob.email, role: "member" })),
+    "member",
+  );
+  assert.equal(
+    await addMember(actors.alice, "finance", memberFields.parse({ email: "New.Person@X.example", role: "member" })),
+    "invited",
+  );
+  await assert.rejects(
+    addMember(actors.bob, "finance", memberFields.parse({ email: actors.carol.email, role: "admin" })),
+    isCode("forbidden"),
+  );
+  const overview = await getTeamOverview(actors.bob, "finance");
+  assert.deepEqual(overview.members.map((m) => m.user.email).sort(), [actors.alice.email, actors.bob.email]);
+  assert.deepEqual(
+    overview.invites.map((i) => i.email),
+    ["new.person@x.example"],
+  );
+  assert.deepEqual(
+    (await listTeamsFor(actors.bob)).map((t) => [t.team.slug, t.role]),
+    [["finance", "member"]],
+  );
+});
+
+test("another team's admin gets not-found for everything, and changes nothing", async () => {
+  await addMember(actors.portalAdmin, "sales", memberFields.parse({ email: actors.carol.email, role: "admin" }));
+  const invite = await db().invite.findFirstOrThrow({ where: { email: "new.person@x.example" } });
+  await assert.rejects(getTeamOverview(actors.carol, "finance"), isCode("not_found"));
+  await assert.rejects(
+    addMember(actors.carol, "finance", memberFields.parse({ email: actors.carol.email, role: "admin" })),
+    isCode("not_found"),
+  );
+  await assert.rejects(removeMember(actors.carol, "finance", { userId: actors.bob.userId }), isCode("not_found"));
+  // Finance's ids under Carol's own team: unknown there.
+  await assert.rejects(removeMember(actors.carol, "sales", { userId: actors.bob.userId }), isCode("not_found"));
+  await assert.rejects(cancelInvite(actors.carol, "sales", { inviteId: invite.id }), isCode("not_found"));
+  assert.equal(await db().membership.count({ where: { team: { slug: "finance" } } }), 2);
+  assert.equal(await db().invite.count(), 1);
+});
+
+test("a team keeps at least one admin", async () => {
+  await assert.rejects(removeMember(actors.alice, "finance", { userId: actors.alice.userId }), isCode("conflict"));
+  await removeMember(actors.alice, "finance", { userId: actors.bob.userId });
+  assert.equal(await db().membership.count({ where: { team: { slug: "finance" } } }), 1);
+  assert.ok((await db().auditEvent.count({ where: { action: "team.member_remove" } })) >= 1);
+});
