@@ -35,14 +35,19 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           <p className="text-sm font-medium text-slate-500">{team.name}</p>
           <h1 className="text-3xl font-bold tracking-tight text-brand-900">Service identities</h1>
         </div>
-        {can(role, "identity.create") ? (
-          <Link
-            href={`/teams/${slug}/identities/new`}
-            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
-          >
-            New identity
+        <div className="flex items-center gap-4">
+          <Link href={`/teams/${slug}/members`} className="text-sm font-medium text-slate-700 hover:text-brand-700">
+            Members
           </Link>
-        ) : null}
+          {can(role, "identity.create") ? (
+            <Link
+              href={`/teams/${slug}/identities/new`}
+              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
+            >
+              New identity
+            </Link>
+          ) : null}
+        </div>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <nav aria-label="Filter by state" className="flex flex-wrap gap-2 text-sm">
