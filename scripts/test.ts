@@ -126,7 +126,8 @@ try {
     if (r.code !== 0) code = r.code;
   }
 } finally {
-  await rm(tmp, { recursive: true, force: true });
+  // A postmaster may still be finishing its shutdown checkpoint: retry rather than fail the run.
+  await rm(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
 }
 process.stdout.write(`\ntotal: ${passed} passed, ${failed} failed\n`);
 process.exit(code !== 0 || failed > 0 ? 1 : 0);

@@ -63,6 +63,8 @@ export const CLIENT_IDS = {
   authCode: "5a1b2c3d4e5f60718293a4b5c6d7e8f9",
   device: "0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f6",
   deviceNonRotatable: "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+  /** Another application's auth-code client, so tests can try a code issued to someone else on the portal. */
+  otherApp: "7e6d5c4b3a29180f7e6d5c4b3a291800",
 } as const;
 
 export type ClientBehaviour = { rotatable: boolean; refreshTokenTtlSeconds: number };

@@ -24,7 +24,12 @@ export type SimulatorOptions = {
 
 export type Simulator = {
   url: string;
-  clients: { authCode: { id: string; secret: string }; device: { id: string }; deviceNonRotatable: { id: string } };
+  clients: {
+    authCode: { id: string; secret: string };
+    device: { id: string };
+    deviceNonRotatable: { id: string };
+    otherApp: { id: string };
+  };
   users: Record<SimulatorUser["key"], SimulatorUser>;
   close(): Promise<void>;
 };
@@ -62,6 +67,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       authCode: { id: CLIENT_IDS.authCode, secret },
       device: { id: CLIENT_IDS.device },
       deviceNonRotatable: { id: CLIENT_IDS.deviceNonRotatable },
+      otherApp: { id: CLIENT_IDS.otherApp },
     },
     users: USERS,
     close: () =>

@@ -28,6 +28,14 @@ export function createProvider(options: {
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
       },
+      {
+        client_id: CLIENT_IDS.otherApp,
+        client_secret: randomBytes(24).toString("base64url"),
+        redirect_uris: options.redirectUris,
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_basic",
+      },
       ...[CLIENT_IDS.device, CLIENT_IDS.deviceNonRotatable].map((id) => ({
         client_id: id,
         grant_types: ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],

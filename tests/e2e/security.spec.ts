@@ -1,0 +1,103 @@
+// The login callback and the redirect after it, attacked: altered or replayed state, a code from another
+// browser's sign-in or another application, a hostile callbackUrl. Each must end signed out, on the portal.
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { CLIENT_IDS, USERS } from "../../lib/simulator/accounts";
+
+const PORTAL = "http://localhost:3100";
+const CALLBACK = `${PORTAL}/api/auth/callback/anaplan`;
+
+/** Starts the sign-in in the browser, then walks the simulator's redirects by hand and returns the callback URL. */
+async function callbackUrlFor(page: Page, user = USERS.member): Promise<URL> {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in to Anaplan" })).toBeVisible();
+  let response = await page.request.post(page.url(), {
+    form: { email: user.email, password: user.password, action: "login" },
+    maxRedirects: 0,
+  });
+  for (let hops = 0; hops < 10; hops++) {
+    const location = response.headers().location;
+    if (!location) break;
+    const next = new URL(location, response.url());
+    if (next.href.startsWith(CALLBACK)) return next;
+    response = await page.request.get(next.href, { maxRedirects: 0 });
+  }
+  throw new Error(`no callback reached (last status ${response.status()})`);
+}
+
+const hasSession = async (context: BrowserContext) =>
+  (await context.cookies()).some((c) => c.name.includes("session-token"));
+
+async function expectRefused(page: Page, context: BrowserContext, url: string) {
+  await page.goto(url);
+  await expect(page).toHaveURL(/\/signin\?.*error=/);
+  await expect(page.getByRole("main").getByRole("alert")).toBeVisible();
+  expect(await hasSession(context)).toBe(false);
+}
+
+test("a callback whose state was altered is refused", async ({ page, context }) => {
+  const callback = await callbackUrlFor(page);
+  callback.searchParams.set("state", `${callback.searchParams.get("state")}x`);
+  await expectRefused(page, context, callback.href);
+});
+
+test("a callback replayed in another browser is refused", async ({ page, browser }) => {
+  const callback = await callbackUrlFor(page);
+  const other = await browser.newContext();
+  await expectRefused(await other.newPage(), other, callback.href);
+  await other.close();
+});
+
+test("a code from another browser's sign-in is refused; the genuine callback still works", async ({
+  page,
+  context,
+  browser,
+}) => {
+  const victim = await callbackUrlFor(page, USERS.member);
+  const other = await browser.newContext({ baseURL: PORTAL });
+  const attacker = await callbackUrlFor(await other.newPage(), USERS.admin);
+  await other.close();
+  const injected = new URL(victim.href);
+  injected.searchParams.set("code", attacker.searchParams.get("code") ?? "");
+  await expectRefused(page, context, injected.href);
+  await page.goto(victim.href);
+  await expect(page).toHaveURL(/\/profile$/);
+  expect(await hasSession(context)).toBe(true);
+});
+
+test("a code issued to another application is refused", async ({ page, context }) => {
+  const callback = await callbackUrlFor(page);
+  const state = callback.searchParams.get("state") ?? "";
+  const authorize = new URL("http://127.0.0.1:3199/auth/authorize");
+  for (const [k, v] of Object.entries({
+    client_id: CLIENT_IDS.otherApp,
+    response_type: "code",
+    redirect_uri: CALLBACK,
+    scope: "openid email",
+    state,
+  })) {
+    authorize.searchParams.set(k, v);
+  }
+  let response = await page.request.get(authorize.href, { maxRedirects: 0 });
+  for (let hops = 0; hops < 10 && !response.headers().location?.startsWith(CALLBACK); hops++) {
+    response = await page.request.get(new URL(response.headers().location ?? "", response.url()).href, {
+      maxRedirects: 0,
+    });
+  }
+  const foreign = response.headers().location ?? "";
+  expect(foreign).toContain("code=");
+  await expectRefused(page, context, foreign);
+});
+
+test("a hostile callbackUrl still lands on the portal after sign-in", async ({ page }) => {
+  for (const target of ["https://evil.example/", "//evil.example", "/\\evil.example"]) {
+    await page.context().clearCookies();
+    await page.goto(`/signin?callbackUrl=${encodeURIComponent(target)}`);
+    await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
+    await page.getByLabel("Email").fill(USERS.member.email);
+    await page.getByLabel("Password").fill(USERS.member.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL((url) => url.pathname !== "/signin" && !url.href.includes("127.0.0.1:3199"));
+    expect(new URL(page.url()).origin).toBe(PORTAL);
+  }
+});
