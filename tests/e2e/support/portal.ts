@@ -33,7 +33,7 @@ export function startPortal(options: {
   port: number;
   databaseUrl: string;
   dataDir: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string>;
 }): Portal {
   let output = "";
   const child: ChildProcess = spawn("node_modules/.bin/next", ["start", "-p", String(options.port)], {

@@ -1,0 +1,103 @@
+// A full sign-in, a token refresh and an enrolment on a portal of this test's own, then a search of everything an
+// attacker or a careless operator could see — database rows, cookies, page HTML (with the RSC payload),
+// /api/auth/session and the server's logs — for every token the simulator issued. None may appear.
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+import { USERS } from "../../lib/simulator/accounts";
+import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
+
+const PORT = 3104;
+const SIMULATOR_PORT = 3198;
+
+async function dumpDatabase(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const tables = await client.query<{ name: string }>(
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
+  );
+  let dump = "";
+  for (const { name } of tables.rows) {
+    const rows = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t`);
+    dump += `${rows.rows.map((r) => r.row).join("\n")}\n`;
+  }
+  await client.end();
+  return dump;
+}
+
+test("no token value reaches the database, cookies, HTML or logs", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const database = await startDatabase();
+  const portal = startPortal({
+    port: PORT,
+    databaseUrl: database.url,
+    dataDir: path.join(database.dir, "data"),
+    env: { SIMULATOR_PORT: String(SIMULATOR_PORT), LOG_LEVEL: "debug", ADMIN_EMAILS: USERS.admin.email },
+  });
+  try {
+    await waitUntilHealthy(portal.baseURL);
+    const simulator = simulatorOperator(`http://127.0.0.1:${SIMULATOR_PORT}`);
+    await simulator.setDefaults({ deviceInterval: 1 });
+    const context = await browser.newContext({ baseURL: portal.baseURL });
+    const page = await context.newPage();
+    const seen: string[] = [];
+    page.on("response", async (response) => {
+      if (response.url().startsWith(portal.baseURL)) seen.push(await response.text().catch(() => ""));
+    });
+
+    await page.goto("/signin");
+    await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
+    await page.getByLabel("Email").fill(USERS.admin.email);
+    await page.getByLabel("Password").fill(USERS.admin.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(/\/profile$/);
+    await page.getByRole("button", { name: "Refresh now" }).click();
+    await expect(page.getByRole("main").getByRole("status")).toContainText("Refreshed");
+    await page.goto("/teams");
+    await page.getByLabel("Team name").fill("Leak Check");
+    await page.getByLabel("Slug (used in links)").fill("leak-check");
+    await page.getByRole("button", { name: "Create team" }).click();
+    await page.goto("/teams/leak-check/identities/new");
+    await page.getByLabel("Name").fill("sentinel-identity");
+    await page.getByRole("button", { name: "Create identity" }).click();
+    await page.getByRole("button", { name: "Enrol" }).click();
+    const code = (await page.getByLabel("User code").textContent())?.trim() ?? "";
+    await simulator.approve(code, "service");
+    await expect(page.getByRole("heading", { name: "Enrolled: the identity is active" })).toBeVisible({
+      timeout: 20_000,
+    });
+    seen.push(await page.content());
+    seen.push(await (await page.request.get("/api/auth/session")).text());
+
+    const cookies = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("\n");
+    const dump = await dumpDatabase(database.url);
+    const issued = await simulator.issuedTokens();
+    await context.close();
+    await portal.stop();
+    const logs = portal.output();
+
+    // The places searched hold real content, so an empty search cannot pass by accident.
+    expect(dump).toContain(USERS.admin.email);
+    expect(dump).toContain("sentinel-identity");
+    expect(seen.join("\n")).toContain("sentinel-identity");
+    expect(cookies).toContain("next-auth.session-token");
+    expect(logs).toContain("Anaplan simulator started");
+    expect(issued.length).toBeGreaterThanOrEqual(6);
+    const places = { database: dump, cookies, "pages and responses": seen.join("\n"), logs };
+    for (const token of issued) {
+      const forms = [
+        token,
+        Buffer.from(token).toString("base64"),
+        Buffer.from(token).toString("hex"),
+        encodeURIComponent(token),
+      ];
+      for (const [place, text] of Object.entries(places)) {
+        for (const form of forms) expect(text.includes(form), `a token value appears in the ${place}`).toBe(false);
+      }
+    }
+  } finally {
+    await portal.stop();
+    await database.stop();
+  }
+});
