@@ -1,0 +1,26 @@
+// `npm run simulator`: the Anaplan simulator in a process of its own, e.g. to point a portal started elsewhere at it
+// (ANAPLAN_SIMULATOR=1 with the printed URLs and client ids). Prints its settings as one JSON line.
+import { parseArgs } from "node:util";
+import { startSimulator } from "@/lib/simulator";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "4010" },
+    "redirect-uri": { type: "string", multiple: true, default: ["http://localhost:3000/api/auth/callback/anaplan"] },
+  },
+});
+
+const simulator = await startSimulator({ port: Number(values.port), redirectUris: values["redirect-uri"] });
+console.info(
+  JSON.stringify({
+    ANAPLAN_OAUTH_URL: simulator.url,
+    ANAPLAN_API_URL: simulator.url,
+    ANAPLAN_AUTH_URL: simulator.url,
+    ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
+    ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
+    ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
+  }),
+);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void simulator.close().then(() => process.exit(0)));
+}
