@@ -144,3 +144,26 @@ export async function listIdentities(
     identities: rows.map((r) => present(r, now)),
   };
 }
+
+/**
+ * Deactivation is reversible: the sealed grant is kept but nothing is handed out or refreshed while it is set.
+ * Destroying the token for good is re-enrolling or revoking, not this.
+ */
+export async function setIdentityActive(actor: Actor, teamSlug: string, id: string, active: boolean) {
+  const { team } = await requireTeam(actor, teamSlug, "identity.deactivate");
+  const parsedId = identityId.safeParse(id);
+  if (!parsedId.success) throw identityNotFound();
+  const result = await db().serviceIdentity.updateMany({
+    where: { id: parsedId.data, teamId: team.id },
+    data: { deactivatedAt: active ? null : new Date() },
+  });
+  if (result.count === 0) throw identityNotFound();
+  await recordAudit({
+    action: active ? "identity.reactivate" : "identity.deactivate",
+    outcome: "success",
+    actorUserId: actor.userId,
+    teamId: team.id,
+    targetType: "identity",
+    targetId: parsedId.data,
+  });
+}

@@ -1,6 +1,7 @@
 // Anaplan's hosts per region (Anaplan's allow-list documentation, May 2026). Identities pick a region instead of
 // typing URLs, so no one can point the portal's outbound calls at an arbitrary host.
 import { type Endpoints, portalEndpoints } from "@/lib/anaplan-env";
+import { env } from "@/lib/env";
 
 const shared = (host: string) => ({
   oauthUrl: `https://${host}.app.anaplan.com`,
@@ -52,4 +53,17 @@ export function endpointsForRegion(region: string): Endpoints {
   const known = REGIONS[region];
   if (!known) throw new Error(`unknown region ${region}`);
   return known.endpoints;
+}
+
+export function regionChoices() {
+  return [
+    { value: DEFAULT_REGION, label: env().useSimulator ? "Portal default (the simulator)" : "Portal default" },
+    ...Object.entries(REGIONS).map(([value, r]) => ({ value, label: r.label })),
+  ];
+}
+
+/** The region an identity's stored hosts belong to, for editing; the portal default wins a tie. */
+export function regionOf(oauthUrl: string): string {
+  if (portalEndpoints().oauthUrl === oauthUrl) return DEFAULT_REGION;
+  return Object.entries(REGIONS).find(([, r]) => r.endpoints.oauthUrl === oauthUrl)?.[0] ?? DEFAULT_REGION;
 }

@@ -9,7 +9,13 @@ import { resolveMismatch } from "@/lib/identities/enrol-complete";
 import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
 import { startEnrolment } from "@/lib/identities/enrol-start";
 import { getEnrolmentView } from "@/lib/identities/enrol-view";
-import { createIdentity, getIdentity, listIdentities } from "@/lib/identities/manage";
+import {
+  createIdentity,
+  getIdentity,
+  listIdentities,
+  setIdentityActive,
+  updateIdentity,
+} from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
 import type { Actor } from "@/lib/teams/access";
 import { setUpTestDatabase } from "../helpers/db.ts";
@@ -68,8 +74,29 @@ describe("service identities and device enrolment", () => {
     );
     await assert.rejects(startEnrolment(actors.member, "alpha", created.id), isCode("forbidden"));
     await assert.rejects(startEnrolment(actors.outsider, "beta", created.id), isCode("not_found"));
+    await assert.rejects(updateIdentity(actors.member, "alpha", created.id, fields("renamed")), isCode("forbidden"));
+    await assert.rejects(updateIdentity(actors.outsider, "beta", created.id, fields("renamed")), isCode("not_found"));
+    await assert.rejects(setIdentityActive(actors.member, "alpha", created.id, false), isCode("forbidden"));
+    await assert.rejects(setIdentityActive(actors.outsider, "beta", created.id, false), isCode("not_found"));
     assert.equal(await db().serviceIdentity.count(), 1);
     assert.equal(await db().enrolment.count(), 0);
+    const unchanged = await db().serviceIdentity.findUniqueOrThrow({ where: { id: created.id } });
+    assert.equal(unchanged.name, "etl-nightly");
+    assert.equal(unchanged.deactivatedAt, null);
+
+    await updateIdentity(
+      actors.admin,
+      "alpha",
+      created.id,
+      fields("etl-nightly", { description: "nightly ETL", rotatable: "off" }),
+    );
+    const edited = await db().serviceIdentity.findUniqueOrThrow({ where: { id: created.id } });
+    assert.equal(edited.description, "nightly ETL");
+    assert.equal(edited.rotatable, false);
+    await setIdentityActive(actors.admin, "alpha", created.id, false);
+    assert.equal((await getIdentity(actors.admin, "alpha", created.id)).identity.state, "deactivated");
+    await assert.rejects(startEnrolment(actors.admin, "alpha", created.id), isCode("conflict"));
+    await setIdentityActive(actors.admin, "alpha", created.id, true);
     assert.throws(() => identityFields.parse({ name: "x", teamId: "y" }), "unknown keys are rejected");
     assert.throws(() => identityFields.parse({ name: "evil\u202Egnp.exe" }), "bidi overrides are rejected");
   });
@@ -186,6 +213,7 @@ describe("service identities and device enrolment", () => {
     assert.equal((await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } })).grantId, oldGrant);
 
     await assert.rejects(resolveMismatch(actors.member, "alpha", second, true), isCode("forbidden"));
+    await assert.rejects(resolveMismatch(actors.outsider, "beta", second, true), isCode("not_found"));
     await resolveMismatch(actors.admin, "alpha", second, false);
     assert.equal((await db().grant.findUniqueOrThrow({ where: { id: flagged.grantId ?? "" } })).status, "revoked");
     assert.equal((await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } })).grantId, oldGrant);

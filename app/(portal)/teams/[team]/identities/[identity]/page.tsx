@@ -7,7 +7,7 @@ import { getIdentity } from "@/lib/identities/manage";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
 import { actorOf } from "@/lib/teams/access";
-import { startEnrolmentAction } from "../actions";
+import { setIdentityActiveAction, startEnrolmentAction } from "../actions";
 
 export const metadata: Metadata = { title: "Service identity" };
 
@@ -64,6 +64,24 @@ export default async function IdentityPage({ params }: Props) {
           </div>
         ))}
       </dl>
+      <div className="flex flex-wrap items-center gap-4">
+        {can(role, "identity.edit") ? (
+          <Link
+            href={`/teams/${slug}/identities/${identity.id}/edit`}
+            className="rounded-md px-4 py-2 text-sm font-semibold text-brand-700 ring-1 ring-brand-600 hover:bg-brand-50"
+          >
+            Edit
+          </Link>
+        ) : null}
+        {can(role, "identity.deactivate") ? (
+          <ActionButton
+            action={setIdentityActiveAction.bind(null, slug, identity.id, identity.state === "deactivated")}
+            label={identity.state === "deactivated" ? "Reactivate" : "Deactivate"}
+            pendingLabel="Saving…"
+            tone={identity.state === "deactivated" ? "secondary" : "danger"}
+          />
+        ) : null}
+      </div>
       {can(role, "identity.enrol") && identity.state !== "deactivated" ? (
         identity.pendingEnrolmentId ? (
           <Link

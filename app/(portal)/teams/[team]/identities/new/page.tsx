@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/dal";
 import { env } from "@/lib/env";
-import { REGIONS } from "@/lib/identities/regions";
+import { regionChoices } from "@/lib/identities/regions";
 import { orNotFound } from "@/lib/pages";
 import { actorOf, requireTeam } from "@/lib/teams/access";
 import { createIdentityAction } from "../actions";
-import { IdentityForm } from "./identity-form";
+import { IdentityForm } from "../identity-form";
 
 export const metadata: Metadata = { title: "New identity" };
 
@@ -15,10 +15,6 @@ export default async function NewIdentityPage({ params }: Props) {
   const { team: slug } = await params;
   const session = await requireUser();
   const { team } = await orNotFound(requireTeam(actorOf(session), slug, "identity.create"));
-  const regions = [
-    { value: "default", label: env().useSimulator ? "Portal default (the simulator)" : "Portal default" },
-    ...Object.entries(REGIONS).map(([value, r]) => ({ value, label: r.label })),
-  ];
   return (
     <main className="mx-auto flex max-w-2xl flex-col gap-6 px-6 py-12">
       <div>
@@ -27,8 +23,9 @@ export default async function NewIdentityPage({ params }: Props) {
       </div>
       <IdentityForm
         action={createIdentityAction.bind(null, slug)}
-        regions={regions}
-        defaultClientId={env().ANAPLAN_DEVICE_CLIENT_ID ?? ""}
+        regions={regionChoices()}
+        initial={{ deviceClientId: env().ANAPLAN_DEVICE_CLIENT_ID ?? "", rotatable: "on", region: "default" }}
+        submitLabel="Create identity"
       />
     </main>
   );

@@ -6,13 +6,15 @@ import type { ActionState } from "@/lib/actions";
 type Props = {
   action: (previous: ActionState, form: FormData) => Promise<ActionState>;
   regions: { value: string; label: string }[];
-  defaultClientId: string;
+  /** The identity's current settings when editing; nothing when creating. */
+  initial?: Record<string, string>;
+  submitLabel: string;
 };
 
-export function IdentityForm({ action, regions, defaultClientId }: Props) {
+export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state?.fieldErrors ?? {};
-  const typed = state?.values;
+  const typed = state?.values ?? initial;
   return (
     <form
       key={JSON.stringify(typed ?? {})}
@@ -45,12 +47,7 @@ export function IdentityForm({ action, regions, defaultClientId }: Props) {
         errors={errors.deviceClientId}
       >
         {(a) => (
-          <input
-            {...a}
-            defaultValue={typed?.deviceClientId ?? defaultClientId}
-            pattern="[0-9a-f]{32}"
-            className={`${input} font-mono`}
-          />
+          <input {...a} defaultValue={typed?.deviceClientId} pattern="[0-9a-f]{32}" className={`${input} font-mono`} />
         )}
       </Field>
       <Field name="region" label="Anaplan region" errors={errors.region}>
@@ -65,6 +62,8 @@ export function IdentityForm({ action, regions, defaultClientId }: Props) {
         )}
       </Field>
       <div className="flex items-center gap-2">
+        {/* An unticked box sends nothing; this says "off" so that it cannot fall back to the default. */}
+        <input type="hidden" name="rotatable" value="off" />
         <input
           id="rotatable"
           name="rotatable"
@@ -90,7 +89,7 @@ export function IdentityForm({ action, regions, defaultClientId }: Props) {
           disabled={pending}
           className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
         >
-          {pending ? "Creating…" : "Create identity"}
+          {pending ? "Saving…" : submitLabel}
         </button>
         <FormStatus state={state} />
       </div>
