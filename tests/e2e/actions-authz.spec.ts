@@ -1,0 +1,122 @@
+// Every server action, called directly (no UI), as a member of the team, as another team's admin and with no session:
+// each is refused and nothing changes. The same calls made by the team's admin succeed, so the refusals are real.
+import path from "node:path";
+import { type Browser, type BrowserContext, expect, test } from "@playwright/test";
+import pg from "pg";
+import { USERS } from "../../lib/simulator/accounts";
+import { allActionNames, callAction, form } from "./support/actions";
+import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
+
+const PORT = 3105;
+
+async function signedIn(browser: Browser, baseURL: string, user: (typeof USERS)[keyof typeof USERS]) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  return context;
+}
+
+test("server actions refuse members, other teams' admins and anonymous callers, and change nothing", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const database = await startDatabase();
+  const portal = startPortal({
+    port: PORT,
+    databaseUrl: database.url,
+    dataDir: path.join(database.dir, "data"),
+    env: { SIMULATOR_PORT: "3197", ADMIN_EMAILS: USERS.admin.email },
+  });
+  const db = new pg.Client({ connectionString: database.url });
+  try {
+    await waitUntilHealthy(portal.baseURL);
+    await db.connect();
+    const q = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
+    const base = portal.baseURL;
+    const admin = await signedIn(browser, base, USERS.admin);
+    const member = await signedIn(browser, base, USERS.member);
+    const outsider = await signedIn(browser, base, USERS.service);
+    const asAdmin = (name: string, args: unknown[]) => callAction(base, admin, name, args);
+
+    // Set-up through the same direct calls, as the portal admin: they must succeed.
+    for (const slug of ["authz-a", "authz-b"]) {
+      expect((await asAdmin("createTeamAction", [null, form({ name: slug, slug })])).text).toContain('"ok":true');
+    }
+    expect(
+      (await asAdmin("addMemberAction", ["authz-a", null, form({ email: USERS.member.email, role: "member" })])).text,
+    ).toContain('"ok":true');
+    expect(
+      (await asAdmin("addMemberAction", ["authz-b", null, form({ email: USERS.service.email, role: "admin" })])).text,
+    ).toContain('"ok":true');
+    expect(
+      (await asAdmin("addMemberAction", ["authz-a", null, form({ email: "someone@x.example", role: "member" })])).text,
+    ).toContain("invited");
+    const created = await asAdmin("createIdentityAction", ["authz-a", null, form({ name: "target", rotatable: "on" })]);
+    const identityId = /identities\/([0-9a-f-]{36})/.exec(created.redirect ?? "")?.[1] ?? "";
+    expect(identityId).not.toBe("");
+    const [memberRow] = await q(`SELECT id FROM users WHERE email = $1`, [USERS.member.email]);
+    const [invite] = await q(`SELECT id FROM invites WHERE email = 'someone@x.example'`);
+
+    const snapshot = async () =>
+      JSON.stringify({
+        teams: await q(`SELECT slug, name FROM teams ORDER BY slug`),
+        memberships: await q(`SELECT team_id, user_id, role FROM memberships ORDER BY team_id, user_id`),
+        invites: await q(`SELECT id, email, role FROM invites ORDER BY id`),
+        identities: await q(
+          `SELECT id, team_id, name, description, rotatable, deactivated_at FROM service_identities ORDER BY id`,
+        ),
+        enrolments: await q(`SELECT id FROM enrolments`),
+      });
+    const before = await snapshot();
+
+    const attacks = (slug: string): [string, unknown[]][] => [
+      // On its own team an admin may create and add; those are attacks only on team A.
+      ...(slug === "authz-a"
+        ? ([
+            ["createTeamAction", [null, form({ name: "evil", slug: "evil" })]],
+            ["addMemberAction", [slug, null, form({ email: USERS.service.email, role: "admin" })]],
+            ["createIdentityAction", [slug, null, form({ name: "evil" })]],
+          ] as [string, unknown[]][])
+        : []),
+      ["removeMemberAction", [slug, memberRow?.id, null]],
+      ["cancelInviteAction", [slug, invite?.id, null]],
+      ["updateIdentityAction", [slug, identityId, null, form({ name: "renamed", description: "pwned" })]],
+      ["setIdentityActiveAction", [slug, identityId, false, null]],
+      ["startEnrolmentAction", [slug, identityId, null]],
+      ["resolveMismatchAction", [slug, identityId, true, null]],
+    ];
+    // A new action that is not added here fails this test instead of going unchecked.
+    expect([...new Set([...attacks("authz-a").map(([name]) => name), "refreshNow"])].sort()).toEqual(allActionNames());
+    const callers: [string, BrowserContext | null, string][] = [
+      ["member of the team", member, "authz-a"],
+      ["admin of another team", outsider, "authz-a"],
+      ["admin of another team, with team A's ids under its own slug", outsider, "authz-b"],
+      ["anonymous, with a forged session cookie", null, "authz-a"],
+    ];
+    for (const [who, context, slug] of callers) {
+      for (const [name, args] of attacks(slug)) {
+        const answer = await callAction(base, context, name, args);
+        expect(answer.text, `${name} as ${who}`).toContain('"ok":false');
+        expect(answer.redirect, `${name} as ${who}`).toBeNull();
+      }
+    }
+    const anonymousRefresh = await callAction(base, null, "refreshNow", [null]);
+    expect(anonymousRefresh.text).toContain("Sign in again");
+    expect(await snapshot()).toBe(before);
+
+    // The admin's own call of one of them goes through: the refusals above were about who asked.
+    expect((await asAdmin("setIdentityActiveAction", ["authz-a", identityId, false, null])).text).toContain(
+      '"ok":true',
+    );
+    await Promise.all([admin.close(), member.close(), outsider.close()]);
+  } finally {
+    await db.end().catch(() => {});
+    await portal.stop();
+    await database.stop();
+  }
+});
