@@ -52,3 +52,32 @@ export function FormStatus({ state }: { state: { ok: boolean; message: string } 
     </p>
   );
 }
+
+const TONES = {
+  primary: "bg-brand-600 text-white hover:bg-brand-700",
+  secondary: "bg-white text-brand-700 ring-1 ring-brand-600 hover:bg-brand-50",
+  danger: "bg-white text-red-700 ring-1 ring-red-600 hover:bg-red-50",
+};
+
+/** The submit button (disabled while the action runs) and the action's result, announced. */
+export function SubmitRow(props: {
+  pending: boolean;
+  label: string;
+  pendingLabel: string;
+  state: { ok: boolean; message: string } | null;
+  tone?: keyof typeof TONES;
+}) {
+  const tone = TONES[props.tone ?? "primary"];
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <button
+        type="submit"
+        disabled={props.pending}
+        className={`rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${tone}`}
+      >
+        {props.pending ? props.pendingLabel : props.label}
+      </button>
+      <FormStatus state={props.state} />
+    </div>
+  );
+}

@@ -15,8 +15,10 @@ export function clientSecretFor(clientId: string): string | undefined {
   return clientId === e.ANAPLAN_CLIENT_ID ? e.ANAPLAN_CLIENT_SECRET : undefined;
 }
 
-/** Verification links are shown only for Anaplan's own hosts, or the bundled simulator when it is in use. */
+/**
+ * Verification links are shown only for Anaplan's own hosts (https://*.anaplan.com) and the OAuth host the portal
+ * is configured with — Anaplan, the bundled simulator, or any Anaplan-compatible server an operator chose.
+ */
 export function verificationOrigins(): string[] {
-  const e = env();
-  return e.useSimulator ? [new URL(e.ANAPLAN_OAUTH_URL).origin] : [];
+  return [new URL(env().ANAPLAN_OAUTH_URL).origin];
 }

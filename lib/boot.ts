@@ -46,21 +46,13 @@ export async function boot() {
 
 /** No Anaplan configured: serve the bundled simulator and point every Anaplan setting at it. */
 async function startBundledSimulator(settings: Env) {
-  const { startSimulator } = await import("@/lib/simulator");
+  const { simulatorSettings, startSimulator } = await import("@/lib/simulator");
   const simulator = await startSimulator({
     port: settings.SIMULATOR_PORT,
     redirectUris: [`${settings.NEXTAUTH_URL}/api/auth/callback/anaplan`],
   });
   stopOnExit(simulator.close);
-  publishEnv({
-    ANAPLAN_SIMULATOR: "1",
-    ANAPLAN_OAUTH_URL: simulator.url,
-    ANAPLAN_API_URL: simulator.url,
-    ANAPLAN_AUTH_URL: simulator.url,
-    ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
-    ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
-    ANAPLAN_DEVICE_CLIENT_ID: settings.ANAPLAN_DEVICE_CLIENT_ID ?? simulator.clients.device.id,
-  });
+  publishEnv(simulatorSettings(simulator));
   log.info("Anaplan simulator started (not real Anaplan)", { url: simulator.url });
 }
 

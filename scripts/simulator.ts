@@ -1,7 +1,7 @@
 // `npm run simulator`: the Anaplan simulator in a process of its own, e.g. to point a portal started elsewhere at it
 // (ANAPLAN_SIMULATOR=1 with the printed URLs and client ids). Prints its settings as one JSON line.
 import { parseArgs } from "node:util";
-import { startSimulator } from "@/lib/simulator";
+import { simulatorSettings, startSimulator } from "@/lib/simulator";
 
 const { values } = parseArgs({
   options: {
@@ -11,16 +11,7 @@ const { values } = parseArgs({
 });
 
 const simulator = await startSimulator({ port: Number(values.port), redirectUris: values["redirect-uri"] });
-console.info(
-  JSON.stringify({
-    ANAPLAN_OAUTH_URL: simulator.url,
-    ANAPLAN_API_URL: simulator.url,
-    ANAPLAN_AUTH_URL: simulator.url,
-    ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
-    ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
-    ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
-  }),
-);
+console.info(JSON.stringify(simulatorSettings(simulator)));
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void simulator.close().then(() => process.exit(0)));
 }

@@ -77,3 +77,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       }),
   };
 }
+
+/** The portal settings that point it at this simulator. */
+export function simulatorSettings(simulator: Simulator) {
+  return {
+    ANAPLAN_SIMULATOR: "1",
+    ANAPLAN_OAUTH_URL: simulator.url,
+    ANAPLAN_API_URL: simulator.url,
+    ANAPLAN_AUTH_URL: simulator.url,
+    ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
+    ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
+    ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
+  };
+}

@@ -6,6 +6,7 @@ import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
 import { allActionNames, callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
+import { signInWithSimulator } from "./support/sign-in";
 
 const PORT = 3105;
 
@@ -13,10 +14,7 @@ async function signedIn(browser: Browser, baseURL: string, user: (typeof USERS)[
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await page.goto("/signin");
-  await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithSimulator(page, user);
   await expect(page).toHaveURL(/\/profile$/);
   return context;
 }

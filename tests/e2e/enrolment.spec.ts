@@ -3,6 +3,7 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { signInWithSimulator } from "./support/sign-in";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
 test.describe.configure({ mode: "serial" });
@@ -10,10 +11,7 @@ test.setTimeout(90_000);
 
 async function signIn(page: Page) {
   await page.goto("/signin");
-  await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
-  await page.getByLabel("Email").fill(USERS.admin.email);
-  await page.getByLabel("Password").fill(USERS.admin.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithSimulator(page, USERS.admin);
   await expect(page).toHaveURL(/\/profile$/);
 }
 

@@ -3,28 +3,14 @@
 // /api/auth/session and the server's logs — for every token the simulator issued. None may appear.
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { dumpDatabase, leakedForms } from "../helpers/dump";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
+import { signInWithSimulator } from "./support/sign-in";
 
 const PORT = 3104;
 const SIMULATOR_PORT = 3198;
-
-async function dumpDatabase(url: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const tables = await client.query<{ name: string }>(
-    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
-  );
-  let dump = "";
-  for (const { name } of tables.rows) {
-    const rows = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t`);
-    dump += `${rows.rows.map((r) => r.row).join("\n")}\n`;
-  }
-  await client.end();
-  return dump;
-}
 
 test("no token value reaches the database, cookies, HTML or logs", async ({ browser }) => {
   test.setTimeout(120_000);
@@ -47,10 +33,7 @@ test("no token value reaches the database, cookies, HTML or logs", async ({ brow
     });
 
     await page.goto("/signin");
-    await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
-    await page.getByLabel("Email").fill(USERS.admin.email);
-    await page.getByLabel("Password").fill(USERS.admin.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signInWithSimulator(page, USERS.admin);
     await expect(page).toHaveURL(/\/profile$/);
     await page.getByRole("button", { name: "Refresh now" }).click();
     await expect(page.getByRole("main").getByRole("status")).toContainText("Refreshed");
@@ -86,12 +69,7 @@ test("no token value reaches the database, cookies, HTML or logs", async ({ brow
     expect(issued.length).toBeGreaterThanOrEqual(6);
     const places = { database: dump, cookies, "pages and responses": seen.join("\n"), logs };
     for (const token of issued) {
-      const forms = [
-        token,
-        Buffer.from(token).toString("base64"),
-        Buffer.from(token).toString("hex"),
-        encodeURIComponent(token),
-      ];
+      const forms = leakedForms(token);
       for (const [place, text] of Object.entries(places)) {
         for (const form of forms) expect(text.includes(form), `a token value appears in the ${place}`).toBe(false);
       }

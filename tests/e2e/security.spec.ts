@@ -2,6 +2,7 @@
 // browser's sign-in or another application, a hostile callbackUrl. Each must end signed out, on the portal.
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import { CLIENT_IDS, USERS } from "../../lib/simulator/accounts";
+import { signInWithSimulator } from "./support/sign-in";
 
 const PORTAL = "http://localhost:3100";
 const CALLBACK = `${PORTAL}/api/auth/callback/anaplan`;
@@ -93,10 +94,7 @@ test("a hostile callbackUrl still lands on the portal after sign-in", async ({ p
   for (const target of ["https://evil.example/", "//evil.example", "/\\evil.example"]) {
     await page.context().clearCookies();
     await page.goto(`/signin?callbackUrl=${encodeURIComponent(target)}`);
-    await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
-    await page.getByLabel("Email").fill(USERS.member.email);
-    await page.getByLabel("Password").fill(USERS.member.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signInWithSimulator(page, USERS.member);
     await page.waitForURL((url) => url.pathname !== "/signin" && !url.href.includes("127.0.0.1:3199"));
     expect(new URL(page.url()).origin).toBe(PORTAL);
   }

@@ -1,16 +1,9 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { signInWithSimulator } from "./support/sign-in";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
-
-async function signInAt(page: Page, user: (typeof USERS)[keyof typeof USERS]) {
-  await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
-  await expect(page.getByRole("heading", { name: "Sign in to Anaplan" })).toBeVisible();
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
 
 test.afterEach(() => simulator.setLoginOutcome("normal"));
 
@@ -18,7 +11,7 @@ test("sign in through the simulator, see the Anaplan profile, sign out", async (
   await page.goto("/profile");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fprofile/);
   await expect(page.getByText("Simulator", { exact: true })).toBeVisible();
-  await signInAt(page, USERS.admin);
+  await signInWithSimulator(page, USERS.admin);
 
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Ada Admin");

@@ -2,7 +2,7 @@
 import { after } from "node:test";
 import { pollDeviceToken, requestDeviceCode, type TokenSet } from "@/lib/anaplan";
 import { publishEnv } from "@/lib/env";
-import { type SimulatorOptions, startSimulator } from "@/lib/simulator";
+import { type SimulatorOptions, simulatorSettings, startSimulator } from "@/lib/simulator";
 import { simulatorOperator } from "@/lib/simulator/operator-client";
 
 export async function setUpSimulator(options: Partial<SimulatorOptions> = {}) {
@@ -12,15 +12,7 @@ export async function setUpSimulator(options: Partial<SimulatorOptions> = {}) {
     ...options,
   });
   after(() => simulator.close());
-  publishEnv({
-    ANAPLAN_SIMULATOR: "1",
-    ANAPLAN_OAUTH_URL: simulator.url,
-    ANAPLAN_API_URL: simulator.url,
-    ANAPLAN_AUTH_URL: simulator.url,
-    ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
-    ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
-    ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
-  });
+  publishEnv(simulatorSettings(simulator));
   const endpoints = { oauthUrl: simulator.url, apiUrl: simulator.url, authUrl: simulator.url };
   const operator = simulatorOperator(simulator.url);
   /** Tokens for `clientId` the way a service identity gets them: device code, approved by `user`. */

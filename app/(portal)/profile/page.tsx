@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
+import { ActionButton } from "@/components/action-button";
 import { SignInButton } from "@/components/auth-buttons";
 import { requireUser } from "@/lib/auth/dal";
 import { loadAnaplanProfile } from "@/lib/users/profile";
-import { RefreshForm } from "./refresh-form";
+import { refreshNow } from "./actions";
 
 export const metadata: Metadata = { title: "Profile" };
 
@@ -40,7 +41,7 @@ export default async function ProfilePage() {
             <Row label="Session's Anaplan token expires" value={when(profile.tokenExpiresAt)} />
           </dl>
           <div className="mt-4">
-            <RefreshForm />
+            <ActionButton action={refreshNow} label="Refresh now" pendingLabel="Refreshing…" tone="secondary" />
           </div>
         </section>
       ) : (

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { Field, FormStatus, inputClass } from "@/components/field";
+import { Field, inputClass, SubmitRow } from "@/components/field";
 import type { ActionState } from "@/lib/actions";
 
 export function CreateTeamForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {
@@ -15,14 +15,7 @@ export function CreateTeamForm({ action }: { action: (p: ActionState, f: FormDat
         {(a) => <input {...a} defaultValue={state?.values?.slug} required maxLength={40} className={inputClass} />}
       </Field>
       <div className="flex items-center gap-3 sm:col-span-2">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
-        >
-          {pending ? "Creating…" : "Create team"}
-        </button>
-        <FormStatus state={state} />
+        <SubmitRow pending={pending} label="Create team" pendingLabel="Creating…" state={state} />
       </div>
     </form>
   );

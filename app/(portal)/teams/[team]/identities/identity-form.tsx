@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { Field, FormStatus, inputClass as input } from "@/components/field";
+import { Field, inputClass as input, SubmitRow } from "@/components/field";
 import type { ActionState } from "@/lib/actions";
 
 type Props = {
@@ -84,14 +84,7 @@ export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
         {(a) => <input {...a} defaultValue={typed?.refreshTokenTtlSeconds} type="number" min={60} className={input} />}
       </Field>
       <div className="flex items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
-        >
-          {pending ? "Saving…" : submitLabel}
-        </button>
-        <FormStatus state={state} />
+        <SubmitRow pending={pending} label={submitLabel} pendingLabel="Saving…" state={state} />
       </div>
     </form>
   );

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { Field, FormStatus, inputClass } from "@/components/field";
+import { Field, inputClass, SubmitRow } from "@/components/field";
 import type { ActionState } from "@/lib/actions";
 
 export function AddMemberForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {
@@ -27,14 +27,7 @@ export function AddMemberForm({ action }: { action: (p: ActionState, f: FormData
         )}
       </Field>
       <div className="flex items-center gap-3 sm:col-span-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
-        >
-          {pending ? "Adding…" : "Add member"}
-        </button>
-        <FormStatus state={state} />
+        <SubmitRow pending={pending} label="Add member" pendingLabel="Adding…" state={state} />
       </div>
     </form>
   );

@@ -1,0 +1,11 @@
+import { expect, type Page } from "@playwright/test";
+import type { SimulatorUser } from "../../../lib/simulator/accounts";
+
+/** From a portal page showing "Sign in with Anaplan", through the simulator's login page, as `user`. */
+export async function signInWithSimulator(page: Page, user: SimulatorUser) {
+  await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in to Anaplan" })).toBeVisible();
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
