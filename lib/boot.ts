@@ -5,7 +5,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { type DevSecrets, loadOrCreateDevSecrets } from "@/lib/dev-secrets";
 import { type Env, env, publishEnv } from "@/lib/env";
-import { startEnrolmentWorker } from "@/lib/jobs/enrolment-worker";
+import { startWorker } from "@/lib/jobs/worker";
 import { log, setLogLevel } from "@/lib/log";
 import { assertKeysCoverStoredRows } from "@/lib/vault/rotate";
 
@@ -41,7 +41,7 @@ export async function boot() {
   }
   await assertKeysCoverStoredRows();
   if (base.useSimulator) await startBundledSimulator(env());
-  stopOnExit(startEnrolmentWorker());
+  stopOnExit(startWorker());
 }
 
 /** No Anaplan configured: serve the bundled simulator and point every Anaplan setting at it. */

@@ -8,6 +8,7 @@ import { resolveMismatch } from "@/lib/identities/enrol-complete";
 import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
 import { startEnrolment } from "@/lib/identities/enrol-start";
 import { getEnrolmentView } from "@/lib/identities/enrol-view";
+import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import {
   createIdentity,
   getIdentity,
@@ -224,6 +225,35 @@ describe("service identities and device enrolment", () => {
     const replaced = await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } });
     assert.notEqual(replaced.grantId, oldGrant);
     assert.equal((await db().grant.findUniqueOrThrow({ where: { id: oldGrant } })).status, "revoked");
+  });
+
+  test("keep-alive refreshes grants past half their life; one revoked at Anaplan turns 'needs attention'", async () => {
+    const identity = await createIdentity(actors.admin, "alpha", fields("kept-alive"));
+    // Started by the second admin: the first has used up the ten enrolment starts a minute allows.
+    const enrolmentId = await startEnrolment(actors.admin2, "alpha", identity.id);
+    const { userCode } = await db().enrolment.findUniqueOrThrow({ where: { id: enrolmentId } });
+    await sim.operator.approve(userCode ?? "", "service");
+    await pollNow(enrolmentId);
+    const { grantId } = await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } });
+    assert.ok(grantId);
+    const age = (hours: number) =>
+      db().grant.update({ where: { id: grantId }, data: { lastRefreshAt: new Date(Date.now() - hours * 3600_000) } });
+    const refreshes = async () => (await counters()).token[sim.simulator.clients.device.id]?.refresh_token ?? 0;
+
+    await age(7);
+    const before = await refreshes();
+    await refreshDueIdentityGrants();
+    assert.equal(await refreshes(), before + 1);
+    assert.equal((await db().grant.findUniqueOrThrow({ where: { id: grantId } })).generation, 1);
+    await refreshDueIdentityGrants();
+    assert.equal(await refreshes(), before + 1, "not due again right after a refresh");
+
+    await sim.operator.revokeGrants({ user: "service", clientId: sim.simulator.clients.device.id });
+    await age(7);
+    await refreshDueIdentityGrants();
+    const { identity: flagged } = await getIdentity(actors.admin, "alpha", identity.id);
+    assert.equal(flagged.state, "needs_attention");
+    assert.match(flagged.grant?.statusReason ?? "", /Anaplan no longer accepts/);
   });
 
   test("state filters and derived states agree; search and pagination are server-side", async () => {
