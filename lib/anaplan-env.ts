@@ -1,8 +1,9 @@
 // Where the portal's own Anaplan clients live, from configuration. lib/anaplan takes endpoints as arguments and
 // never reads the environment; this is the one place that turns settings into them.
+import type { AnaplanEndpoints } from "@/lib/anaplan";
 import { env } from "@/lib/env";
 
-export type Endpoints = { oauthUrl: string; apiUrl: string; authUrl: string };
+export type Endpoints = AnaplanEndpoints;
 
 export function portalEndpoints(): Endpoints {
   const e = env();

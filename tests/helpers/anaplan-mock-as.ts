@@ -82,3 +82,19 @@ export async function rejectsWith(
   }
   return error;
 }
+
+/** GET /2/0/users/me as Anaplan documents it (help.anaplan.com "Retrieve your user"). */
+export const documentedUser = {
+  meta: { schema: "https://api.anaplan.com/2/0/objects/user" },
+  status: { code: 200, message: "Success" },
+  user: {
+    id: "8a8b844a477d5da70147d150ee080b17",
+    active: true,
+    email: "a.user@anaplan.com",
+    emailOptIn: true,
+    firstName: "A",
+    lastName: "User",
+    customerId: "8b81da6f5fb6b75701604d6c950c05b1",
+    lastLoginDate: "2017-09-07T08:05:37.000+0000",
+  },
+};

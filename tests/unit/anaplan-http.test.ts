@@ -6,23 +6,11 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { getCurrentUser, refreshAccessToken, setDefaultTimeoutMs } from "@/lib/anaplan";
-import { type MockAs, rejectsWith, sentinel, startMockAs } from "@/tests/helpers/anaplan-mock-as";
+import { documentedUser, type MockAs, rejectsWith, sentinel, startMockAs } from "@/tests/helpers/anaplan-mock-as";
 
 const accessToken = sentinel("AT");
 const refreshToken = sentinel("RT");
-const user = {
-  meta: { schema: "https://api.anaplan.com/2/0/objects/user" },
-  status: { code: 200, message: "Success" },
-  user: {
-    id: "8a8b844a477d5da70147d150ee080b17",
-    active: true,
-    email: "a.user@anaplan.com",
-    firstName: "A",
-    lastName: "User",
-    customerId: "8b81da6f5fb6b75701604d6c950c05b1",
-    lastLoginDate: "2017-09-07T08:05:37.000+0000",
-  },
-};
+const user = documentedUser;
 const fast = { timeoutMs: 200 };
 
 let as: MockAs;

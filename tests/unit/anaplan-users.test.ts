@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getCurrentUser, logoutAccessToken, validateAccessToken } from "@/lib/anaplan";
-import { type MockAs, rejectsWith, sentinel, startMockAs } from "@/tests/helpers/anaplan-mock-as";
+import { documentedUser, type MockAs, rejectsWith, sentinel, startMockAs } from "@/tests/helpers/anaplan-mock-as";
 
 const accessToken = sentinel("AT");
-const documented = {
-  meta: { schema: "https://api.anaplan.com/2/0/objects/user" },
-  status: { code: 200, message: "Success" },
-  user: {
-    id: "8a8b844a477d5da70147d150ee080b17",
-    active: true,
-    email: "a.user@anaplan.com",
-    emailOptIn: true,
-    firstName: "A",
-    lastName: "User",
-    customerId: "8b81da6f5fb6b75701604d6c950c05b1",
-    lastLoginDate: "2017-09-07T08:05:37.000+0000",
-  },
-};
+const documented = documentedUser;
 const withUser = (patch: Record<string, unknown>) => ({ ...documented, user: { ...documented.user, ...patch } });
 
 let as: MockAs;
