@@ -22,3 +22,16 @@ test("GET /api/health reports the database", async ({ request }) => {
   expect(response.status()).toBe(200);
   expect(await response.json()).toEqual({ status: "ok", db: "ok" });
 });
+
+test("pages carry the security headers", async ({ request }) => {
+  for (const path of ["/", "/signin"]) {
+    const headers = (await request.get(path)).headers();
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("no-referrer");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["strict-transport-security"]).toContain("max-age=31536000");
+    expect(headers["x-powered-by"]).toBeUndefined();
+  }
+  expect((await request.get("/api/health")).headers()["cache-control"]).toBe("no-store");
+});
