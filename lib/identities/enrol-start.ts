@@ -11,18 +11,13 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { aadFor, vault } from "@/lib/vault";
 import { endpointsOf } from "./endpoints";
-import { identityNotFound } from "./manage";
-import { identityId } from "./schemas";
+import { getIdentityOrThrow } from "./load";
 
 const STARTS_PER_MINUTE = 10;
 
 export async function startEnrolment(actor: Actor, teamSlug: string, id: string): Promise<string> {
   const { team } = await requireTeam(actor, teamSlug, "identity.enrol");
-  const parsedId = identityId.safeParse(id);
-  const identity = parsedId.success
-    ? await db().serviceIdentity.findFirst({ where: { id: parsedId.data, teamId: team.id } })
-    : null;
-  if (!identity) throw identityNotFound();
+  const identity = await getIdentityOrThrow(team.id, id);
   if (identity.deactivatedAt) throw new AppError("conflict", "Reactivate this identity before enrolling it.");
   const running = await db().enrolment.findFirst({ where: { identityId: identity.id, status: "pending" } });
   if (running) return running.id;
@@ -74,7 +69,7 @@ export async function startEnrolment(actor: Actor, teamSlug: string, id: string)
         {
           action: "enrolment.start",
           outcome: "success",
-          actorUserId: actor.userId,
+          actor,
           teamId: team.id,
           targetType: "identity",
           targetId: identity.id,

@@ -3,34 +3,28 @@
 // complete someone else's flow). Reading a due enrolment also polls it, so an open page never waits for the
 // background worker.
 import "server-only";
-import { z } from "zod";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { pollDueEnrolments } from "./enrol-poll";
-
-export const enrolmentNotFound = () => new AppError("not_found", "No such enrolment in this team.");
+import { getEnrolmentOrThrow } from "./load";
 
 export async function getEnrolmentView(actor: Actor, teamSlug: string, enrolmentId: string) {
   const { team } = await requireTeam(actor, teamSlug, "identity.enrol");
-  const id = z.uuid().safeParse(enrolmentId);
-  if (!id.success) throw enrolmentNotFound();
-  const load = () =>
-    db().enrolment.findFirst({
-      where: { id: id.data, identity: { teamId: team.id } },
-      include: { identity: { select: { id: true, name: true, expectedEmail: true } } },
-    });
-  let e = await load();
-  if (!e) throw enrolmentNotFound();
+  let e = await getEnrolmentOrThrow(team.id, enrolmentId);
   if (e.status === "pending" && e.nextPollAt.getTime() <= Date.now()) {
     await pollDueEnrolments({ onlyId: e.id, limit: 1 });
-    e = (await load()) ?? e;
+    e = await db().enrolment.findUniqueOrThrow({ where: { id: e.id }, include: { identity: true } });
   }
   const isStarter = e.startedById === actor.userId;
   return {
     id: e.id,
     teamSlug: team.slug,
-    identity: { id: e.identity.id, name: e.identity.name, expectedEmail: e.identity.expectedEmail },
+    identity: {
+      id: e.identity.id,
+      name: e.identity.name,
+      expectedEmail: e.identity.expectedEmail,
+      apiUrl: e.identity.apiUrl,
+    },
     status: e.status,
     message: e.error,
     isStarter,

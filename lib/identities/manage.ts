@@ -7,13 +7,12 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { type Actor, requireTeam } from "@/lib/teams/access";
+import { getIdentityOrThrow } from "./load";
 import { endpointsForRegion } from "./regions";
-import { type IdentityFields, type IdentityState, identityId } from "./schemas";
+import type { IdentityFields, IdentityState } from "./schemas";
 import { deriveState, stateWhere } from "./state";
 
 export const PAGE_SIZE = 25;
-
-export const identityNotFound = () => new AppError("not_found", "No such identity in this team.");
 
 const conflictOnName = (error: unknown): never => {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -48,7 +47,7 @@ export async function createIdentity(actor: Actor, teamSlug: string, fields: Ide
   await recordAudit({
     action: "identity.create",
     outcome: "success",
-    actorUserId: actor.userId,
+    actor,
     teamId: team.id,
     targetType: "identity",
     targetId: identity.id,
@@ -59,19 +58,17 @@ export async function createIdentity(actor: Actor, teamSlug: string, fields: Ide
 
 export async function updateIdentity(actor: Actor, teamSlug: string, id: string, fields: IdentityFields) {
   const { team } = await requireTeam(actor, teamSlug, "identity.edit");
-  const parsedId = identityId.safeParse(id);
-  if (!parsedId.success) throw identityNotFound();
-  const result = await db()
-    .serviceIdentity.updateMany({ where: { id: parsedId.data, teamId: team.id }, data: settingsFrom(fields) })
+  const identity = await getIdentityOrThrow(team.id, id);
+  await db()
+    .serviceIdentity.update({ where: { id: identity.id }, data: settingsFrom(fields) })
     .catch(conflictOnName);
-  if (result.count === 0) throw identityNotFound();
   await recordAudit({
     action: "identity.update",
     outcome: "success",
-    actorUserId: actor.userId,
+    actor,
     teamId: team.id,
     targetType: "identity",
-    targetId: parsedId.data,
+    targetId: identity.id,
   });
 }
 
@@ -104,13 +101,8 @@ export type IdentityView = ReturnType<typeof present>;
 
 export async function getIdentity(actor: Actor, teamSlug: string, id: string) {
   const { team, role } = await requireTeam(actor, teamSlug, "identity.view");
-  const parsedId = identityId.safeParse(id);
-  if (!parsedId.success) throw identityNotFound();
-  const identity = await db().serviceIdentity.findFirst({
-    where: { id: parsedId.data, teamId: team.id },
-    include: detailInclude,
-  });
-  if (!identity) throw identityNotFound();
+  const { id: found } = await getIdentityOrThrow(team.id, id);
+  const identity = await db().serviceIdentity.findUniqueOrThrow({ where: { id: found }, include: detailInclude });
   return { team, role, identity: present(identity, new Date()) };
 }
 
@@ -143,27 +135,4 @@ export async function listIdentities(
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     identities: rows.map((r) => present(r, now)),
   };
-}
-
-/**
- * Deactivation is reversible: the sealed grant is kept but nothing is handed out or refreshed while it is set.
- * Destroying the token for good is re-enrolling or revoking, not this.
- */
-export async function setIdentityActive(actor: Actor, teamSlug: string, id: string, active: boolean) {
-  const { team } = await requireTeam(actor, teamSlug, "identity.deactivate");
-  const parsedId = identityId.safeParse(id);
-  if (!parsedId.success) throw identityNotFound();
-  const result = await db().serviceIdentity.updateMany({
-    where: { id: parsedId.data, teamId: team.id },
-    data: { deactivatedAt: active ? null : new Date() },
-  });
-  if (result.count === 0) throw identityNotFound();
-  await recordAudit({
-    action: active ? "identity.reactivate" : "identity.deactivate",
-    outcome: "success",
-    actorUserId: actor.userId,
-    teamId: team.id,
-    targetType: "identity",
-    targetId: parsedId.data,
-  });
 }

@@ -5,13 +5,15 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Team, TeamRole } from "@/lib/generated/prisma/client";
 import { assertCan, type Permission } from "@/lib/permissions";
+import type { RequestContext } from "@/lib/request-context";
 
-export type Actor = { userId: string; isPortalAdmin: boolean };
+/** The signed-in caller, and where the request came from (for the audit trail). */
+export type Actor = { userId: string; isPortalAdmin: boolean } & Partial<RequestContext>;
 
-export const actorOf = (session: { user: { id: string; isPortalAdmin: boolean } }): Actor => ({
-  userId: session.user.id,
-  isPortalAdmin: session.user.isPortalAdmin,
-});
+export const actorOf = (
+  session: { user: { id: string; isPortalAdmin: boolean } },
+  context?: RequestContext,
+): Actor => ({ userId: session.user.id, isPortalAdmin: session.user.isPortalAdmin, ...context });
 
 export const teamNotFound = () => new AppError("not_found", "No such team.");
 

@@ -19,7 +19,7 @@ export async function createTeam(actor: Actor, fields: z.infer<typeof teamFields
       }
       throw error;
     });
-  await recordAudit({ action: "team.create", outcome: "success", actorUserId: actor.userId, teamId: team.id });
+  await recordAudit({ action: "team.create", outcome: "success", actor, teamId: team.id });
   return team;
 }
 
@@ -69,7 +69,7 @@ export async function addMember(actor: Actor, slug: string, fields: z.infer<type
   await recordAudit({
     action: user ? "team.member_add" : "team.invite",
     outcome: "success",
-    actorUserId: actor.userId,
+    actor,
     teamId: team.id,
     details: { email: fields.email, role: fields.role },
   });
@@ -92,7 +92,7 @@ export async function removeMember(actor: Actor, slug: string, ref: z.infer<type
   await recordAudit({
     action: "team.member_remove",
     outcome: "success",
-    actorUserId: actor.userId,
+    actor,
     teamId: team.id,
     targetType: "user",
     targetId: ref.userId,
@@ -103,5 +103,5 @@ export async function cancelInvite(actor: Actor, slug: string, ref: z.infer<type
   const { team } = await requireTeam(actor, slug, "team.manage_members");
   const removed = await db().invite.deleteMany({ where: { id: ref.inviteId, teamId: team.id } });
   if (removed.count === 0) throw new AppError("not_found", "No such invite in this team.");
-  await recordAudit({ action: "team.invite_cancel", outcome: "success", actorUserId: actor.userId, teamId: team.id });
+  await recordAudit({ action: "team.invite_cancel", outcome: "success", actor, teamId: team.id });
 }

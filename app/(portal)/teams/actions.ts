@@ -1,49 +1,35 @@
 "use server";
-import { revalidatePath } from "next/cache";
-import { type ActionState, runAction, submittedValues } from "@/lib/actions";
-import { requireUserForAction } from "@/lib/auth/dal";
-import { actorOf } from "@/lib/teams/access";
+import { arg, defineAction } from "@/lib/actions";
 import { addMember, cancelInvite, createTeam, removeMember } from "@/lib/teams/manage";
-import { inviteRef, memberFields, memberRef, teamFields } from "@/lib/teams/schemas";
-import { parseInput } from "@/lib/validation";
+import { memberFields, teamFields } from "@/lib/teams/schemas";
 
-export async function createTeamAction(_previous: ActionState, form: FormData): Promise<ActionState> {
-  const state = await runAction(async () => {
-    const session = await requireUserForAction();
-    const team = await createTeam(actorOf(session), parseInput(teamFields, form));
-    revalidatePath("/teams");
-    return `Team “${team.name}” created.`;
-  });
-  return state?.ok ? state : state && { ...state, values: submittedValues(form) };
-}
+const members = (slug: string) => [`/teams/${slug}/members`];
 
-export async function addMemberAction(slug: string, _previous: ActionState, form: FormData): Promise<ActionState> {
-  const state = await runAction(async () => {
-    const session = await requireUserForAction();
-    const fields = parseInput(memberFields, form);
-    const outcome = await addMember(actorOf(session), slug, fields);
-    revalidatePath(`/teams/${slug}/members`);
-    return outcome === "member"
+export const createTeamAction = defineAction(
+  { args: [], form: teamFields, revalidate: () => ["/teams"] },
+  async (actor, _args, fields) => `Team “${(await createTeam(actor, fields)).name}” created.`,
+);
+
+export const addMemberAction = defineAction(
+  { args: [arg.slug], form: memberFields, revalidate: members },
+  async (actor, [slug], fields) =>
+    (await addMember(actor, slug, fields)) === "member"
       ? `${fields.email} is now a ${fields.role}.`
-      : `${fields.email} is invited; they join at their first sign-in.`;
-  });
-  return state?.ok ? state : state && { ...state, values: submittedValues(form) };
-}
+      : `${fields.email} is invited; they join at their first sign-in.`,
+);
 
-export async function removeMemberAction(slug: string, userId: string, _previous: ActionState): Promise<ActionState> {
-  return runAction(async () => {
-    const session = await requireUserForAction();
-    await removeMember(actorOf(session), slug, parseInput(memberRef, { userId }));
-    revalidatePath(`/teams/${slug}/members`);
+export const removeMemberAction = defineAction(
+  { args: [arg.slug, arg.id], revalidate: members },
+  async (actor, [slug, userId]) => {
+    await removeMember(actor, slug, { userId });
     return "Removed.";
-  });
-}
+  },
+);
 
-export async function cancelInviteAction(slug: string, inviteId: string, _previous: ActionState): Promise<ActionState> {
-  return runAction(async () => {
-    const session = await requireUserForAction();
-    await cancelInvite(actorOf(session), slug, parseInput(inviteRef, { inviteId }));
-    revalidatePath(`/teams/${slug}/members`);
+export const cancelInviteAction = defineAction(
+  { args: [arg.slug, arg.id], revalidate: members },
+  async (actor, [slug, inviteId]) => {
+    await cancelInvite(actor, slug, { inviteId });
     return "Invite cancelled.";
-  });
-}
+  },
+);
