@@ -15,7 +15,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen">
-        <SiteHeader simulator={env().useSimulator} user={session ? { name: session.user.name } : null} />
+        <SiteHeader
+          simulator={env().useSimulator}
+          user={session ? { name: session.user.name, isPortalAdmin: session.user.isPortalAdmin } : null}
+        />
         {children}
       </body>
     </html>

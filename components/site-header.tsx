@@ -2,7 +2,13 @@ import Link from "next/link";
 import { SignOutButton } from "./auth-buttons";
 import { SimulatorBadge } from "./simulator-badge";
 
-export function SiteHeader({ simulator, user }: { simulator: boolean; user: { name: string } | null }) {
+export function SiteHeader({
+  simulator,
+  user,
+}: {
+  simulator: boolean;
+  user: { name: string; isPortalAdmin: boolean } | null;
+}) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl items-center gap-4 px-6 py-3">
@@ -16,6 +22,11 @@ export function SiteHeader({ simulator, user }: { simulator: boolean; user: { na
               <Link href="/teams" className="text-slate-700 hover:text-brand-700">
                 Teams
               </Link>
+              {user.isPortalAdmin ? (
+                <Link href="/admin/audit" className="text-slate-700 hover:text-brand-700">
+                  Audit
+                </Link>
+              ) : null}
               <Link href="/profile" className="text-slate-700 hover:text-brand-700">
                 {user.name}
               </Link>

@@ -8,6 +8,7 @@ const STYLES: Record<IdentityState, string> = {
   needs_attention: "bg-amber-50 text-amber-900 ring-amber-300",
   expired: "bg-red-50 text-red-800 ring-red-300",
   deactivated: "bg-slate-200 text-slate-600 ring-slate-400",
+  revoked: "bg-red-100 text-red-900 ring-red-400",
 };
 
 export function StateBadge({ state }: { state: IdentityState }) {

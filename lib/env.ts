@@ -35,6 +35,10 @@ const schema = z.object({
   ANAPLAN_OAUTH_URL: url("ANAPLAN_OAUTH_URL").default("https://us1a.app.anaplan.com"),
   ANAPLAN_API_URL: url("ANAPLAN_API_URL").default("https://api.anaplan.com"),
   ANAPLAN_AUTH_URL: url("ANAPLAN_AUTH_URL").default("https://auth.anaplan.com"),
+  /** RFC 7009 revocation endpoint; Anaplan documents none, so revocation there is attempted only when set. */
+  ANAPLAN_REVOCATION_URL: optionalText.pipe(url("ANAPLAN_REVOCATION_URL").optional()),
+  /** Token requests per API key per minute, counted in Postgres across instances. */
+  BROKER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   ANAPLAN_CLIENT_ID: optionalText,
   ANAPLAN_CLIENT_SECRET: optionalText,
   ANAPLAN_DEVICE_CLIENT_ID: optionalText.pipe(

@@ -14,14 +14,17 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     readonly userMessage: string,
-    options?: { cause?: unknown; fieldErrors?: Record<string, string[] | undefined> },
+    options?: { cause?: unknown; fieldErrors?: Record<string, string[] | undefined>; retryAfterSeconds?: number },
   ) {
     super(`${code}: ${userMessage}`, { cause: options?.cause });
     this.name = "AppError";
     this.fieldErrors = options?.fieldErrors;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   readonly fieldErrors?: Record<string, string[] | undefined>;
+  /** For rate_limited and provider_unavailable: when trying again makes sense. */
+  readonly retryAfterSeconds?: number;
 }
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

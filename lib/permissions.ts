@@ -11,13 +11,16 @@ export const PERMISSIONS = [
   "identity.edit",
   "identity.enrol",
   "identity.deactivate",
+  "identity.revoke",
+  "identity.delete",
+  "key.manage",
   "audit.view",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<TeamRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  member: ["team.view", "identity.view", "audit.view"],
+  member: ["team.view", "identity.view"],
 };
 
 export const can = (role: TeamRole | null, permission: Permission) =>

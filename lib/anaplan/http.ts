@@ -7,7 +7,7 @@ export type CallOptions = { timeoutMs?: number };
 // Anaplan's token JSON is a few KB; 64 KB leaves room for large tokens and still bounds memory per call.
 const MAX_BODY_BYTES = 64 * 1024;
 // Request fields whose values must not survive in an error, should the server echo them in its description.
-const SECRET_FIELDS = new Set(["client_secret", "code", "code_verifier", "device_code", "refresh_token"]);
+const SECRET_FIELDS = new Set(["client_secret", "code", "code_verifier", "device_code", "refresh_token", "token"]);
 let defaultTimeoutMs = 10_000;
 
 /** Module-wide default for calls that pass no `timeoutMs` (security-requirements §3.1: total ≈ 10–15 s). */
@@ -20,6 +20,8 @@ type Spec = CallOptions & {
   method: "GET" | "POST";
   url: string;
   json?: Record<string, string>;
+  /** A form body (RFC 7009 revocation requires one); Anaplan's own endpoints take JSON. */
+  form?: Record<string, string>;
   /** Sent as `Authorization: AnaplanAuthToken <token>`, the one scheme every Anaplan host accepts. */
   accessToken?: string;
   refresh?: boolean;
@@ -34,6 +36,7 @@ export async function request<T>(spec: Spec, schema: z.ZodType<T>): Promise<{ bo
   const timeoutMs = spec.timeoutMs ?? defaultTimeoutMs;
   const headers = new Headers({ accept: "application/json" });
   if (spec.json) headers.set("content-type", "application/json");
+  if (spec.form) headers.set("content-type", "application/x-www-form-urlencoded");
   if (spec.accessToken !== undefined) headers.set("authorization", `AnaplanAuthToken ${headerSafe(spec.accessToken)}`);
   const sentAt = Date.now();
   let response: Response;
@@ -42,7 +45,7 @@ export async function request<T>(spec: Spec, schema: z.ZodType<T>): Promise<{ bo
     response = await fetch(spec.url, {
       method: spec.method,
       headers,
-      body: spec.json && JSON.stringify(spec.json),
+      body: spec.json ? JSON.stringify(spec.json) : spec.form && new URLSearchParams(spec.form).toString(),
       redirect: "manual",
       // Next.js extends fetch with a data cache; a response carrying tokens must never land in it.
       cache: "no-store",
@@ -58,7 +61,7 @@ export async function request<T>(spec: Spec, schema: z.ZodType<T>): Promise<{ bo
   const json = bytes && parseJson(bytes);
   // Some servers answer a pending device poll with 200 and an `error` member; the code decides, not the status.
   if (status < 200 || status >= 400 || (isRecord(json) && typeof json.error === "string")) {
-    const sentValues = Object.entries(spec.json ?? {})
+    const sentValues = Object.entries({ ...spec.json, ...spec.form })
       .filter(([key]) => SECRET_FIELDS.has(key))
       .map(([, value]) => value);
     if (spec.accessToken) sentValues.push(spec.accessToken);

@@ -2,7 +2,7 @@
 export { type DeviceAuthorization, pollDeviceToken, requestDeviceCode } from "./device";
 export { AnaplanError, type AnaplanErrorKind } from "./errors";
 export { type CallOptions, setDefaultTimeoutMs } from "./http";
-export { logoutAccessToken, validateAccessToken } from "./session";
+export { logoutAccessToken, revokeToken, validateAccessToken } from "./session";
 export { exchangeAuthorizationCode, refreshAccessToken, type TokenSet } from "./tokens";
 export { type AnaplanEndpoints, isAllowedVerificationUrl } from "./urls";
 export { type AnaplanUser, getCurrentUser } from "./users";

@@ -40,3 +40,28 @@ export async function logoutAccessToken(
 ): Promise<void> {
   await request({ method: "POST", url: endpoint(ep.authUrl, "/token/logout"), accessToken, ...options }, z.unknown());
 }
+
+/**
+ * RFC 7009 token revocation at `revocationUrl`. Anaplan documents no such endpoint, so the portal calls this only
+ * when ANAPLAN_REVOCATION_URL is configured. 200 means revoked (also for a token that was already invalid).
+ */
+export async function revokeToken(
+  revocationUrl: string,
+  args: { clientId: string; clientSecret?: string; token: string; tokenTypeHint: "refresh_token" | "access_token" },
+  options?: CallOptions,
+): Promise<void> {
+  await request(
+    {
+      method: "POST",
+      url: revocationUrl,
+      form: {
+        token: args.token,
+        token_type_hint: args.tokenTypeHint,
+        client_id: args.clientId,
+        ...(args.clientSecret === undefined ? {} : { client_secret: args.clientSecret }),
+      },
+      ...options,
+    },
+    z.unknown(),
+  );
+}

@@ -4,31 +4,45 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { redact } from "@/lib/log";
+import type { RequestContext } from "@/lib/request-context";
+
+export const OUTCOMES = ["success", "failure", "denied"] as const;
 
 export type AuditEntry = {
   action: string;
-  outcome: "success" | "failure" | "denied";
+  outcome: (typeof OUTCOMES)[number];
+  /** A signed-in user and where they called from; or give actorUserId alone for work done on their behalf. */
+  actor?: { userId: string } & Partial<RequestContext>;
   actorUserId?: string | null;
+  actorApiKeyId?: string | null;
   teamId?: string | null;
   targetType?: string;
   targetId?: string;
   ip?: string | null;
+  userAgent?: string | null;
   details?: Record<string, unknown>;
 };
 
 type Client = Pick<Prisma.TransactionClient, "auditEvent">;
 
+const row = (entry: AuditEntry) => ({
+  action: entry.action,
+  outcome: entry.outcome,
+  actorUserId: entry.actor?.userId ?? entry.actorUserId ?? null,
+  actorApiKeyId: entry.actorApiKeyId ?? null,
+  teamId: entry.teamId ?? null,
+  targetType: entry.targetType ?? null,
+  targetId: entry.targetId ?? null,
+  ip: entry.actor?.ip ?? entry.ip ?? null,
+  userAgent: entry.actor?.userAgent ?? entry.userAgent ?? null,
+  details: redact(entry.details ?? {}) as Prisma.InputJsonObject,
+});
+
 export async function recordAudit(entry: AuditEntry, client: Client = db()) {
-  await client.auditEvent.create({
-    data: {
-      action: entry.action,
-      outcome: entry.outcome,
-      actorUserId: entry.actorUserId ?? null,
-      teamId: entry.teamId ?? null,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      ip: entry.ip ?? null,
-      details: redact(entry.details ?? {}) as Prisma.InputJsonObject,
-    },
-  });
+  await client.auditEvent.create({ data: row(entry) });
+}
+
+/** Many events in one statement: team-wide actions write one row per identity they touched. */
+export async function recordAudits(entries: AuditEntry[], client: Client = db()) {
+  if (entries.length > 0) await client.auditEvent.createMany({ data: entries.map(row) });
 }

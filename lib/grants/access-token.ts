@@ -18,17 +18,34 @@ const LEASE_SECONDS = 30;
 const WAIT_FOR_OTHERS_MS = 20_000;
 const MAX_MARGIN_MS = 5 * 60_000;
 
-export type GrantClient = { endpoints: Endpoints; refreshTokenTtlSeconds?: number | null };
-export type AccessToken = { accessToken: string; expiresAt: Date };
+export type GrantClient = {
+  endpoints: Endpoints;
+  refreshTokenTtlSeconds?: number | null;
+  /** Where a refresh failure is filed in the audit trail (an identity's team), when the grant belongs to one. */
+  audit?: { teamId: string; targetType: string; targetId: string };
+};
+/** `generation` names this access token: it changes exactly when a refresh stores a new one. */
+export type AccessToken = { accessToken: string; expiresAt: Date; generation: number };
+export type AccessTokenOptions = { forceRefresh?: boolean; minValidSeconds?: number };
 
 const instance = `${os.hostname()}:${process.pid}`;
 
-/** Refresh when less than a tenth of the token's life (at most 5 minutes) is left. */
-function isFresh(grant: Grant, now = Date.now()) {
+type Freshness = {
+  accessToken: Uint8Array | null;
+  accessTokenExpiresAt: Date | null;
+  lastRefreshAt: Date | null;
+  createdAt: Date;
+};
+
+/**
+ * Served from the cache while more than a tenth of the token's life (at most 5 minutes) is left, and more than
+ * `minValidSeconds` if the caller asked for that.
+ */
+export function isFresh(grant: Freshness, minValidSeconds = 0, now = Date.now()) {
   if (!grant.accessToken || !grant.accessTokenExpiresAt) return false;
   const issuedAt = (grant.lastRefreshAt ?? grant.createdAt).getTime();
   const margin = Math.min(MAX_MARGIN_MS, (grant.accessTokenExpiresAt.getTime() - issuedAt) / 10);
-  return grant.accessTokenExpiresAt.getTime() - now > margin;
+  return grant.accessTokenExpiresAt.getTime() - now > Math.max(margin, minValidSeconds * 1000);
 }
 
 const stillValid = (grant: Grant) =>
@@ -48,7 +65,7 @@ function assertUsable(grant: Grant | null): asserts grant is Grant {
 export async function getAccessToken(
   grantId: string,
   client: GrantClient,
-  options: { forceRefresh?: boolean } = {},
+  options: AccessTokenOptions = {},
 ): Promise<AccessToken> {
   const owner = `${instance}:${randomUUID()}`;
   const deadline = Date.now() + WAIT_FOR_OTHERS_MS;
@@ -59,8 +76,12 @@ export async function getAccessToken(
     firstGeneration ??= grant.generation;
     // A forced refresh is satisfied by anyone's refresh that happened after we asked.
     const wantNew = options.forceRefresh && grant.generation === firstGeneration;
-    if (!wantNew && isFresh(grant) && grant.accessToken && grant.accessTokenExpiresAt) {
-      return { accessToken: await openAccessToken(grantId, grant.accessToken), expiresAt: grant.accessTokenExpiresAt };
+    if (!wantNew && isFresh(grant, options.minValidSeconds) && grant.accessToken && grant.accessTokenExpiresAt) {
+      return {
+        accessToken: await openAccessToken(grantId, grant.accessToken),
+        expiresAt: grant.accessTokenExpiresAt,
+        generation: grant.generation,
+      };
     }
     const taken = await db().$executeRaw`
       UPDATE grants SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}),
@@ -72,6 +93,9 @@ export async function getAccessToken(
       throw new AppError(
         "provider_unavailable",
         "Another refresh of this token is taking too long; try again shortly.",
+        {
+          retryAfterSeconds: 5,
+        },
       );
     }
     await sleep(Math.min(25 * 2 ** attempt, 500));
@@ -109,22 +133,38 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
       await recordAudit({
         action: "grant.refresh",
         outcome: "failure",
-        targetType: "grant",
-        targetId: grant.id,
-        details: { kind },
+        teamId: client.audit?.teamId,
+        targetType: client.audit?.targetType ?? "grant",
+        targetId: client.audit?.targetId ?? grant.id,
+        details: { kind, grantId: grant.id },
       });
       throw new AppError("reauthenticate", reason);
     }
+    // No status means no answer arrived: Anaplan may have rotated the token anyway. Keeping refresh_started_at
+    // lets a later invalid_grant say that the token was lost in this refresh, not leave a mystery.
+    const unanswered = !(error instanceof AnaplanError) || error.status === undefined;
     await db().grant.updateMany({
       where: { id: grant.id, leaseOwner: owner },
-      data: { ...release, lastError: kind, failureCount: { increment: 1 } },
+      data: {
+        ...release,
+        ...(unanswered ? { refreshStartedAt: grant.refreshStartedAt ?? new Date() } : {}),
+        lastError: kind,
+        failureCount: { increment: 1 },
+      },
     });
     log.warn("grant refresh failed; will retry on the next request", { grantId: grant.id, kind });
     // Anaplan being down must not stop scripts while the cached token still works.
     if (stillValid(grant) && grant.accessToken && grant.accessTokenExpiresAt) {
-      return { accessToken: await openAccessToken(grant.id, grant.accessToken), expiresAt: grant.accessTokenExpiresAt };
+      return {
+        accessToken: await openAccessToken(grant.id, grant.accessToken),
+        expiresAt: grant.accessTokenExpiresAt,
+        generation: grant.generation,
+      };
     }
-    throw new AppError("provider_unavailable", "Anaplan did not answer. Try again in a minute.");
+    const retryAfterSeconds = error instanceof AnaplanError ? error.retryAfterSeconds : undefined;
+    throw new AppError("provider_unavailable", "Anaplan did not answer. Try again in a minute.", {
+      retryAfterSeconds: retryAfterSeconds ?? 30,
+    });
   }
   const sealed = await sealTokens(grant.id, tokens, client.refreshTokenTtlSeconds);
   const saved = await persist(() =>
@@ -143,7 +183,7 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
   if (saved.count === 0) {
     throw new AppError("reauthenticate", "This Anaplan authorisation was revoked while it was being refreshed.");
   }
-  return { accessToken: tokens.accessToken, expiresAt: tokens.accessTokenExpiresAt };
+  return { accessToken: tokens.accessToken, expiresAt: tokens.accessTokenExpiresAt, generation: grant.generation + 1 };
 }
 
 /**

@@ -1,12 +1,13 @@
 // Creating and ending grants: one Anaplan authorisation (refresh token + cached access token) in custody.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { logoutAccessToken, type TokenSet } from "@/lib/anaplan";
-import type { Endpoints } from "@/lib/anaplan-env";
+import { logoutAccessToken, revokeToken, type TokenSet } from "@/lib/anaplan";
+import { clientSecretFor, type Endpoints } from "@/lib/anaplan-env";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import type { GrantKind, Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
-import { openAccessToken, sealTokens } from "./seal";
+import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
 
 type Tx = Pick<Prisma.TransactionClient, "grant">;
 
@@ -35,16 +36,33 @@ export async function createGrant(input: NewGrant, tx: Tx = db()): Promise<strin
   return id;
 }
 
+/** What was in custody when a grant was destroyed: enough to end it at Anaplan too, held only in memory. */
+export type DestroyedGrant = {
+  id: string;
+  clientId: string;
+  refreshToken: Uint8Array | null;
+  accessToken: Uint8Array | null;
+  accessTokenExpiresAt: Date | null;
+};
+
 /**
- * Ends custody: the sealed tokens are destroyed and the grant can never be refreshed again. Anaplan has no
- * documented revocation endpoint, so the cached access token is logged out best-effort (it would otherwise live
- * until it expires).
+ * Crypto-shred inside the caller's transaction: the sealed tokens are overwritten with NULL (each value carried its
+ * own wrapped data key, so nothing is left to open) and the grant can never be refreshed again. The rows are locked
+ * first, so a refresh that is storing a rotated token either lands before this (and is destroyed with it) or finds
+ * the grant revoked and stores nothing.
  */
-export async function revokeGrant(grantId: string, endpoints: Endpoints, reason: string) {
-  const grant = await db().grant.findUnique({ where: { id: grantId } });
-  if (!grant || grant.status === "revoked") return;
-  await db().grant.update({
-    where: { id: grantId },
+export async function destroyGrants(
+  tx: Prisma.TransactionClient,
+  grantIds: string[],
+  reason: string,
+): Promise<DestroyedGrant[]> {
+  if (grantIds.length === 0) return [];
+  const held = await tx.$queryRaw<DestroyedGrant[]>`
+    SELECT id, client_id AS "clientId", refresh_token AS "refreshToken", access_token AS "accessToken",
+           access_token_expires_at AS "accessTokenExpiresAt"
+    FROM grants WHERE id = ANY(${grantIds}::uuid[]) AND status <> 'revoked' FOR UPDATE`;
+  await tx.grant.updateMany({
+    where: { id: { in: held.map((g) => g.id) } },
     data: {
       status: "revoked",
       statusReason: reason,
@@ -53,13 +71,52 @@ export async function revokeGrant(grantId: string, endpoints: Endpoints, reason:
       accessToken: null,
       leaseOwner: null,
       leaseUntil: null,
+      refreshStartedAt: null,
     },
   });
+  return held;
+}
+
+export type StepOutcome = "done" | "failed" | "skipped" | "not_configured";
+export type ProviderOutcome = { logout: StepOutcome; revocation: StepOutcome };
+
+/**
+ * After the local destruction has committed: log the live access token out (`/token/logout`) and, only where an
+ * RFC 7009 endpoint is configured, revoke the refresh token. Both are best effort and reported, never retried
+ * blindly: the portal no longer holds anything that could use these tokens.
+ */
+export async function endAtAnaplan(grant: DestroyedGrant, endpoints: Endpoints): Promise<ProviderOutcome> {
+  const outcome: ProviderOutcome = { logout: "skipped", revocation: "skipped" };
   if (grant.accessToken && grant.accessTokenExpiresAt && grant.accessTokenExpiresAt > new Date()) {
     try {
-      await logoutAccessToken(endpoints, await openAccessToken(grantId, grant.accessToken));
+      await logoutAccessToken(endpoints, await openAccessToken(grant.id, grant.accessToken));
+      outcome.logout = "done";
     } catch (error) {
-      log.warn("Anaplan token logout failed; the access token lives until it expires", { grantId, error });
+      outcome.logout = "failed";
+      log.warn("Anaplan token logout failed; the access token lives until it expires", { grantId: grant.id, error });
     }
   }
+  const revocationUrl = env().ANAPLAN_REVOCATION_URL;
+  if (!revocationUrl) outcome.revocation = "not_configured";
+  else if (grant.refreshToken) {
+    try {
+      await revokeToken(revocationUrl, {
+        clientId: grant.clientId,
+        clientSecret: clientSecretFor(grant.clientId),
+        token: await openRefreshToken(grant.id, grant.refreshToken),
+        tokenTypeHint: "refresh_token",
+      });
+      outcome.revocation = "done";
+    } catch (error) {
+      outcome.revocation = "failed";
+      log.warn("RFC 7009 revocation failed", { grantId: grant.id, error });
+    }
+  }
+  return outcome;
+}
+
+/** Ends custody of one grant: destroyed locally first, then ended at Anaplan as far as Anaplan allows. */
+export async function revokeGrant(grantId: string, endpoints: Endpoints, reason: string) {
+  const [destroyed] = await db().$transaction((tx) => destroyGrants(tx, [grantId], reason));
+  return destroyed ? endAtAnaplan(destroyed, endpoints) : null;
 }

@@ -1,7 +1,19 @@
 import type { Endpoints } from "@/lib/anaplan-env";
+import type { GrantClient } from "@/lib/grants/access-token";
 
-export const endpointsOf = (identity: { oauthUrl: string; apiUrl: string; authUrl: string }): Endpoints => ({
+type IdentityHosts = { oauthUrl: string; apiUrl: string; authUrl: string };
+
+export const endpointsOf = (identity: IdentityHosts): Endpoints => ({
   oauthUrl: identity.oauthUrl,
   apiUrl: identity.apiUrl,
   authUrl: identity.authUrl,
+});
+
+/** How an identity's grant is refreshed, and where a failure is filed in the audit trail. */
+export const grantClientOf = (
+  identity: IdentityHosts & { id: string; teamId: string; rotatable: boolean; refreshTokenTtlSeconds: number | null },
+): GrantClient => ({
+  endpoints: endpointsOf(identity),
+  refreshTokenTtlSeconds: identity.rotatable ? identity.refreshTokenTtlSeconds : null,
+  audit: { teamId: identity.teamId, targetType: "identity", targetId: identity.id },
 });

@@ -10,6 +10,7 @@ import type { Enrolment, ServiceIdentity } from "@/lib/generated/prisma/client";
 import { createGrant, revokeGrant } from "@/lib/grants/store";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { endpointsOf } from "./endpoints";
+import { getEnrolmentOrThrow } from "./load";
 
 export async function completeEnrolment(e: Enrolment & { identity: ServiceIdentity }, owner: string, tokens: TokenSet) {
   const endpoints = endpointsOf(e.identity);
@@ -50,7 +51,12 @@ export async function completeEnrolment(e: Enrolment & { identity: ServiceIdenti
       },
     });
     if (done.count === 0) throw new Error("the enrolment lease was lost before completion");
-    if (!mismatch) await tx.serviceIdentity.update({ where: { id: e.identityId }, data: { grantId, ...approvedBy } });
+    if (!mismatch) {
+      await tx.serviceIdentity.update({
+        where: { id: e.identityId },
+        data: { grantId, ...approvedBy, revokedAt: null },
+      });
+    }
     await recordAudit(
       {
         action: mismatch ? "enrolment.identity_mismatch" : "enrolment.complete",
@@ -71,11 +77,9 @@ export async function completeEnrolment(e: Enrolment & { identity: ServiceIdenti
 /** After a mismatch warning the admin decides: keep the token anyway, or throw it away. */
 export async function resolveMismatch(actor: Actor, teamSlug: string, enrolmentId: string, keep: boolean) {
   const { team } = await requireTeam(actor, teamSlug, "identity.enrol");
-  const e = await db().enrolment.findFirst({
-    where: { id: enrolmentId, status: "mismatch", identity: { teamId: team.id } },
-    include: { identity: true },
-  });
-  if (!e?.grantId) throw new AppError("not_found", "No such enrolment waiting for a decision.");
+  const e = await getEnrolmentOrThrow(team.id, enrolmentId);
+  if (e.status !== "mismatch" || !e.grantId)
+    throw new AppError("not_found", "No such enrolment waiting for a decision.");
   const endpoints = endpointsOf(e.identity);
   const grantId = e.grantId;
   // Claiming the row by its status makes a second admin's simultaneous decision a no-op, not a double switch.
@@ -88,7 +92,12 @@ export async function resolveMismatch(actor: Actor, teamSlug: string, enrolmentI
     if (keep) {
       await tx.serviceIdentity.update({
         where: { id: e.identityId },
-        data: { grantId, approvedByAnaplanId: e.approvedByAnaplanId, approvedByEmail: e.approvedByEmail },
+        data: {
+          grantId,
+          approvedByAnaplanId: e.approvedByAnaplanId,
+          approvedByEmail: e.approvedByEmail,
+          revokedAt: null,
+        },
       });
     }
     return true;
@@ -99,7 +108,7 @@ export async function resolveMismatch(actor: Actor, teamSlug: string, enrolmentI
   await recordAudit({
     action: keep ? "enrolment.mismatch_kept" : "enrolment.mismatch_discarded",
     outcome: "success",
-    actorUserId: actor.userId,
+    actor,
     teamId: team.id,
     targetType: "identity",
     targetId: e.identityId,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DEFAULT_REGION, REGIONS } from "./regions";
 
 // Printable text only: no control, bidi-override or zero-width characters that could spoof a name.
-const plain = (max: number) =>
+export const printable = (max: number) =>
   z
     .string()
     .trim()
@@ -10,8 +10,8 @@ const plain = (max: number) =>
     .refine((s) => !/[\p{Cc}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u.test(s), "Use printable characters only.");
 
 export const identityFields = z.strictObject({
-  name: plain(80).pipe(z.string().min(1, "A name is required.")),
-  description: plain(500).default(""),
+  name: printable(80).pipe(z.string().min(1, "A name is required.")),
+  description: printable(500).default(""),
   deviceClientId: z
     .string()
     .trim()
@@ -40,6 +40,7 @@ export const IDENTITY_STATES = [
   "needs_attention",
   "expired",
   "deactivated",
+  "revoked",
 ] as const;
 export type IdentityState = (typeof IDENTITY_STATES)[number];
 
@@ -48,3 +49,6 @@ export const listQuery = z.object({
   q: z.string().trim().max(80).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
 });
+
+/** Team-wide incident actions are confirmed by typing the team's slug. */
+export const confirmFields = z.strictObject({ confirm: z.string().trim().max(40, "At most 40 characters.") });

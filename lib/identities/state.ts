@@ -1,4 +1,5 @@
-// An identity's state is derived, never stored: from its deactivation, its pending enrolment and its grant.
+// An identity's state is derived, never stored: from its deactivation, its pending enrolment, its revocation and its
+// grant. Revoked is final for the tokens (they are destroyed) but not for the identity: a new enrolment clears it.
 // deriveState (for one loaded row) and stateWhere (for filtering in SQL) are the same rule written twice;
 // tests/integration/identities.test.ts checks that they agree for every state.
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -11,10 +12,12 @@ export const STATE_LABELS: Record<IdentityState, string> = {
   needs_attention: "needs attention",
   expired: "expired",
   deactivated: "deactivated",
+  revoked: "revoked",
 };
 
 type StateInputs = {
   deactivatedAt: Date | null;
+  revokedAt: Date | null;
   hasPendingEnrolment: boolean;
   grant: { status: "active" | "needs_attention" | "revoked"; refreshTokenExpiresAt: Date | null } | null;
 };
@@ -22,6 +25,7 @@ type StateInputs = {
 export function deriveState(i: StateInputs, now = new Date()): IdentityState {
   if (i.deactivatedAt) return "deactivated";
   if (i.hasPendingEnrolment) return "enrolling";
+  if (i.revokedAt) return "revoked";
   if (!i.grant || i.grant.status === "revoked") return "not_enrolled";
   if (i.grant.status === "needs_attention") return "needs_attention";
   if (i.grant.refreshTokenExpiresAt && i.grant.refreshTokenExpiresAt < now) return "expired";
@@ -32,7 +36,9 @@ export function stateWhere(state: IdentityState, now = new Date()): Prisma.Servi
   if (state === "deactivated") return { deactivatedAt: { not: null } };
   const live = { deactivatedAt: null };
   if (state === "enrolling") return { ...live, enrolments: { some: { status: "pending" } } };
-  const settled = { ...live, enrolments: { none: { status: "pending" as const } } };
+  const ended = { ...live, enrolments: { none: { status: "pending" as const } } };
+  if (state === "revoked") return { ...ended, revokedAt: { not: null } };
+  const settled = { ...ended, revokedAt: null };
   switch (state) {
     case "not_enrolled":
       return { ...settled, OR: [{ grantId: null }, { grant: { status: "revoked" } }] };

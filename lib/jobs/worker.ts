@@ -1,10 +1,11 @@
-// Background work for pages nobody is watching: polling due enrolments (a closed tab, a restarted server) and
-// keeping identity grants alive. The queues are the tables themselves — claims use leases and SKIP LOCKED — so
-// any number of instances can run this loop safely; the loop only decides how often to look.
+// Background work for pages nobody is watching: polling due enrolments (a closed tab, a restarted server), keeping
+// identity grants alive, and clearing spent rate-limit windows. The queues are the tables themselves — claims use
+// leases and SKIP LOCKED — so any number of instances can run this loop safely; it only decides how often to look.
 import { setTimeout as sleep } from "node:timers/promises";
 import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { log } from "@/lib/log";
+import { pruneRateWindows } from "@/lib/rate-limit";
 
 const KEEP_ALIVE_EVERY = 60;
 
@@ -14,7 +15,10 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
     for (let round = 0; running; round++) {
       try {
         await pollDueEnrolments({ limit: 10 });
-        if (round % KEEP_ALIVE_EVERY === 0) await refreshDueIdentityGrants();
+        if (round % KEEP_ALIVE_EVERY === 0) {
+          await refreshDueIdentityGrants();
+          await pruneRateWindows();
+        }
       } catch (error) {
         log.warn("background worker: a round failed; retrying", { error });
       }

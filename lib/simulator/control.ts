@@ -2,9 +2,10 @@
 // injected failures and delays, the login outcome, and counters of what was called.
 import type { ClientBehaviour } from "./accounts";
 
-export type Endpoint = "token" | "device_code" | "users_me" | "logout" | "validate";
+export type Endpoint = "token" | "device_code" | "users_me" | "logout" | "validate" | "revoke";
 type Fault = { endpoint: Endpoint; count: number; status: number; error?: string };
-type Delay = { endpoint: Endpoint; count: number; ms: number };
+/** `after`: the call is processed at once and only its answer is late (a refresh rotates, the answer is lost). */
+type Delay = { endpoint: Endpoint; count: number; ms: number; after?: boolean };
 
 export type Defaults = { accessTokenTtlSeconds: number; deviceCodeTtlSeconds: number; deviceInterval: number };
 
@@ -14,6 +15,7 @@ export type Counters = {
   usersMe: number;
   logout: number;
   validate: number;
+  revoke: number;
 };
 
 export function createControl(initial: Defaults, clients: Record<string, ClientBehaviour>) {
@@ -54,5 +56,5 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
 export type Control = ReturnType<typeof createControl>;
 
 function emptyCounters(): Counters {
-  return { token: {}, deviceCode: 0, usersMe: 0, logout: 0, validate: 0 };
+  return { token: {}, deviceCode: 0, usersMe: 0, logout: 0, validate: 0, revoke: 0 };
 }

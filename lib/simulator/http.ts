@@ -39,6 +39,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   "GET /2/0/users/me": "users_me",
   "POST /token/logout": "logout",
   "GET /token/validate": "validate",
+  "POST /oauth/revoke": "revoke",
 };
 
 const GRANTS: Record<string, "authorization_code" | "refresh_token" | "device_code"> = {
@@ -46,6 +47,15 @@ const GRANTS: Record<string, "authorization_code" | "refresh_token" | "device_co
   refresh_token: "refresh_token",
   "urn:ietf:params:oauth:grant-type:device_code": "device_code",
 };
+
+/** Lets the call be processed now but holds its answer back: the client times out after the server acted. */
+function delayAnswer(res: ServerResponse, ms: number) {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    setTimeout(() => end(...args), ms);
+    return res;
+  }) as ServerResponse["end"];
+}
 
 export function createHandler(deps: {
   provider: Provider;
@@ -84,16 +94,16 @@ export function createHandler(deps: {
         return json(res, 429, { error: "slow_down", error_description: "You are polling faster than the interval." });
       }
     }
-    if (params.client_secret) {
-      // The auth-code client is registered for client_secret_basic; Anaplan accepts the secret in the body too.
-      const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(params.client_secret)}`).toString(
-        "base64",
-      );
-      req.headers.authorization = `Basic ${basic}`;
-      delete params.client_secret;
-      delete params.client_id;
-    }
-    return forward(req, res, params);
+    return forward(req, res, secretAsBasic(req, params));
+  }
+
+  /** The auth-code client is registered for client_secret_basic; Anaplan accepts the secret in the body too. */
+  function secretAsBasic(req: IncomingMessage, params: Params): Params {
+    if (!params.client_secret) return params;
+    const { client_secret: secret, client_id: _id, ...rest } = params;
+    const basic = Buffer.from(`${encodeURIComponent(clientOf(req, params))}:${encodeURIComponent(secret)}`);
+    req.headers.authorization = `Basic ${basic.toString("base64")}`;
+    return rest;
   }
 
   async function activate(req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
@@ -129,7 +139,8 @@ export function createHandler(deps: {
       const endpoint = ENDPOINTS[`${req.method} ${path}`];
       if (endpoint) {
         const delay = control.takeDelay(endpoint);
-        if (delay) await sleep(delay.ms);
+        if (delay?.after) delayAnswer(res, delay.ms);
+        else if (delay) await sleep(delay.ms);
         const fault = control.takeFault(endpoint);
         if (fault)
           return json(res, fault.status, {
@@ -140,12 +151,14 @@ export function createHandler(deps: {
         if (endpoint === "users_me") control.state.counters.usersMe++;
         if (endpoint === "logout") control.state.counters.logout++;
         if (endpoint === "validate") control.state.counters.validate++;
+        if (endpoint === "revoke") control.state.counters.revoke++;
       }
       if (endpoint === "users_me") return await usersMe(provider, req, res);
       if (endpoint === "validate") return await validateToken(provider, url, req, res);
       if (endpoint === "logout") return await logoutToken(provider, req, res);
       if (endpoint === "token") return await token(req, res);
       if (endpoint === "device_code") return forward(req, res, await readParams(req));
+      if (endpoint === "revoke") return forward(req, res, secretAsBasic(req, await readParams(req)));
       if (path === "/activate") return await activate(req, res, requestUrl.searchParams);
       if (path.startsWith("/interaction/")) {
         const form = req.method === "POST" ? await readParams(req) : undefined;

@@ -88,5 +88,6 @@ export function simulatorSettings(simulator: Simulator) {
     ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
     ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
     ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
+    ANAPLAN_REVOCATION_URL: `${simulator.url}/oauth/revoke`,
   };
 }

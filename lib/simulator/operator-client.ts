@@ -22,7 +22,7 @@ export function simulatorOperator(url: string) {
     setDefaults: (defaults: Partial<Defaults>) => call<Defaults>("defaults", defaults),
     failNext: (fault: { endpoint: Endpoint; count: number; status: number; error?: string }) =>
       call("fail-next", fault),
-    slowNext: (delay: { endpoint: Endpoint; count: number; ms: number }) => call("slow-next", delay),
+    slowNext: (delay: { endpoint: Endpoint; count: number; ms: number; after?: boolean }) => call("slow-next", delay),
     setLoginOutcome: (outcome: "normal" | "deny") => call("login-outcome", { outcome }),
     counters: () => call<Counters>("counters"),
     issuedTokens: () => call<string[]>("issued"),

@@ -62,6 +62,7 @@ export async function handleOperator(
         endpoint: body.endpoint as Endpoint,
         count: Number(body.count ?? 1),
         ms: Number(body.ms ?? 0),
+        after: body.after === true,
       });
       return json(res, 200, { ok: true });
     case "/__simulator/login-outcome":

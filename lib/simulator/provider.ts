@@ -60,7 +60,8 @@ export function createProvider(options: {
     features: {
       devInteractions: { enabled: false },
       deviceFlow: { enabled: true },
-      revocation: { enabled: false },
+      // Anaplan documents no RFC 7009 endpoint; the simulator offers one so the optional code path is exercised.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
     },
     pkce: { required: () => false },
@@ -87,6 +88,7 @@ export function createProvider(options: {
       token: "/oauth/token",
       device_authorization: "/oauth/device/code",
       code_verification: "/activate",
+      revocation: "/oauth/revoke",
       jwks: "/.well-known/jwks.json",
     },
     renderError: (ctx: KoaContextWithOIDC, out) => {

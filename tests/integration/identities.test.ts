@@ -9,13 +9,8 @@ import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
 import { startEnrolment } from "@/lib/identities/enrol-start";
 import { getEnrolmentView } from "@/lib/identities/enrol-view";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
-import {
-  createIdentity,
-  getIdentity,
-  listIdentities,
-  setIdentityActive,
-  updateIdentity,
-} from "@/lib/identities/manage";
+import { setIdentityActive } from "@/lib/identities/lifecycle";
+import { createIdentity, getIdentity, listIdentities, updateIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
 import type { Actor } from "@/lib/teams/access";
 import { setUpTestDatabase } from "../helpers/db.ts";

@@ -1,79 +1,105 @@
 "use server";
-import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { type ActionState, runAction, submittedValues } from "@/lib/actions";
-import { requireUserForAction } from "@/lib/auth/dal";
+import { arg, defineAction } from "@/lib/actions";
+import { createApiKey, keyFields, revokeApiKey } from "@/lib/broker/keys";
 import { resolveMismatch } from "@/lib/identities/enrol-complete";
 import { startEnrolment } from "@/lib/identities/enrol-start";
-import { createIdentity, setIdentityActive, updateIdentity } from "@/lib/identities/manage";
-import { identityFields } from "@/lib/identities/schemas";
-import { actorOf } from "@/lib/teams/access";
-import { parseInput } from "@/lib/validation";
+import {
+  cancelEnrolment,
+  deactivateAllInTeam,
+  deleteIdentity,
+  describeRevocation,
+  revokeAllInTeam,
+  revokeIdentityTokens,
+  setIdentityActive,
+} from "@/lib/identities/lifecycle";
+import { createIdentity, updateIdentity } from "@/lib/identities/manage";
+import { confirmFields, identityFields } from "@/lib/identities/schemas";
 
-export async function createIdentityAction(teamSlug: string, _previous: ActionState, form: FormData) {
-  let created: string | undefined;
-  const state = await runAction(async () => {
-    const session = await requireUserForAction();
-    const identity = await createIdentity(actorOf(session), teamSlug, parseInput(identityFields, form));
-    created = identity.id;
-    return "Created.";
-  });
-  if (created) redirect(`/teams/${teamSlug}/identities/${created}`);
-  return state && { ...state, values: submittedValues(form) };
-}
+const list = (slug: string) => `/teams/${slug}/identities`;
+const page = (slug: string, id: string) => `/teams/${slug}/identities/${id}`;
 
-export async function startEnrolmentAction(teamSlug: string, identityId: string, _previous: ActionState) {
-  let enrolmentId: string | undefined;
-  const state = await runAction(async () => {
-    const session = await requireUserForAction();
-    enrolmentId = await startEnrolment(actorOf(session), teamSlug, identityId);
-    return "Started.";
-  });
-  if (enrolmentId) redirect(`/teams/${teamSlug}/enrolments/${enrolmentId}`);
-  return state;
-}
+export const createIdentityAction = defineAction(
+  { args: [arg.slug], form: identityFields },
+  async (actor, [slug], fields) => {
+    const identity = await createIdentity(actor, slug, fields);
+    return { message: "Created.", redirectTo: page(slug, identity.id) };
+  },
+);
 
-export async function resolveMismatchAction(
-  teamSlug: string,
-  enrolmentId: string,
-  keep: boolean,
-  _previous: ActionState,
-) {
-  return runAction(async () => {
-    const session = await requireUserForAction();
-    await resolveMismatch(actorOf(session), teamSlug, enrolmentId, keep);
-    revalidatePath(`/teams/${teamSlug}/identities`);
+export const updateIdentityAction = defineAction(
+  { args: [arg.slug, arg.id], form: identityFields },
+  async (actor, [slug, id], fields) => {
+    await updateIdentity(actor, slug, id, fields);
+    return { message: "Saved.", redirectTo: page(slug, id) };
+  },
+);
+
+export const startEnrolmentAction = defineAction({ args: [arg.slug, arg.id] }, async (actor, [slug, id]) => {
+  const enrolmentId = await startEnrolment(actor, slug, id);
+  return { message: "Started.", redirectTo: `/teams/${slug}/enrolments/${enrolmentId}` };
+});
+
+export const cancelEnrolmentAction = defineAction(
+  { args: [arg.slug, arg.id], revalidate: (slug) => [list(slug)] },
+  async (actor, [slug, enrolmentId]) => {
+    await cancelEnrolment(actor, slug, enrolmentId);
+    return "Enrolment cancelled. The code can no longer be used here; nothing was stored.";
+  },
+);
+
+export const resolveMismatchAction = defineAction(
+  { args: [arg.slug, arg.id, arg.flag], revalidate: (slug) => [list(slug)] },
+  async (actor, [slug, enrolmentId, keep]) => {
+    await resolveMismatch(actor, slug, enrolmentId, keep);
     return keep ? "The new token is now in use." : "The token was discarded.";
-  });
-}
+  },
+);
 
-export async function updateIdentityAction(
-  teamSlug: string,
-  identityId: string,
-  _previous: ActionState,
-  form: FormData,
-) {
-  let saved = false;
-  const state = await runAction(async () => {
-    const session = await requireUserForAction();
-    await updateIdentity(actorOf(session), teamSlug, identityId, parseInput(identityFields, form));
-    saved = true;
-    return "Saved.";
-  });
-  if (saved) redirect(`/teams/${teamSlug}/identities/${identityId}`);
-  return state && { ...state, values: submittedValues(form) };
-}
+export const setIdentityActiveAction = defineAction(
+  { args: [arg.slug, arg.id, arg.flag], revalidate: (slug, id) => [page(slug, id), list(slug)] },
+  async (actor, [slug, id, active]) => {
+    await setIdentityActive(actor, slug, id, active);
+    return active
+      ? "Reactivated: API keys work again."
+      : "Deactivated: API keys are refused until it is reactivated; the token is kept alive meanwhile.";
+  },
+);
 
-export async function setIdentityActiveAction(
-  teamSlug: string,
-  identityId: string,
-  active: boolean,
-  _previous: ActionState,
-) {
-  return runAction(async () => {
-    const session = await requireUserForAction();
-    await setIdentityActive(actorOf(session), teamSlug, identityId, active);
-    revalidatePath(`/teams/${teamSlug}/identities/${identityId}`);
-    return active ? "Reactivated." : "Deactivated: nothing is handed out for this identity until it is reactivated.";
-  });
-}
+export const revokeIdentityAction = defineAction(
+  { args: [arg.slug, arg.id], revalidate: (slug, id) => [page(slug, id), list(slug)] },
+  async (actor, [slug, id]) => describeRevocation(await revokeIdentityTokens(actor, slug, id)),
+);
+
+export const deleteIdentityAction = defineAction({ args: [arg.slug, arg.id] }, async (actor, [slug, id]) => {
+  const name = await deleteIdentity(actor, slug, id);
+  return { message: `Deleted ${name}.`, redirectTo: `${list(slug)}?deleted=1` };
+});
+
+export const createApiKeyAction = defineAction(
+  { args: [arg.slug, arg.id], form: keyFields, revalidate: (slug, id) => [page(slug, id)] },
+  async (actor, [slug, id], fields) => {
+    const created = await createApiKey(actor, slug, id, fields);
+    return {
+      message: "Key created. Copy it now: it is shown only once.",
+      data: { key: created.key, prefix: created.prefix },
+    };
+  },
+);
+
+export const revokeApiKeyAction = defineAction(
+  { args: [arg.slug, arg.id, arg.id], revalidate: (slug, id) => [page(slug, id)] },
+  async (actor, [slug, identityId, keyId]) => `Key ${await revokeApiKey(actor, slug, identityId, keyId)}… revoked.`,
+);
+
+export const deactivateAllAction = defineAction(
+  { args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
+  async (actor, [slug], { confirm }) => {
+    const count = await deactivateAllInTeam(actor, slug, confirm);
+    return `Deactivated ${count} ${count === 1 ? "identity" : "identities"}. Their API keys are refused until reactivated.`;
+  },
+);
+
+export const revokeAllAction = defineAction(
+  { args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
+  async (actor, [slug], { confirm }) => describeRevocation(await revokeAllInTeam(actor, slug, confirm)),
+);

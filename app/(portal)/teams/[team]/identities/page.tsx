@@ -8,6 +8,7 @@ import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
 import { actorOf } from "@/lib/teams/access";
 import { IdentityTable } from "./identity-table";
+import { IncidentPanel } from "./incident-panel";
 
 export const metadata: Metadata = { title: "Service identities" };
 
@@ -37,6 +38,11 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           <Link href={`/teams/${slug}/members`} className="text-sm font-medium text-slate-700 hover:text-brand-700">
             Members
           </Link>
+          {can(role, "audit.view") ? (
+            <Link href={`/teams/${slug}/audit`} className="text-sm font-medium text-slate-700 hover:text-brand-700">
+              Audit
+            </Link>
+          ) : null}
           {can(role, "identity.create") ? (
             <Link
               href={`/teams/${slug}/identities/new`}
@@ -120,6 +126,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           ) : null}
         </span>
       </nav>
+      {can(role, "identity.revoke") && total > 0 ? <IncidentPanel slug={slug} /> : null}
     </main>
   );
 }

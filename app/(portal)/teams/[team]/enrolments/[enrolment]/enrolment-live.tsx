@@ -3,7 +3,9 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { ActionButton } from "@/components/action-button";
 import { CopyButton } from "@/components/copy-button";
+import { Snippets } from "@/components/snippets";
 import type { ActionState } from "@/lib/actions";
+import type { Snippet } from "@/lib/broker/snippets";
 import type { EnrolmentView } from "@/lib/identities/enrol-view";
 
 type Action = (previous: ActionState) => Promise<ActionState>;
@@ -38,6 +40,7 @@ function useSecondsLeft(expiresAt: string) {
 export function EnrolmentLive(props: {
   initial: EnrolmentView;
   qrSvg: string | null;
+  snippets: Snippet[];
   retry: Action;
   keep: Action;
   discard: Action;
@@ -47,16 +50,32 @@ export function EnrolmentLive(props: {
   if (view.status === "pending") return <Pending view={view} qrSvg={props.qrSvg} />;
   if (view.status === "approved") {
     return (
-      <section role="status" className="rounded-lg bg-emerald-50 p-6 ring-1 ring-emerald-300">
-        <h2 className="text-lg font-semibold text-emerald-900">Enrolled: the identity is active</h2>
-        <p className="mt-1 text-sm text-emerald-900">
-          Approved by <strong>{view.approvedByEmail ?? "an unidentified account"}</strong>. Its refresh token is sealed
-          in the vault; scripts never see it.
-        </p>
-        <Link href={identityHref} className="mt-4 inline-block text-sm font-semibold text-brand-700 underline">
-          Back to {view.identity.name}
-        </Link>
-      </section>
+      <div className="flex flex-col gap-6">
+        <section role="status" className="rounded-lg bg-emerald-50 p-6 ring-1 ring-emerald-300">
+          <h2 className="text-lg font-semibold text-emerald-900">Enrolled: the identity is active</h2>
+          <p className="mt-1 text-sm text-emerald-900">
+            Approved by <strong>{view.approvedByEmail ?? "an unidentified account"}</strong>. Its refresh token is
+            sealed in the vault; scripts never see it.
+          </p>
+          <Link href={identityHref} className="mt-4 inline-block text-sm font-semibold text-brand-700 underline">
+            Back to {view.identity.name}
+          </Link>
+        </section>
+        <section className="flex flex-col gap-3 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <h2 className="text-lg font-semibold text-slate-900">Next: give a script a key</h2>
+          <p className="text-sm text-slate-600">
+            Create an API key on the identity's page, put it in the script's environment as ANAPLAN_PORTAL_KEY, and ask
+            the portal for a token whenever the script needs one.
+          </p>
+          <Link
+            href={`${identityHref}#api-keys`}
+            className="self-start rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+          >
+            Create an API key
+          </Link>
+          <Snippets snippets={props.snippets} />
+        </section>
+      </div>
     );
   }
   if (view.status === "mismatch") {

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import QRCode from "qrcode";
 import { requireUser } from "@/lib/auth/dal";
+import { brokerSnippets } from "@/lib/broker/snippets";
+import { env } from "@/lib/env";
 import { getEnrolmentView } from "@/lib/identities/enrol-view";
 import { orNotFound } from "@/lib/pages";
 import { actorOf } from "@/lib/teams/access";
@@ -31,6 +33,10 @@ export default async function EnrolmentPage({ params }: Props) {
       <EnrolmentLive
         initial={view}
         qrSvg={qrSvg}
+        snippets={brokerSnippets({
+          portalUrl: env().NEXTAUTH_URL ?? "http://localhost:3000",
+          apiUrl: view.identity.apiUrl,
+        })}
         retry={startEnrolmentAction.bind(null, team, view.identity.id)}
         keep={resolveMismatchAction.bind(null, team, view.id, true)}
         discard={resolveMismatchAction.bind(null, team, view.id, false)}

@@ -1,13 +1,28 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { ActionButton } from "@/components/action-button";
+import { ConfirmAction } from "@/components/confirm-action";
+import { Snippets } from "@/components/snippets";
 import { StateBadge } from "@/components/state-badge";
 import { requireUser } from "@/lib/auth/dal";
+import { listApiKeys } from "@/lib/broker/keys";
+import { brokerSnippets } from "@/lib/broker/snippets";
+import { env } from "@/lib/env";
 import { getIdentity } from "@/lib/identities/manage";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
 import { actorOf } from "@/lib/teams/access";
-import { setIdentityActiveAction, startEnrolmentAction } from "../actions";
+import {
+  cancelEnrolmentAction,
+  createApiKeyAction,
+  deleteIdentityAction,
+  revokeIdentityAction,
+  setIdentityActiveAction,
+  startEnrolmentAction,
+} from "../actions";
+import { ApiKeyList } from "./api-keys";
+import { CreateKeyForm } from "./create-key-form";
 
 export const metadata: Metadata = { title: "Service identity" };
 
@@ -15,16 +30,34 @@ type Props = { params: Promise<{ team: string; identity: string }> };
 
 const when = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
 
+function Section({ title, id, children }: { title: string; id: string; children: ReactNode }) {
+  return (
+    <section
+      aria-labelledby={id}
+      className="flex flex-col gap-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
+    >
+      <h2 id={id} className="text-lg font-semibold text-slate-900">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
 export default async function IdentityPage({ params }: Props) {
   const { team: slug, identity: id } = await params;
   const session = await requireUser();
-  const { team, role, identity } = await orNotFound(getIdentity(actorOf(session), slug, id));
+  const actor = actorOf(session);
+  const { team, role, identity } = await orNotFound(getIdentity(actor, slug, id));
+  const keys = await listApiKeys(actor, slug, identity.id);
+  const portalUrl = env().NEXTAUTH_URL ?? "http://localhost:3000";
   const rows: [string, string][] = [
     ["Description", identity.description || "—"],
     ["Approved by", identity.approvedByEmail ?? "—"],
     ["Expected service account", identity.expectedEmail ?? "any"],
     ["Device-grant client id", identity.deviceClientId],
     ["OAuth host", identity.oauthUrl],
+    ["API host", identity.apiUrl],
     [
       "Refresh tokens",
       identity.rotatable
@@ -40,19 +73,32 @@ export default async function IdentityPage({ params }: Props) {
         : "—",
     ],
   ];
+  const paused = identity.state === "deactivated";
+  const holdsToken = identity.grant !== null && identity.grant.status !== "revoked";
+  const deletable = (identity.state === "not_enrolled" || identity.state === "revoked") && !holdsToken;
   return (
-    <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
+    <main className="mx-auto flex max-w-4xl flex-col gap-6 px-6 py-12">
       <div>
         <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
           ← {team.name}: identities
         </Link>
-        <div className="mt-2 flex items-center gap-3">
-          <h1 className="text-3xl font-bold tracking-tight text-brand-900">{identity.name}</h1>
+        <div className="mt-2 flex flex-wrap items-center gap-3">
+          <h1 className="break-all text-3xl font-bold tracking-tight text-brand-900">{identity.name}</h1>
           <StateBadge state={identity.state} />
         </div>
         {identity.state === "needs_attention" && identity.grant?.statusReason ? (
           <p role="alert" className="mt-2 text-sm text-amber-900">
-            {identity.grant.statusReason}
+            {identity.grant.statusReason} Enrol it again to restore service.
+          </p>
+        ) : null}
+        {identity.state === "revoked" ? (
+          <p className="mt-2 text-sm text-red-900">
+            Its tokens were destroyed and its API keys revoked. Enrol it again to bring it back.
+          </p>
+        ) : null}
+        {paused ? (
+          <p className="mt-2 text-sm text-slate-700">
+            Paused: API keys are refused. The token is kept and kept alive, so Reactivate restores service at once.
           </p>
         ) : null}
       </div>
@@ -73,30 +119,99 @@ export default async function IdentityPage({ params }: Props) {
             Edit
           </Link>
         ) : null}
-        {can(role, "identity.deactivate") ? (
-          <ActionButton
-            action={setIdentityActiveAction.bind(null, slug, identity.id, identity.state === "deactivated")}
-            label={identity.state === "deactivated" ? "Reactivate" : "Deactivate"}
-            pendingLabel="Saving…"
-            tone={identity.state === "deactivated" ? "secondary" : "danger"}
-          />
+        {can(role, "identity.enrol") && !paused ? (
+          identity.pendingEnrolmentId ? (
+            <>
+              <Link
+                href={`/teams/${slug}/enrolments/${identity.pendingEnrolmentId}`}
+                className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+              >
+                Continue enrolment
+              </Link>
+              <ActionButton
+                action={cancelEnrolmentAction.bind(null, slug, identity.pendingEnrolmentId)}
+                label="Cancel enrolment"
+                pendingLabel="Cancelling…"
+                tone="secondary"
+              />
+            </>
+          ) : (
+            <ActionButton
+              action={startEnrolmentAction.bind(null, slug, identity.id)}
+              label={identity.state === "not_enrolled" || identity.state === "revoked" ? "Enrol" : "Re-enrol"}
+              pendingLabel="Requesting a code from Anaplan…"
+            />
+          )
         ) : null}
       </div>
-      {can(role, "identity.enrol") && identity.state !== "deactivated" ? (
-        identity.pendingEnrolmentId ? (
-          <Link
-            href={`/teams/${slug}/enrolments/${identity.pendingEnrolmentId}`}
-            className="self-start rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
-          >
-            Continue enrolment
-          </Link>
-        ) : (
-          <ActionButton
-            action={startEnrolmentAction.bind(null, slug, identity.id)}
-            label={identity.state === "not_enrolled" ? "Enrol" : "Re-enrol"}
-            pendingLabel="Requesting a code from Anaplan…"
+
+      <Section title="API keys" id="api-keys">
+        <p className="text-sm text-slate-600">
+          A script sends its key to the portal and gets a short-lived Anaplan access token back; it never sees the
+          refresh token. Give each script or host its own key, so one can be revoked without stopping the others.
+        </p>
+        {can(role, "key.manage") ? (
+          <CreateKeyForm
+            action={createApiKeyAction.bind(null, slug, identity.id)}
+            portalUrl={portalUrl}
+            apiUrl={identity.apiUrl}
           />
-        )
+        ) : null}
+        <ApiKeyList slug={slug} identityId={identity.id} keys={keys} canManage={can(role, "key.manage")} />
+        <Snippets snippets={brokerSnippets({ portalUrl, apiUrl: identity.apiUrl })} />
+      </Section>
+
+      {can(role, "identity.deactivate") || can(role, "identity.revoke") ? (
+        <Section title="Pause, revoke or delete" id="lifecycle">
+          <p className="text-sm text-slate-600">
+            None of these touch anybody's Anaplan password or any other identity.
+          </p>
+          <div className="flex flex-col gap-4">
+            {paused ? (
+              <ActionButton
+                action={setIdentityActiveAction.bind(null, slug, identity.id, true)}
+                label="Reactivate"
+                pendingLabel="Reactivating…"
+                tone="secondary"
+              />
+            ) : identity.state !== "revoked" ? (
+              <ConfirmAction
+                action={setIdentityActiveAction.bind(null, slug, identity.id, false)}
+                label="Deactivate…"
+                confirmLabel="Deactivate"
+                pendingLabel="Deactivating…"
+              >
+                <strong>Deactivate (a reversible pause).</strong> From now on every API key of this identity is refused.
+                The sealed token is kept and kept alive, so Reactivate restores service at once.
+              </ConfirmAction>
+            ) : null}
+            {holdsToken || keys.some((k) => k.state === "live") ? (
+              <ConfirmAction
+                action={revokeIdentityAction.bind(null, slug, identity.id)}
+                label="Revoke tokens…"
+                confirmLabel="Revoke tokens for good"
+                pendingLabel="Revoking…"
+              >
+                <strong>Revoke tokens (final).</strong> The sealed refresh and access tokens are destroyed in the
+                portal's database, every API key of this identity is revoked, the current access token is logged out at
+                Anaplan, and the refresh token is revoked at Anaplan where a revocation endpoint is configured. A new
+                enrolment brings the identity back. An Anaplan tenant admin can also end its tokens in Administration →
+                Security → OAuth Clients.
+              </ConfirmAction>
+            ) : null}
+            {deletable ? (
+              <ConfirmAction
+                action={deleteIdentityAction.bind(null, slug, identity.id)}
+                label="Delete identity…"
+                confirmLabel="Delete identity"
+                pendingLabel="Deleting…"
+              >
+                <strong>Delete “{identity.name}”.</strong> The identity and its API keys are removed; its audit history
+                stays.
+              </ConfirmAction>
+            ) : null}
+          </div>
+        </Section>
       ) : null}
     </main>
   );

@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { AuditView } from "@/components/audit-view";
+import { auditFilters, readAuditPage } from "@/lib/audit/read";
+import { requireUser } from "@/lib/auth/dal";
+import { orNotFound } from "@/lib/pages";
+import { actorOf } from "@/lib/teams/access";
+
+export const metadata: Metadata = { title: "Portal audit trail" };
+
+type Props = { searchParams: Promise<Record<string, string | undefined>> };
+
+export default async function PortalAuditPage({ searchParams }: Props) {
+  const filters = auditFilters.parse(await searchParams);
+  const session = await requireUser();
+  const { rows, next } = await orNotFound(readAuditPage(actorOf(session), null, filters));
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
+      <div>
+        <h1 className="text-3xl font-bold tracking-tight text-brand-900">Portal audit trail</h1>
+        <p className="mt-1 text-sm text-slate-600">Every team's events and sign-ins, newest first (portal admins).</p>
+      </div>
+      <AuditView rows={rows} filters={filters} next={next} path="/admin/audit" csvPath="/api/admin/audit" showTeam />
+    </main>
+  );
+}

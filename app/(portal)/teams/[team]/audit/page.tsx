@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AuditView } from "@/components/audit-view";
+import { auditFilters, readAuditPage } from "@/lib/audit/read";
+import { requireUser } from "@/lib/auth/dal";
+import { orNotFound } from "@/lib/pages";
+import { actorOf } from "@/lib/teams/access";
+
+export const metadata: Metadata = { title: "Audit trail" };
+
+type Props = { params: Promise<{ team: string }>; searchParams: Promise<Record<string, string | undefined>> };
+
+export default async function TeamAuditPage({ params, searchParams }: Props) {
+  const { team } = await params;
+  const filters = auditFilters.parse(await searchParams);
+  const session = await requireUser();
+  const { rows, next } = await orNotFound(readAuditPage(actorOf(session), team, filters));
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
+      <div>
+        <Link href={`/teams/${team}/identities`} className="text-sm text-brand-700 hover:underline">
+          ← Identities
+        </Link>
+        <h1 className="mt-2 text-3xl font-bold tracking-tight text-brand-900">Audit trail</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Everything done in this team, newest first: by people and by API keys. Events cannot be changed or deleted.
+        </p>
+      </div>
+      <AuditView
+        rows={rows}
+        filters={filters}
+        next={next}
+        path={`/teams/${team}/audit`}
+        csvPath={`/api/teams/${team}/audit`}
+        showTeam={false}
+      />
+    </main>
+  );
+}

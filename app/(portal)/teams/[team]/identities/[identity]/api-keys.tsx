@@ -1,0 +1,81 @@
+import { ConfirmAction } from "@/components/confirm-action";
+import type { ApiKeyView } from "@/lib/broker/keys";
+import { revokeApiKeyAction } from "../actions";
+
+const when = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
+
+/** The identity's keys by prefix: who made each, when it expires, when and from where it was last used. */
+export function ApiKeyList(props: { slug: string; identityId: string; keys: ApiKeyView[]; canManage: boolean }) {
+  if (props.keys.length === 0) {
+    return <p className="text-sm text-slate-600">No API keys yet. Scripts need one to ask the portal for tokens.</p>;
+  }
+  return (
+    <div className="overflow-x-auto">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <tr>
+            <th scope="col" className="py-2 pr-4">
+              Name
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Key
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Created
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Expires
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Last used
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              State
+            </th>
+            <th scope="col" className="py-2">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {props.keys.map((k) => (
+            <tr key={k.id} aria-label={`API key ${k.name}`}>
+              <td className="py-2 pr-4 font-medium text-slate-900">{k.name}</td>
+              <td className="py-2 pr-4 font-mono text-xs text-slate-700">{k.prefix}_…</td>
+              <td className="py-2 pr-4 text-slate-700">
+                {when(k.createdAt)}
+                {k.createdBy ? <span className="block text-xs text-slate-500">by {k.createdBy}</span> : null}
+              </td>
+              <td className="py-2 pr-4 text-slate-700">{k.expiresAt ? when(k.expiresAt) : "never"}</td>
+              <td className="py-2 pr-4 text-slate-700">
+                {when(k.lastUsedAt)}
+                {k.lastUsedIp ? <span className="block text-xs text-slate-500">from {k.lastUsedIp}</span> : null}
+              </td>
+              <td className="py-2 pr-4">
+                <span
+                  className={`rounded-full px-2 py-0.5 text-xs font-semibold ${
+                    k.state === "live" ? "bg-emerald-50 text-emerald-800" : "bg-slate-100 text-slate-600"
+                  }`}
+                >
+                  {k.state}
+                </span>
+              </td>
+              <td className="py-2">
+                {props.canManage && k.state === "live" ? (
+                  <ConfirmAction
+                    action={revokeApiKeyAction.bind(null, props.slug, props.identityId, k.id)}
+                    label="Revoke"
+                    confirmLabel="Revoke this key"
+                    pendingLabel="Revoking…"
+                  >
+                    Scripts using <code>{k.prefix}_…</code> are refused from now on. Other keys keep working.
+                  </ConfirmAction>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

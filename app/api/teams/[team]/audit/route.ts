@@ -1,0 +1,7 @@
+import { auditCsvResponse } from "@/lib/audit/csv-response";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request, { params }: { params: Promise<{ team: string }> }) {
+  return auditCsvResponse(request, (await params).team);
+}

@@ -1,0 +1,158 @@
+import Link from "next/link";
+import { inputClass } from "@/components/field";
+import { OUTCOMES } from "@/lib/audit";
+import type { AuditFilters, AuditRow } from "@/lib/audit/read";
+
+const OUTCOME_STYLE: Record<string, string> = {
+  success: "bg-emerald-50 text-emerald-800",
+  failure: "bg-amber-50 text-amber-900",
+  denied: "bg-red-50 text-red-800",
+};
+
+const query = (filters: AuditFilters, change: Partial<AuditFilters> = {}) => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filters, ...change })) if (v) search.set(k, String(v));
+  return search.size ? `?${search}` : "";
+};
+
+/** Filters (a plain GET form), the newest events first, a link to older ones, and the same rows as CSV. */
+export function AuditView(props: {
+  rows: AuditRow[];
+  filters: AuditFilters;
+  next: string | null;
+  path: string;
+  csvPath: string;
+  showTeam: boolean;
+}) {
+  const { filters } = props;
+  const { before: _page, ...withoutCursor } = filters;
+  return (
+    <div className="flex flex-col gap-6">
+      <form
+        method="get"
+        action={props.path}
+        className="grid gap-3 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-3"
+      >
+        <label className="text-sm font-medium text-slate-900">
+          Actor (email or key prefix)
+          <input name="actor" defaultValue={filters.actor ?? ""} maxLength={254} className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-slate-900">
+          Action (e.g. token.issue)
+          <input name="action" defaultValue={filters.action ?? ""} maxLength={64} className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-slate-900">
+          Outcome
+          <select name="outcome" defaultValue={filters.outcome ?? ""} className={inputClass}>
+            <option value="">any</option>
+            {OUTCOMES.map((o) => (
+              <option key={o}>{o}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium text-slate-900">
+          Identity id
+          <input name="identity" defaultValue={filters.identity ?? ""} maxLength={36} className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-slate-900">
+          From (UTC day)
+          <input type="date" name="from" defaultValue={filters.from ?? ""} className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-slate-900">
+          To (UTC day, inclusive)
+          <input type="date" name="to" defaultValue={filters.to ?? ""} className={inputClass} />
+        </label>
+        <div className="flex flex-wrap items-center gap-3 sm:col-span-3">
+          <button
+            type="submit"
+            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+          >
+            Apply filters
+          </button>
+          <Link href={props.path} className="text-sm text-slate-700 hover:underline">
+            Clear
+          </Link>
+          <a
+            href={`${props.csvPath}${query(withoutCursor)}`}
+            className="ml-auto text-sm font-semibold text-brand-700 underline"
+          >
+            Export CSV
+          </a>
+        </div>
+      </form>
+      {props.rows.length === 0 ? (
+        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">No events match.</p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-3 py-2">
+                  When (UTC)
+                </th>
+                {props.showTeam ? (
+                  <th scope="col" className="px-3 py-2">
+                    Team
+                  </th>
+                ) : null}
+                <th scope="col" className="px-3 py-2">
+                  Actor
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Action
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Outcome
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Target
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  From
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {props.rows.map((r) => (
+                <tr key={r.id}>
+                  <td className="whitespace-nowrap px-3 py-2 text-slate-700">
+                    {r.at.toISOString().slice(0, 19).replace("T", " ")}
+                  </td>
+                  {props.showTeam ? <td className="px-3 py-2 text-slate-700">{r.team || "—"}</td> : null}
+                  <td className="px-3 py-2 font-mono text-xs text-slate-800">{r.actor}</td>
+                  <td className="px-3 py-2 font-mono text-xs text-slate-900">{r.action}</td>
+                  <td className="px-3 py-2">
+                    <span
+                      className={`rounded-full px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`}
+                    >
+                      {r.outcome}
+                    </span>
+                  </td>
+                  <td className="max-w-48 break-all px-3 py-2 text-slate-700">{r.target || "—"}</td>
+                  <td className="px-3 py-2 text-xs text-slate-600" title={r.userAgent || undefined}>
+                    {r.ip || "—"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label="Pages" className="flex gap-4 text-sm">
+        {filters.before ? (
+          <Link href={`${props.path}${query(withoutCursor)}`} className="text-brand-700 hover:underline">
+            ← Newest
+          </Link>
+        ) : null}
+        {props.next ? (
+          <Link
+            href={`${props.path}${query(filters, { before: props.next })}`}
+            className="text-brand-700 hover:underline"
+          >
+            Older events →
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}

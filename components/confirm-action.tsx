@@ -1,0 +1,71 @@
+"use client";
+import { type ReactNode, useActionState, useState } from "react";
+import { FormStatus } from "@/components/field";
+import type { ActionState } from "@/lib/actions";
+
+const TONES = {
+  danger: "bg-red-600 text-white hover:bg-red-700",
+  primary: "bg-brand-600 text-white hover:bg-brand-700",
+};
+
+/**
+ * A button that first says exactly what will happen, then acts on a second, explicit confirmation. The result of
+ * the action (what was done, step by step) stays on screen.
+ */
+export function ConfirmAction(props: {
+  action: (previous: ActionState, form: FormData) => Promise<ActionState>;
+  label: string;
+  confirmLabel: string;
+  pendingLabel: string;
+  tone?: keyof typeof TONES;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  // The panel closes when the action has answered; its result stays on screen under the button.
+  const [state, formAction, pending] = useActionState(async (previous: ActionState, form: FormData) => {
+    const next = await props.action(previous, form);
+    if (next?.ok) setOpen(false);
+    return next;
+  }, null);
+  const tone = TONES[props.tone ?? "danger"];
+  if (!open) {
+    return (
+      <div className="flex flex-col gap-2">
+        <button
+          type="button"
+          onClick={() => setOpen(true)}
+          className="self-start rounded-md bg-white px-4 py-2 text-sm font-semibold text-red-700 ring-1 ring-red-600 hover:bg-red-50"
+        >
+          {props.label}
+        </button>
+        {state ? <FormStatus state={state} /> : null}
+      </div>
+    );
+  }
+  return (
+    <form
+      action={formAction}
+      aria-label={props.label}
+      className="flex flex-col gap-3 rounded-lg bg-red-50 p-4 ring-1 ring-red-200"
+    >
+      <div className="text-sm text-red-950">{props.children}</div>
+      {state && !state.ok ? <FormStatus state={state} /> : null}
+      <div className="flex flex-wrap items-center gap-3">
+        <button
+          type="submit"
+          disabled={pending}
+          className={`rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${tone}`}
+        >
+          {pending ? props.pendingLabel : props.confirmLabel}
+        </button>
+        <button
+          type="button"
+          onClick={() => setOpen(false)}
+          className="rounded-md px-4 py-2 text-sm font-semibold text-slate-700 ring-1 ring-slate-300 hover:bg-white"
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

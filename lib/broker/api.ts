@@ -1,0 +1,68 @@
+// The one place the public API's route handlers go through: the key becomes a caller (or a 401), the handler's
+// answer goes out as no-store JSON, and every failure becomes a stable { error, message } with its status.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { log } from "@/lib/log";
+import { type RequestContext, requestContextOf } from "@/lib/request-context";
+import { authenticate, type Caller } from "./caller";
+import { BrokerError } from "./errors";
+import { BROKER_ERROR_STATUS, type BrokerErrorCode } from "./schemas";
+
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+const MAX_BODY_BYTES = 4096;
+const CREDENTIAL_PARAMS = ["key", "api_key", "apikey", "token", "access_token", "authorization"];
+
+export function brokerError(code: BrokerErrorCode, message: string, retryAfterSeconds?: number): Response {
+  const headers: Record<string, string> = { ...NO_STORE };
+  if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
+  if (code === "invalid_key") headers["WWW-Authenticate"] = 'Bearer realm="anaplan-token-portal"';
+  return Response.json({ error: code, message }, { status: BROKER_ERROR_STATUS[code], headers });
+}
+
+function toResponse(error: unknown): Response {
+  if (error instanceof BrokerError) return brokerError(error.code, error.userMessage, error.retryAfterSeconds);
+  const reference = randomUUID().slice(0, 8);
+  log.error("token broker failed", { reference, error });
+  return brokerError("internal", `Something went wrong in the portal (reference ${reference}). Try again.`);
+}
+
+/** The optional JSON body, parsed with `schema`; empty means {}. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new BrokerError("invalid_request", "The request body is too large.");
+  let body: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new BrokerError("invalid_request", 'The request body must be JSON, e.g. {"min_valid_seconds": 300}.');
+    }
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+    throw new BrokerError("invalid_request", `Invalid request body: ${where}${issue?.message ?? "invalid"}.`);
+  }
+  return parsed.data;
+}
+
+export async function withApiKey(
+  request: Request,
+  handle: (caller: Caller, context: RequestContext) => Promise<unknown>,
+): Promise<Response> {
+  try {
+    const query = new URL(request.url).searchParams;
+    if (CREDENTIAL_PARAMS.some((p) => query.has(p))) {
+      throw new BrokerError(
+        "invalid_request",
+        "Credentials in the URL are refused (URLs end up in logs). Send `Authorization: Bearer atp_…` instead.",
+      );
+    }
+    const caller = await authenticate(request.headers.get("authorization"));
+    return Response.json(await handle(caller, requestContextOf(request.headers)), { headers: NO_STORE });
+  } catch (error) {
+    return toResponse(error);
+  }
+}

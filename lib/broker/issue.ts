@@ -1,0 +1,130 @@
+// The token broker: a script's key in, a short-lived Anaplan access token out. The cached token is served while it
+// has life enough left; otherwise getAccessToken refreshes it under the grant's lease, so however many callers
+// and instances ask at once, Anaplan sees one refresh. Refresh tokens never leave this module's callers.
+import "server-only";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { type AccessToken, getAccessToken, isFresh } from "@/lib/grants/access-token";
+import { openAccessToken } from "@/lib/grants/seal";
+import { grantClientOf } from "@/lib/identities/endpoints";
+import { deriveState } from "@/lib/identities/state";
+import type { RequestContext } from "@/lib/request-context";
+import type { Caller } from "./caller";
+import { BrokerError } from "./errors";
+import { keyPrefixOf } from "./key-format";
+import type { IdentityResponse, TokenResponse } from "./schemas";
+
+const LAST_USED_EVERY_MS = 60_000;
+
+function assertServable(c: Caller): asserts c is Caller & { grantId: string } {
+  if (c.deactivatedAt) {
+    throw new BrokerError(
+      "identity_deactivated",
+      `The identity “${c.name}” is deactivated. A team admin can reactivate it in the portal.`,
+    );
+  }
+  if (!c.grantId || c.revokedAt || c.grantStatus === "revoked" || c.grantStatus === null) {
+    throw new BrokerError(
+      "needs_reenrolment",
+      `The identity “${c.name}” holds no Anaplan authorisation (not enrolled yet, or its tokens were revoked). A team admin must enrol it in the portal.`,
+    );
+  }
+  if (c.grantStatus === "needs_attention") {
+    throw new BrokerError(
+      "needs_reenrolment",
+      `Anaplan no longer accepts the authorisation of “${c.name}”${c.grantStatusReason ? `: ${c.grantStatusReason}` : "."} A team admin must enrol it again in the portal.`,
+    );
+  }
+}
+
+async function accessTokenFor(c: Caller & { grantId: string }, minValidSeconds: number): Promise<AccessToken> {
+  const cached = {
+    accessToken: c.accessToken,
+    accessTokenExpiresAt: c.accessTokenExpiresAt,
+    lastRefreshAt: c.lastRefreshAt,
+    createdAt: c.grantCreatedAt ?? new Date(0),
+  };
+  if (c.accessToken && c.accessTokenExpiresAt && c.generation !== null && isFresh(cached, minValidSeconds)) {
+    return {
+      accessToken: await openAccessToken(c.grantId, c.accessToken),
+      expiresAt: c.accessTokenExpiresAt,
+      generation: c.generation,
+    };
+  }
+  try {
+    return await getAccessToken(c.grantId, grantClientOf(c), { minValidSeconds });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "reauthenticate") {
+      throw new BrokerError("needs_reenrolment", `${error.userMessage} A team admin must enrol “${c.name}” again.`);
+    }
+    if (error instanceof AppError && error.code === "provider_unavailable") {
+      throw new BrokerError("provider_unavailable", error.userMessage, error.retryAfterSeconds ?? 30);
+    }
+    throw error;
+  }
+}
+
+/** Last use at most once a minute per key, and one audit row per key per access token: the hot path stays cheap. */
+async function noteUse(c: Caller & { grantId: string }, token: AccessToken, context: RequestContext) {
+  if (!c.lastUsedAt || Date.now() - c.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
+    const touched = await db().$executeRaw`
+      UPDATE api_keys SET last_used_at = now(), last_used_ip = ${context.ip}
+      WHERE id = ${c.keyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;
+    if (touched) await db().$executeRaw`UPDATE service_identities SET last_used_at = now() WHERE id = ${c.id}::uuid`;
+  }
+  if (c.lastIssuedGrantId !== c.grantId || (c.lastIssuedGeneration ?? -1) < token.generation) {
+    const first = await db().$executeRaw`
+      UPDATE api_keys SET last_issued_grant_id = ${c.grantId}::uuid, last_issued_generation = ${token.generation}
+      WHERE id = ${c.keyId}::uuid
+        AND (last_issued_grant_id IS DISTINCT FROM ${c.grantId}::uuid OR last_issued_generation < ${token.generation}
+             OR last_issued_generation IS NULL)`;
+    if (first) {
+      await recordAudit({
+        action: "token.issue",
+        outcome: "success",
+        actorApiKeyId: c.keyId,
+        teamId: c.teamId,
+        targetType: "identity",
+        targetId: c.id,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        details: { keyPrefix: keyPrefixOf(c.lookupId), expiresAt: token.expiresAt.toISOString() },
+      });
+    }
+  }
+}
+
+export async function issueToken(
+  caller: Caller,
+  request: { minValidSeconds: number },
+  context: RequestContext,
+): Promise<TokenResponse> {
+  assertServable(caller);
+  const token = await accessTokenFor(caller, request.minValidSeconds);
+  await noteUse(caller, token, context);
+  return {
+    access_token: token.accessToken,
+    token_type: "AnaplanAuthToken",
+    expires_at: token.expiresAt.toISOString(),
+    expires_in: Math.max(0, Math.floor((token.expiresAt.getTime() - Date.now()) / 1000)),
+    identity: { id: caller.id, name: caller.name },
+  };
+}
+
+/** For a script's health check: which identity the key belongs to and whether it can be served. */
+export function describeIdentity(c: Caller): IdentityResponse {
+  const grant = c.grantStatus ? { status: c.grantStatus, refreshTokenExpiresAt: c.refreshTokenExpiresAt } : null;
+  const state = deriveState({ ...c, grant });
+  return {
+    identity: {
+      id: c.id,
+      name: c.name,
+      state,
+      state_reason: state === "needs_attention" ? c.grantStatusReason : null,
+      api_url: c.apiUrl,
+      access_token_expires_at: grant && c.accessTokenExpiresAt ? c.accessTokenExpiresAt.toISOString() : null,
+      refresh_token_expires_at: c.refreshTokenExpiresAt?.toISOString() ?? null,
+    },
+  };
+}

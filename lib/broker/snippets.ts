@@ -1,0 +1,114 @@
+// Copy-paste examples for scripts, each ending in a call to Anaplan's /2/0/users/me with the AnaplanAuthToken
+// header. The key is read from the environment (ANAPLAN_PORTAL_KEY), never written into code; when a key was just
+// created, the first line of the shell and PowerShell examples sets that variable.
+export type SnippetInput = { portalUrl: string; apiUrl: string; key?: string };
+export type Snippet = { id: string; label: string; language: string; code: string };
+
+const KEY_VAR = "ANAPLAN_PORTAL_KEY";
+
+export function brokerSnippets({ portalUrl, apiUrl, key }: SnippetInput): Snippet[] {
+  const tokenUrl = `${portalUrl}/api/v1/token`;
+  const meUrl = `${apiUrl}/2/0/users/me`;
+  const shellKey = key ? `export ${KEY_VAR}='${key}'\n` : "";
+  const psKey = key ? `$env:${KEY_VAR} = '${key}'\n` : "";
+  return [
+    {
+      id: "curl",
+      label: "curl",
+      language: "bash",
+      code: `${shellKey}TOKEN=$(curl -sSf -X POST "${tokenUrl}" -H "Authorization: Bearer $${KEY_VAR}" \\
+  | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+curl -sSf "${meUrl}" -H "Authorization: AnaplanAuthToken $TOKEN"
+`,
+    },
+    {
+      id: "python",
+      label: "Python (requests)",
+      language: "python",
+      code: `import os, time, requests
+
+PORTAL = "${portalUrl}"
+_cached = {"token": None, "expires_at": 0.0}
+
+def anaplan_token():
+    """An Anaplan access token from the portal, cached until a minute before it expires."""
+    if time.time() < _cached["expires_at"] - 60:
+        return _cached["token"]
+    r = requests.post(f"{PORTAL}/api/v1/token", timeout=30,
+                      headers={"Authorization": f"Bearer {os.environ['${KEY_VAR}']}"})
+    if not r.ok:
+        raise RuntimeError(f"token broker: {r.status_code} {r.json().get('message')}")
+    body = r.json()
+    _cached.update(token=body["access_token"], expires_at=time.time() + body["expires_in"])
+    return body["access_token"]
+
+me = requests.get("${meUrl}", timeout=30,
+                  headers={"Authorization": f"AnaplanAuthToken {anaplan_token()}"})
+me.raise_for_status()
+print(me.json())
+`,
+    },
+    {
+      id: "node",
+      label: "Node.js (fetch)",
+      language: "javascript",
+      code: `// Node 18+, as an ES module (e.g. token.mjs)
+const res = await fetch("${tokenUrl}", {
+  method: "POST",
+  headers: { Authorization: \`Bearer \${process.env.${KEY_VAR}}\` },
+});
+const body = await res.json();
+if (!res.ok) throw new Error(\`token broker: \${res.status} \${body.message}\`);
+const me = await fetch("${meUrl}", {
+  headers: { Authorization: \`AnaplanAuthToken \${body.access_token}\` },
+});
+if (!me.ok) throw new Error(\`Anaplan: \${me.status}\`);
+console.log(JSON.stringify(await me.json()));
+`,
+    },
+    {
+      id: "powershell",
+      label: "PowerShell",
+      language: "powershell",
+      code: `${psKey}$t = Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Headers @{ Authorization = "Bearer $env:${KEY_VAR}" }
+Invoke-RestMethod -Uri "${meUrl}" -Headers @{ Authorization = "AnaplanAuthToken $($t.access_token)" }
+`,
+    },
+    {
+      id: "anaplan-sdk",
+      label: "anaplan-sdk (httpx.Auth)",
+      language: "python",
+      code: `import os, time, httpx
+
+class PortalAuth(httpx.Auth):
+    """Asks the portal for Anaplan tokens; caches each until near expiry and asks again after a 401."""
+    def __init__(self, portal="${portalUrl}", key=None):
+        self.portal, self.key = portal, key or os.environ["${KEY_VAR}"]
+        self.token, self.expires_at = None, 0.0
+
+    def _fetch(self, min_valid=60):
+        r = httpx.post(f"{self.portal}/api/v1/token", json={"min_valid_seconds": min_valid},
+                       headers={"Authorization": f"Bearer {self.key}"}, timeout=30)
+        r.raise_for_status()
+        body = r.json()
+        self.token, self.expires_at = body["access_token"], time.time() + body["expires_in"]
+
+    def auth_flow(self, request):
+        if self.token is None or time.time() > self.expires_at - 60:
+            self._fetch()
+        request.headers["Authorization"] = f"AnaplanAuthToken {self.token}"
+        response = yield request
+        if response.status_code == 401:
+            self._fetch()
+            request.headers["Authorization"] = f"AnaplanAuthToken {self.token}"
+            yield request
+
+# With anaplan-sdk: anaplan_sdk.Client(auth=PortalAuth(), workspace_id=..., model_id=...)
+with httpx.Client(auth=PortalAuth()) as client:
+    me = client.get("${meUrl}")
+    me.raise_for_status()
+    print(me.json())
+`,
+    },
+  ];
+}
