@@ -57,6 +57,10 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
     const created = await asAdmin("createIdentityAction", ["authz-a", null, form({ name: "target", rotatable: "on" })]);
     const identityId = /identities\/([0-9a-f-]{36})/.exec(created.redirect ?? "")?.[1] ?? "";
     expect(identityId).not.toBe("");
+    expect(
+      (await asAdmin("createApiKeyAction", ["authz-a", identityId, null, form({ name: "script" })])).text,
+    ).toContain('"ok":true');
+    const [keyRow] = await q(`SELECT id FROM api_keys`);
     const [memberRow] = await q(`SELECT id FROM users WHERE email = $1`, [USERS.member.email]);
     const [invite] = await q(`SELECT id FROM invites WHERE email = 'someone@x.example'`);
 
@@ -66,21 +70,29 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
         memberships: await q(`SELECT team_id, user_id, role FROM memberships ORDER BY team_id, user_id`),
         invites: await q(`SELECT id, email, role FROM invites ORDER BY id`),
         identities: await q(
-          `SELECT id, team_id, name, description, rotatable, deactivated_at FROM service_identities ORDER BY id`,
+          `SELECT id, team_id, name, description, rotatable, deactivated_at, revoked_at FROM service_identities ORDER BY id`,
         ),
-        enrolments: await q(`SELECT id FROM enrolments`),
+        enrolments: await q(`SELECT id, status FROM enrolments`),
+        keys: await q(`SELECT id, name, revoked_at FROM api_keys ORDER BY id`),
       });
     const before = await snapshot();
 
     const attacks = (slug: string): [string, unknown[]][] => [
-      // On its own team an admin may create and add; those are attacks only on team A.
+      // On its own team an admin may create, add and act team-wide; those are attacks only on team A.
       ...(slug === "authz-a"
         ? ([
             ["createTeamAction", [null, form({ name: "evil", slug: "evil" })]],
             ["addMemberAction", [slug, null, form({ email: USERS.service.email, role: "admin" })]],
             ["createIdentityAction", [slug, null, form({ name: "evil" })]],
+            ["createApiKeyAction", [slug, identityId, null, form({ name: "evil" })]],
+            ["deactivateAllAction", [slug, null, form({ confirm: slug })]],
+            ["revokeAllAction", [slug, null, form({ confirm: slug })]],
           ] as [string, unknown[]][])
         : []),
+      ["revokeApiKeyAction", [slug, identityId, keyRow?.id, null]],
+      ["revokeIdentityAction", [slug, identityId, null]],
+      ["deleteIdentityAction", [slug, identityId, null]],
+      ["cancelEnrolmentAction", [slug, identityId, null]],
       ["removeMemberAction", [slug, memberRow?.id, null]],
       ["cancelInviteAction", [slug, invite?.id, null]],
       ["updateIdentityAction", [slug, identityId, null, form({ name: "renamed", description: "pwned" })]],
@@ -101,6 +113,20 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
         const answer = await callAction(base, context, name, args);
         expect(answer.text, `${name} as ${who}`).toContain('"ok":false');
         expect(answer.redirect, `${name} as ${who}`).toBeNull();
+      }
+    }
+    // Every bound argument, replaced by an object, an array, a number or a string of the wrong shape, is refused
+    // cleanly even for the team's own admin, before any domain code runs.
+    const hostile = [{ id: identityId }, [identityId], 42, "'; DROP TABLE teams; --", { not: null }];
+    for (const [name, args] of attacks("authz-a")) {
+      const bound = args.indexOf(null);
+      for (let position = 0; position < bound; position++) {
+        for (const value of hostile) {
+          const forged = args.map((a, i) => (i === position ? value : a));
+          const answer = await asAdmin(name, forged);
+          expect(answer.text, `${name} with ${JSON.stringify(value)} at ${position}`).toContain('"ok":false');
+          expect(answer.redirect).toBeNull();
+        }
       }
     }
     const anonymousRefresh = await callAction(base, null, "refreshNow", [null]);
