@@ -119,7 +119,11 @@ export function AuditView(props: {
                     {r.at.toISOString().slice(0, 19).replace("T", " ")}
                   </td>
                   {props.showTeam ? <td className="px-3 py-2 text-slate-700">{r.team || "—"}</td> : null}
-                  <td className="px-3 py-2 font-mono text-xs text-slate-800">{r.actor}</td>
+                  <td className="px-3 py-2 font-mono text-xs text-slate-800">
+                    <Link href={`${props.path}${query(withoutCursor, { actor: r.actor })}`} className="hover:underline">
+                      {r.actor}
+                    </Link>
+                  </td>
                   <td className="px-3 py-2 font-mono text-xs text-slate-900">{r.action}</td>
                   <td className="px-3 py-2">
                     <span
@@ -128,7 +132,19 @@ export function AuditView(props: {
                       {r.outcome}
                     </span>
                   </td>
-                  <td className="max-w-48 break-all px-3 py-2 text-slate-700">{r.target || "—"}</td>
+                  <td className="max-w-48 break-all px-3 py-2 text-slate-700">
+                    {r.targetType === "identity" && r.targetId ? (
+                      <Link
+                        href={`${props.path}${query(withoutCursor, { identity: r.targetId })}`}
+                        title="Only this identity's events"
+                        className="hover:underline"
+                      >
+                        {r.target}
+                      </Link>
+                    ) : (
+                      r.target || "—"
+                    )}
+                  </td>
                   <td className="px-3 py-2 text-xs text-slate-600" title={r.userAgent || undefined}>
                     {r.ip || "—"}
                   </td>

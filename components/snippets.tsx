@@ -27,15 +27,15 @@ export function Snippets({ snippets, title = "Use it from a script" }: { snippet
           </button>
         ))}
       </div>
-      <div role="tabpanel" aria-label={`${current.label} example`} className="relative">
+      <div role="tabpanel" aria-label={`${current.label} example`} className="flex flex-col gap-2">
         <pre
           data-snippet={current.id}
           className="max-h-96 overflow-auto rounded-md bg-slate-900 p-4 text-xs leading-relaxed text-slate-100"
         >
           <code>{current.code}</code>
         </pre>
-        <div className="absolute right-2 top-2">
-          <CopyButton value={current.code} label="Copy" />
+        <div className="self-end">
+          <CopyButton value={current.code} label={`Copy ${current.label} example`} />
         </div>
       </div>
     </section>

@@ -9,6 +9,12 @@ const clip = (value: string | null | undefined, max: number) => {
 };
 
 export function requestContextOf(headers: Pick<Headers, "get">): RequestContext {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1);
+  // IPv4 peers of a dual-stack socket show as ::ffff:a.b.c.d; the plain form is what people search for.
+  const forwarded = headers
+    .get("x-forwarded-for")
+    ?.split(",")
+    .at(-1)
+    ?.trim()
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
   return { ip: clip(forwarded, 64), userAgent: clip(headers.get("user-agent"), 256) };
 }

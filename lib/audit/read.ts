@@ -118,6 +118,7 @@ async function present(events: AuditEvent[]) {
         e.targetType === "identity" && e.targetId
           ? (identityName.get(e.targetId) ?? deletedName ?? e.targetId)
           : (e.targetId ?? ""),
+      targetType: e.targetType,
       targetId: e.targetId,
       ip: e.ip ?? "",
       userAgent: e.userAgent ?? "",

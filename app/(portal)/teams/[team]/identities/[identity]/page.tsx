@@ -185,7 +185,8 @@ export default async function IdentityPage({ params }: Props) {
                 The sealed token is kept and kept alive, so Reactivate restores service at once.
               </ConfirmAction>
             ) : null}
-            {holdsToken || keys.some((k) => k.state === "live") ? (
+            {/* Kept on screen once revoked, so the report of what was done stays visible after the page refreshes. */}
+            {holdsToken || keys.some((k) => k.state === "live") || identity.state === "revoked" ? (
               <ConfirmAction
                 action={revokeIdentityAction.bind(null, slug, identity.id)}
                 label="Revoke tokens…"

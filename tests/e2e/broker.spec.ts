@@ -1,0 +1,140 @@
+// A team admin enrols an identity, creates an API key, and the snippets the page shows are run as scripts would run
+// them: each gets a token from the portal and calls the simulator's /2/0/users/me. Then deactivate (refused),
+// reactivate (works), revoke (refused for good), and every step is on the audit page and in its CSV export.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { USERS } from "../../lib/simulator/accounts";
+import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { signInWithSimulator } from "./support/sign-in";
+
+const simulator = simulatorOperator("http://127.0.0.1:3199");
+const work = mkdtempSync(path.join(os.tmpdir(), "snippets-"));
+
+async function snippet(page: Page, region: string, tab: string) {
+  const panel = page.getByRole("region", { name: region });
+  await panel.getByRole("tab", { name: tab }).click();
+  return (await panel.getByRole("tabpanel").locator("pre").textContent()) ?? "";
+}
+
+/** Runs a snippet the way its user would; returns stdout, or throws with the exit status. */
+function run(language: "bash" | "node" | "python", code: string, key: string) {
+  const file = path.join(work, { bash: "s.sh", node: "s.mjs", python: "s.py" }[language]);
+  writeFileSync(file, code);
+  const command = { bash: "bash", node: process.execPath, python: "/usr/bin/python3" }[language];
+  return execFileSync(command, [file], {
+    env: { PATH: process.env.PATH, NODE_ENV: "production", ANAPLAN_PORTAL_KEY: key },
+    encoding: "utf8",
+    timeout: 30_000,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+const askBroker = async (baseURL: string, key: string) => {
+  const response = await fetch(`${baseURL}/api/v1/token`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}` },
+  });
+  return { status: response.status, body: (await response.json()) as { error?: string; access_token?: string } };
+};
+
+test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; all of it is audited", async ({
+  page,
+  baseURL,
+}) => {
+  test.setTimeout(150_000);
+  await simulator.setDefaults({ deviceInterval: 1, deviceCodeTtlSeconds: 900 });
+  await page.goto("/signin");
+  await signInWithSimulator(page, USERS.admin);
+  await expect(page).toHaveURL(/\/profile$/);
+  await page.goto("/teams");
+  await page.getByLabel("Team name").fill("Scripts");
+  await page.getByLabel("Slug (used in links)").fill("scripts");
+  await page.getByRole("button", { name: "Create team" }).click();
+  await expect(page.getByRole("main").getByRole("status")).toContainText("created");
+
+  await page.goto("/teams/scripts/identities/new");
+  await page.getByLabel("Name").fill("etl-broker");
+  await page.getByRole("button", { name: "Create identity" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("etl-broker");
+  await page.getByRole("button", { name: "Enrol" }).click();
+  const code = (await page.getByLabel("User code").textContent())?.trim() ?? "";
+  await simulator.approve(code, "service");
+  await expect(page.getByRole("heading", { name: "Enrolled: the identity is active" })).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(page.getByRole("heading", { name: "Next: give a script a key" })).toBeVisible();
+  expect(await snippet(page, "Use it from a script", "curl")).toContain(`${baseURL}/api/v1/token`);
+  await page.getByRole("link", { name: "Create an API key" }).click();
+
+  await page.getByLabel("Key name").fill("ci-runner");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const key = (await page.getByLabel("New API key").textContent())?.trim() ?? "";
+  expect(key).toMatch(/^atp_[0-9A-Za-z]{12}_[0-9A-Za-z]{43}$/);
+  await expect(page.getByRole("button", { name: "Copy key" })).toBeVisible();
+  await page.screenshot({ path: "test-results/api-key-created.png", fullPage: true });
+
+  const curl = await snippet(page, "Try it", "curl");
+  expect(curl).toContain(`export ANAPLAN_PORTAL_KEY='${key}'`);
+  expect(run("bash", curl, "")).toContain(USERS.service.email);
+  const node = await snippet(page, "Try it", "Node.js (fetch)");
+  expect(JSON.parse(run("node", node, key)).user.email).toBe(USERS.service.email);
+  expect(run("python", await snippet(page, "Try it", "Python (requests)"), key)).toContain(USERS.service.email);
+  expect(run("python", await snippet(page, "Try it", "anaplan-sdk (httpx.Auth)"), key)).toContain(USERS.service.email);
+
+  // After a reload the key is gone from the page for good; only its prefix is listed.
+  await page.reload();
+  await expect(page.getByLabel("New API key")).toHaveCount(0);
+  await expect(page.getByRole("row", { name: "API key ci-runner" })).toContainText(`${key.slice(0, 16)}_…`);
+  expect(await page.content()).not.toContain(key);
+
+  await page.getByRole("button", { name: "Deactivate…" }).click();
+  await expect(page.getByRole("form", { name: "Deactivate…" })).toContainText("reversible pause");
+  await page.getByRole("button", { name: "Deactivate", exact: true }).click();
+  await expect(page.getByText("deactivated", { exact: true })).toBeVisible();
+  expect(() => run("bash", curl, "")).toThrow();
+  expect((await askBroker(baseURL ?? "", key)).body.error).toBe("identity_deactivated");
+
+  await page.getByRole("button", { name: "Reactivate" }).click();
+  await expect(page.getByText("active", { exact: true })).toBeVisible();
+  expect(run("bash", curl, "")).toContain(USERS.service.email);
+
+  const logoutsBefore = (await simulator.counters()).logout;
+  await page.getByRole("button", { name: "Revoke tokens…" }).click();
+  await expect(page.getByRole("form", { name: "Revoke tokens…" })).toContainText("destroyed");
+  await page.getByRole("button", { name: "Revoke tokens for good" }).click();
+  const outcome = page.getByRole("status").filter({ hasText: "revoked" });
+  await expect(outcome).toContainText("API keys revoked: 1.");
+  await expect(outcome).toContainText("Access-token logout at Anaplan: done.");
+  await expect(
+    page.getByRole("heading", { level: 1 }).locator("..").getByText("revoked", { exact: true }),
+  ).toBeVisible();
+  expect((await simulator.counters()).logout).toBe(logoutsBefore + 1);
+  const refused = await askBroker(baseURL ?? "", key);
+  expect(refused.status).toBe(401);
+  expect(refused.body.error).toBe("invalid_key");
+  await page.screenshot({ path: "test-results/identity-revoked.png", fullPage: true });
+
+  await page.goto("/teams/scripts/audit");
+  const table = page.getByRole("table");
+  const actions = ["key.create", "token.issue", "identity.deactivate", "identity.reactivate", "identity.revoke"];
+  for (const action of actions)
+    await expect(table.getByRole("cell", { name: action, exact: true }).first()).toBeVisible();
+  await page.screenshot({ path: "test-results/audit.png", fullPage: true });
+  const rows = await table.locator("tbody tr").count();
+  const csvHref = (await page.getByRole("link", { name: "Export CSV" }).getAttribute("href")) ?? "";
+  const csv = await (await page.request.get(csvHref)).text();
+  const lines = csv.trim().split("\r\n");
+  expect(lines.length - 1).toBe(rows);
+  for (const action of actions) expect(csv).toContain(`,${action},`);
+  expect(csv).not.toContain(key.split("_")[2] ?? "no key");
+
+  await page.getByLabel("Action (e.g. token.issue)").fill("token.issue");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/action=token.issue/);
+  const issued = await page.getByRole("table").locator("tbody tr").count();
+  expect(issued).toBeGreaterThan(0);
+  await expect(page.getByRole("table").getByRole("cell", { name: "identity.revoke", exact: true })).toHaveCount(0);
+});
