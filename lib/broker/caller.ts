@@ -1,11 +1,10 @@
-// Turning `Authorization: Bearer atp_…` into the key, its identity and the identity's grant in one query, then
-// counting the call against the key's per-minute limit. Everything the hot path needs is in that one row.
+// Turning `Authorization: Bearer atp_…` into the key, its identity and the identity's grant, and counting the call
+// against the key's per-minute limit, in one prepared statement: everything the hot path needs in one round trip.
 import "server-only";
-import { db } from "@/lib/db";
+import { preparedQuery } from "@/lib/db";
 import { env } from "@/lib/env";
-import { takeFromWindow } from "@/lib/rate-limit";
 import { BrokerError, invalidKey } from "./errors";
-import { parseApiKey, secretMatches } from "./key-format";
+import { hashSecret, parseApiKey, secretMatches } from "./key-format";
 
 export type Caller = {
   keyId: string;
@@ -38,8 +37,13 @@ export type Caller = {
   grantCreatedAt: Date | null;
 };
 
-async function loadCaller(lookupId: string): Promise<Caller | undefined> {
-  const [row] = await db().$queryRaw<Caller[]>`
+/**
+ * The key, its identity and grant in one round trip, and, only when the secret's hash matches a live key, this
+ * call counted in the key's rate-limit window. The hash equality here only decides whether to count; the
+ * authoritative comparison is the constant-time one in authenticate().
+ */
+const CALLER_SQL = `
+  WITH caller AS (
     SELECT k.id AS "keyId", k.lookup_id AS "lookupId", k.secret_hash AS "secretHash", k.expires_at AS "keyExpiresAt",
            k.revoked_at AS "keyRevokedAt", k.last_used_at AS "lastUsedAt",
            k.last_issued_grant_id AS "lastIssuedGrantId", k.last_issued_generation AS "lastIssuedGeneration",
@@ -54,26 +58,35 @@ async function loadCaller(lookupId: string): Promise<Caller | undefined> {
     FROM api_keys k
     JOIN service_identities si ON si.id = k.identity_id
     LEFT JOIN grants g ON g.id = si.grant_id
-    WHERE k.lookup_id = ${lookupId}`;
-  return row;
-}
+    WHERE k.lookup_id = $1
+  ), counted AS (
+    INSERT INTO rate_limit_counters AS r (bucket, window_start, count)
+    SELECT 'broker:' || c."keyId", date_trunc('minute', now()), 1 FROM caller c
+    WHERE c."secretHash" = $2 AND c."keyRevokedAt" IS NULL AND (c."keyExpiresAt" IS NULL OR c."keyExpiresAt" > now())
+    ON CONFLICT (bucket, window_start) DO UPDATE SET count = r.count + 1
+    RETURNING r.count, EXTRACT(EPOCH FROM r.window_start + interval '1 minute' - now())::float8 AS reset
+  )
+  SELECT caller.*, counted.count AS "rateCount", counted.reset AS "rateReset" FROM caller LEFT JOIN counted ON true`;
+
+type Row = Caller & { rateCount: number | null; rateReset: number | null };
 
 export async function authenticate(authorization: string | null): Promise<Caller> {
   const match = /^Bearer (\S+)$/.exec(authorization?.trim() ?? "");
   const parsed = match?.[1] ? parseApiKey(match[1]) : null;
   if (!parsed) throw invalidKey();
-  const caller = await loadCaller(parsed.lookupId);
+  const [row] = await preparedQuery<Row>("broker_caller", CALLER_SQL, [parsed.lookupId, hashSecret(parsed.secret)]);
   // The hash is compared even for a known-bad row, so the answer's timing does not say which check failed.
-  const matches = secretMatches(parsed.secret, caller?.secretHash ?? new Uint8Array(32));
-  if (!caller || !matches || caller.keyRevokedAt || (caller.keyExpiresAt && caller.keyExpiresAt <= new Date())) {
+  const matches = secretMatches(parsed.secret, row?.secretHash ?? new Uint8Array(32));
+  if (!row || !matches || row.keyRevokedAt || (row.keyExpiresAt && row.keyExpiresAt <= new Date())) {
     throw invalidKey();
   }
-  const rate = await takeFromWindow(`broker:${caller.keyId}`, env().BROKER_RATE_LIMIT_PER_MINUTE);
-  if (!rate.allowed) {
+  const { rateCount, rateReset, ...caller } = row;
+  const limit = env().BROKER_RATE_LIMIT_PER_MINUTE;
+  if ((rateCount ?? Number.POSITIVE_INFINITY) > limit) {
     throw new BrokerError(
       "rate_limited",
-      `This key made more than ${env().BROKER_RATE_LIMIT_PER_MINUTE} requests this minute. Cache the token until near expires_at instead of asking for every call.`,
-      rate.retryAfterSeconds,
+      `This key made more than ${limit} requests this minute. Cache the token until near expires_at instead of asking for every call.`,
+      Math.max(1, Math.ceil(rateReset ?? 60)),
     );
   }
   return caller;
