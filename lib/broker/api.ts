@@ -29,7 +29,8 @@ function toResponse(error: unknown): Response {
 
 /** The optional JSON body, parsed with `schema`; empty means {}. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const text = await request.text();
+  // Most scripts send no body: skip the stream machinery for it (a measurable share of the hot path).
+  const text = request.body === null || request.headers.get("content-length") === "0" ? "" : await request.text();
   if (text.length > MAX_BODY_BYTES) throw new BrokerError("invalid_request", "The request body is too large.");
   let body: unknown = {};
   if (text.trim() !== "") {

@@ -27,7 +27,9 @@ ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_identity_id_fkey"
     FOREIGN KEY ("identity_id") REFERENCES "service_identities"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Fixed one-minute windows, one row per (bucket, window): an upsert counts atomically across instances.
-CREATE TABLE "rate_limit_counters" (
+-- UNLOGGED: a counter needs no WAL or crash safety (after a crash the windows simply start again), and the broker
+-- writes one per request, so it must not wait for a WAL flush.
+CREATE UNLOGGED TABLE "rate_limit_counters" (
     "bucket" TEXT NOT NULL,
     "window_start" TIMESTAMPTZ(3) NOT NULL,
     "count" INTEGER NOT NULL DEFAULT 0,
