@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { inputClass } from "@/components/field";
+import { TableHead } from "@/components/table-head";
 import { OUTCOMES } from "@/lib/audit";
 import type { AuditFilters, AuditRow } from "@/lib/audit/read";
 
@@ -85,33 +86,18 @@ export function AuditView(props: {
       ) : (
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  When (UTC)
-                </th>
-                {props.showTeam ? (
-                  <th scope="col" className="px-3 py-2">
-                    Team
-                  </th>
-                ) : null}
-                <th scope="col" className="px-3 py-2">
-                  Actor
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Action
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Outcome
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Target
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  From
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              className="bg-slate-50"
+              columns={[
+                "When (UTC)",
+                ...(props.showTeam ? ["Team"] : []),
+                "Actor",
+                "Action",
+                "Outcome",
+                "Target",
+                "From",
+              ]}
+            />
             <tbody className="divide-y divide-slate-100">
               {props.rows.map((r) => (
                 <tr key={r.id}>

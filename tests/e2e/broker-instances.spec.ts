@@ -8,8 +8,8 @@ import pg from "pg";
 import { simulatorSettings, startSimulator } from "../../lib/simulator";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { signInWithSimulator } from "./support/sign-in";
 
 const PORTS = [3111, 3112];
 
@@ -46,21 +46,8 @@ test("50 concurrent calls over 2 instances make one refresh; the rate limit hold
     const [a, b] = portals.map((p) => p.baseURL) as [string, string];
     context = await browser.newContext({ baseURL: a });
     const page = await context.newPage();
-    await page.goto("/signin");
-    await signInWithSimulator(page, USERS.admin);
-    await page.goto("/teams");
-    await page.getByLabel("Team name").fill("Storm");
-    await page.getByLabel("Slug (used in links)").fill("storm");
-    await page.getByRole("button", { name: "Create team" }).click();
-    await expect(page.getByRole("main").getByRole("status")).toContainText("created");
-    await page.goto("/teams/storm/identities/new");
-    await page.getByLabel("Name").fill("storm-etl");
-    await page.getByRole("button", { name: "Create identity" }).click();
-    await page.getByRole("button", { name: "Enrol" }).click();
-    await operator.approve((await page.getByLabel("User code").textContent())?.trim() ?? "", "service");
-    await expect(page.getByRole("heading", { name: "Enrolled: the identity is active" })).toBeVisible({
-      timeout: 20_000,
-    });
+    await adminWithTeam(page, { name: "Storm", slug: "storm" });
+    await enrolNewIdentity(page, operator, "storm", "storm-etl");
     await page.getByRole("link", { name: "Create an API key" }).click();
     const newKey = async (name: string) => {
       await page.getByLabel("Key name").fill(name);

@@ -8,7 +8,7 @@ import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
-import { signInWithSimulator } from "./support/sign-in";
+import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
 const work = mkdtempSync(path.join(os.tmpdir(), "snippets-"));
@@ -46,25 +46,8 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
 }) => {
   test.setTimeout(150_000);
   await simulator.setDefaults({ deviceInterval: 1, deviceCodeTtlSeconds: 900 });
-  await page.goto("/signin");
-  await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(/\/profile$/);
-  await page.goto("/teams");
-  await page.getByLabel("Team name").fill("Scripts");
-  await page.getByLabel("Slug (used in links)").fill("scripts");
-  await page.getByRole("button", { name: "Create team" }).click();
-  await expect(page.getByRole("main").getByRole("status")).toContainText("created");
-
-  await page.goto("/teams/scripts/identities/new");
-  await page.getByLabel("Name").fill("etl-broker");
-  await page.getByRole("button", { name: "Create identity" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("etl-broker");
-  await page.getByRole("button", { name: "Enrol" }).click();
-  const code = (await page.getByLabel("User code").textContent())?.trim() ?? "";
-  await simulator.approve(code, "service");
-  await expect(page.getByRole("heading", { name: "Enrolled: the identity is active" })).toBeVisible({
-    timeout: 20_000,
-  });
+  await adminWithTeam(page, { name: "Scripts", slug: "scripts" });
+  await enrolNewIdentity(page, simulator, "scripts", "etl-broker");
   await expect(page.getByRole("heading", { name: "Next: give a script a key" })).toBeVisible();
   expect(await snippet(page, "Use it from a script", "curl")).toContain(`${baseURL}/api/v1/token`);
   await page.getByRole("link", { name: "Create an API key" }).click();

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { StateBadge } from "@/components/state-badge";
+import { TableHead } from "@/components/table-head";
 import type { IdentityView } from "@/lib/identities/manage";
 
 const when = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
@@ -8,28 +9,10 @@ export function IdentityTable({ slug, identities }: { slug: string; identities: 
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">
-              Name
-            </th>
-            <th scope="col" className="px-4 py-3">
-              State
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Approved by
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Last refreshed
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Last used
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Refresh token expires
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={["Name", "State", "Approved by", "Last refreshed", "Last used", "Refresh token expires"]}
+          className="bg-slate-50"
+        />
         <tbody className="divide-y divide-slate-100">
           {identities.map((i) => (
             <tr key={i.id}>

@@ -1,4 +1,5 @@
 import { ConfirmAction } from "@/components/confirm-action";
+import { TableHead } from "@/components/table-head";
 import type { ApiKeyView } from "@/lib/broker/keys";
 import { revokeApiKeyAction } from "../actions";
 
@@ -12,31 +13,7 @@ export function ApiKeyList(props: { slug: string; identityId: string; keys: ApiK
   return (
     <div className="overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="py-2 pr-4">
-              Name
-            </th>
-            <th scope="col" className="py-2 pr-4">
-              Key
-            </th>
-            <th scope="col" className="py-2 pr-4">
-              Created
-            </th>
-            <th scope="col" className="py-2 pr-4">
-              Expires
-            </th>
-            <th scope="col" className="py-2 pr-4">
-              Last used
-            </th>
-            <th scope="col" className="py-2 pr-4">
-              State
-            </th>
-            <th scope="col" className="py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Name", "Key", "Created", "Expires", "Last used", "State", { hidden: "Actions" }]} />
         <tbody className="divide-y divide-slate-100">
           {props.keys.map((k) => (
             <tr key={k.id} aria-label={`API key ${k.name}`}>
