@@ -131,10 +131,12 @@ try {
       errors: b.errors + t.errors,
     });
   }
-  console.log(
+  console.info(
     `Token broker, cached path, ${SECONDS_PER_CASE} s per case, ${os.cpus().length} cores (targets: throughput ratio ≥ 0.7, p99 ratio ≤ 2)`,
   );
-  console.table(rows);
+  const columns = Object.keys(rows[0] ?? {});
+  console.info(columns.join(" | "));
+  for (const row of rows) console.info(Object.values(row).join(" | "));
 } finally {
   if (server.pid) process.kill(-server.pid, "SIGTERM");
   await sleep(1000);
