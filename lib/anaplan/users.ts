@@ -13,15 +13,18 @@ export type AnaplanUser = {
   lastLoginDate: Date | null;
 };
 
+// Only what the portal cannot do without is required (id, email). The rest is informational: missing or unusable
+// values fall back (no name, unknown customer, active) instead of failing a sign-in; unknown fields are ignored.
+const optional = <S extends z.ZodType>(s: S) => s.nullish().catch(undefined);
 const userResponse = z.object({
   user: z.object({
     id: anaplanId,
     email,
-    firstName: displayText,
-    lastName: displayText,
-    customerId: anaplanId.nullish(),
-    active: z.boolean(),
-    lastLoginDate: z.string().max(64).nullish(),
+    firstName: optional(displayText),
+    lastName: optional(displayText),
+    customerId: optional(anaplanId),
+    active: optional(z.boolean()),
+    lastLoginDate: optional(z.string().max(64)),
   }),
 });
 
@@ -39,10 +42,10 @@ export async function getCurrentUser(
   return {
     id: user.id,
     email: user.email,
-    firstName: user.firstName,
-    lastName: user.lastName,
+    firstName: user.firstName ?? "",
+    lastName: user.lastName ?? "",
     customerId: user.customerId ?? null,
-    active: user.active,
+    active: user.active ?? true,
     lastLoginDate: parseLoginDate(user.lastLoginDate),
   };
 }

@@ -61,7 +61,11 @@ export function anaplanProvider(options: {
       },
     },
     profile(profile) {
-      return { id: profile.id, email: profile.email, name: `${profile.firstName} ${profile.lastName}`.trim() };
+      return {
+        id: profile.id,
+        email: profile.email,
+        name: `${profile.firstName} ${profile.lastName}`.trim() || profile.email,
+      };
     },
   };
 }

@@ -22,10 +22,11 @@ async function accessTokenOf(provider: Provider, req: IncomingMessage) {
   return { given, token: token && !token.isExpired ? token : undefined };
 }
 
-export async function usersMe(provider: Provider, req: IncomingMessage, res: ServerResponse) {
+export async function usersMe(provider: Provider, req: IncomingMessage, res: ServerResponse, minimal = false) {
   const { token } = await accessTokenOf(provider, req);
   const user = token?.accountId ? userById(token.accountId) : undefined;
   if (!user) return json(res, 401, { status: { code: 401, message: "Unauthorized" } });
+  if (minimal) return json(res, 200, { user: { id: user.id, email: user.email, extraField: { nested: true } } });
   json(res, 200, {
     meta: { schema: "https://api.anaplan.com/2/0/objects/user" },
     status: { code: 200, message: "Success" },

@@ -26,6 +26,8 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
     faults: [] as Fault[],
     delays: [] as Delay[],
     loginOutcome: "normal" as "normal" | "deny",
+    /** `minimal`: users/me answers only the user's id and email, as some tenants' profiles do. */
+    profile: "full" as "full" | "minimal",
     counters: emptyCounters(),
     issued: new Set<string>(),
   };
@@ -48,6 +50,7 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
       state.faults = [];
       state.delays = [];
       state.loginOutcome = "normal";
+      state.profile = "full";
       state.counters = emptyCounters();
     },
   };

@@ -153,7 +153,7 @@ export function createHandler(deps: {
         if (endpoint === "validate") control.state.counters.validate++;
         if (endpoint === "revoke") control.state.counters.revoke++;
       }
-      if (endpoint === "users_me") return await usersMe(provider, req, res);
+      if (endpoint === "users_me") return await usersMe(provider, req, res, control.state.profile === "minimal");
       if (endpoint === "validate") return await validateToken(provider, url, req, res);
       if (endpoint === "logout") return await logoutToken(provider, req, res);
       if (endpoint === "token") return await token(req, res);

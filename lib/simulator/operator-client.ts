@@ -24,6 +24,7 @@ export function simulatorOperator(url: string) {
       call("fail-next", fault),
     slowNext: (delay: { endpoint: Endpoint; count: number; ms: number; after?: boolean }) => call("slow-next", delay),
     setLoginOutcome: (outcome: "normal" | "deny") => call("login-outcome", { outcome }),
+    setProfile: (profile: "full" | "minimal") => call("profile", { profile }),
     counters: () => call<Counters>("counters"),
     issuedTokens: () => call<string[]>("issued"),
     reset: () => call("reset", {}),

@@ -68,6 +68,9 @@ export async function handleOperator(
     case "/__simulator/login-outcome":
       control.state.loginOutcome = body.outcome === "deny" ? "deny" : "normal";
       return json(res, 200, { ok: true });
+    case "/__simulator/profile":
+      control.state.profile = body.profile === "minimal" ? "minimal" : "full";
+      return json(res, 200, { ok: true });
     case "/__simulator/counters":
       return json(res, 200, control.state.counters);
     case "/__simulator/issued":

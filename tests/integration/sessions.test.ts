@@ -34,6 +34,20 @@ describe("user sessions", () => {
     publishEnv({ ADMIN_EMAILS: "" });
   });
 
+  test("a users/me answer with only id and email signs in, named by the email", async () => {
+    await sim.operator.setProfile("minimal");
+    try {
+      const { sessionId, profile } = await signIn("member");
+      assert.equal(profile.firstName, "");
+      assert.equal(profile.active, true);
+      assert.equal(profile.customerId, null);
+      const session = await loadSession(sessionId);
+      assert.equal(session?.user.name, sim.simulator.users.member.email);
+    } finally {
+      await sim.operator.setProfile("full");
+    }
+  });
+
   test("a session row carries the sealed grant; sign-out ends it and logs the Anaplan token out", async () => {
     const { sessionId, tokens } = await signIn("service");
     const session = await loadSession(sessionId);

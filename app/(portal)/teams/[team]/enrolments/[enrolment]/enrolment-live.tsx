@@ -96,6 +96,22 @@ export function EnrolmentLive(props: {
         {view.status === "denied" ? "Denied" : view.status === "expired" ? "Expired" : "Not enrolled"}
       </h2>
       <p className="mt-1 text-sm text-red-900">{view.message ?? "The enrolment ended without a token."}</p>
+      {view.status === "denied" || view.status === "expired" ? (
+        <div className="mt-3 text-sm text-red-900">
+          <p className="font-medium">The usual causes:</p>
+          <ul className="mt-1 list-disc space-y-1 pl-5">
+            <li>
+              The approving account signs in with SSO. Anaplan refuses the device grant to SSO users: approve with an
+              exception user that has a password.
+            </li>
+            <li>
+              The code was approved in a browser already signed in to Anaplan as someone else. Open the link in a
+              private window and sign in as the service account.
+            </li>
+            <li>The service account's password expired (Anaplan expires them every 90 days by default).</li>
+          </ul>
+        </div>
+      ) : null}
       <div className="mt-4">
         <ActionButton action={props.retry} label="Try again" pendingLabel="Requesting a new code…" />
       </div>
