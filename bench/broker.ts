@@ -43,6 +43,7 @@ const server = spawn("node_modules/.bin/next", ["start", "-p", String(PORT)], {
     ...anaplan,
     ...secrets,
     ANAPLAN_SIMULATOR: "0",
+    ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
     DATABASE_URL: pg.url,
     DATA_DIR: path.join(dir, "data"),
     NEXTAUTH_URL: `http://localhost:${PORT}`,
@@ -62,7 +63,13 @@ async function waitUntilHealthy() {
 
 /** An enrolled identity with an API key, made with the portal's own domain functions on its database. */
 async function seedKey(): Promise<string> {
-  publishEnv({ DATABASE_URL: pg.url, ...anaplan, ...secrets, ANAPLAN_SIMULATOR: "0" });
+  publishEnv({
+    DATABASE_URL: pg.url,
+    ...anaplan,
+    ...secrets,
+    ANAPLAN_SIMULATOR: "0",
+    ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
+  });
   const { db } = await import("@/lib/db");
   const { createGrant } = await import("@/lib/grants/store");
   const { createApiKey, keyFields } = await import("@/lib/broker/keys");

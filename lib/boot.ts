@@ -41,6 +41,13 @@ export async function boot() {
   }
   await assertKeysCoverStoredRows();
   if (base.useSimulator) await startBundledSimulator(env());
+  const settings = env();
+  if (!settings.useSimulator && settings.allowHttpCallback) {
+    log.warn(
+      "ANAPLAN_ALLOW_HTTP_CALLBACK=1: the callback URL is not checked; real Anaplan will refuse http or localhost",
+    );
+  }
+  log.info("Anaplan callback URL to register", { callbackUrl: `${settings.NEXTAUTH_URL}/api/auth/callback/anaplan` });
   stopOnExit(startWorker());
 }
 

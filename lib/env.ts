@@ -31,6 +31,8 @@ const schema = z.object({
   ),
   TOKEN_ENCRYPTION_KEYS: optionalText,
   ANAPLAN_SIMULATOR: flag,
+  /** The one escape hatch from "real Anaplan needs an https, non-loopback callback": tests and tunnels. */
+  ANAPLAN_ALLOW_HTTP_CALLBACK: flag,
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   ANAPLAN_OAUTH_URL: url("ANAPLAN_OAUTH_URL").default("https://us1a.app.anaplan.com"),
   ANAPLAN_API_URL: url("ANAPLAN_API_URL").default("https://api.anaplan.com"),
@@ -53,10 +55,14 @@ const schema = z.object({
 
 type Raw = z.infer<typeof schema>;
 
-export type Env = Omit<Raw, "ADMIN_EMAILS" | "MIGRATE_ON_START" | "ANAPLAN_SIMULATOR" | "PORTAL_EMBEDDED_DATABASE"> & {
+export type Env = Omit<
+  Raw,
+  "ADMIN_EMAILS" | "MIGRATE_ON_START" | "ANAPLAN_SIMULATOR" | "PORTAL_EMBEDDED_DATABASE" | "ANAPLAN_ALLOW_HTTP_CALLBACK"
+> & {
   /** Production means real secrets and a real database: nothing is generated, the simulator needs an opt-in. */
   isProduction: boolean;
   useSimulator: boolean;
+  allowHttpCallback: boolean;
   migrateOnStart: boolean;
   adminEmails: string[];
 };
@@ -82,6 +88,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!raw.ANAPLAN_CLIENT_ID)
       problems.push("ANAPLAN_CLIENT_ID: required when the simulator is off (set ANAPLAN_SIMULATOR=1 to use it)");
     if (!raw.ANAPLAN_CLIENT_SECRET) problems.push("ANAPLAN_CLIENT_SECRET: required with ANAPLAN_CLIENT_ID");
+    // A missing NEXTAUTH_URL in production is already reported below.
+    const checkCallback = raw.ANAPLAN_ALLOW_HTTP_CALLBACK !== "1" && (raw.NEXTAUTH_URL || !isProduction);
+    const callback = checkCallback ? callbackUrlProblem(raw.NEXTAUTH_URL) : undefined;
+    if (callback) problems.push(callback);
   }
   if (isProduction) {
     if (!raw.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET: required in production (32+ random characters)");
@@ -89,17 +99,41 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!raw.NEXTAUTH_URL) problems.push("NEXTAUTH_URL: required in production (the portal's public https URL)");
   }
   if (problems.length > 0) throw new EnvError(problems);
-  const { ADMIN_EMAILS, MIGRATE_ON_START, ANAPLAN_SIMULATOR: _sim, PORTAL_EMBEDDED_DATABASE: _e, ...rest } = raw;
+  const {
+    ADMIN_EMAILS,
+    MIGRATE_ON_START,
+    ANAPLAN_ALLOW_HTTP_CALLBACK,
+    ANAPLAN_SIMULATOR: _sim,
+    PORTAL_EMBEDDED_DATABASE: _e,
+    ...rest
+  } = raw;
   return {
     ...rest,
     isProduction,
     useSimulator,
+    allowHttpCallback: ANAPLAN_ALLOW_HTTP_CALLBACK === "1",
     migrateOnStart: MIGRATE_ON_START !== "0",
     adminEmails: (ADMIN_EMAILS ?? "")
       .split(",")
       .map((e) => e.trim().toLowerCase())
       .filter(Boolean),
   };
+}
+
+const LOOPBACK = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
+
+/**
+ * Anaplan registers callback URLs on https and public hosts only, so a portal on http or localhost can never
+ * complete a real sign-in: better to stop at start-up than at the first user's callback.
+ */
+function callbackUrlProblem(url: string | undefined): string | undefined {
+  const why =
+    "real Anaplan only accepts https callback URLs on a non-loopback host (set ANAPLAN_ALLOW_HTTP_CALLBACK=1 for tests or tunnels)";
+  if (!url) return `NEXTAUTH_URL: required when real Anaplan is configured; ${why}`;
+  const parsed = new URL(url);
+  if (parsed.protocol !== "https:") return `NEXTAUTH_URL: ${parsed.protocol} is not https; ${why}`;
+  if (LOOPBACK.test(parsed.hostname)) return `NEXTAUTH_URL: ${parsed.hostname} is a loopback host; ${why}`;
+  return undefined;
 }
 
 let cached: Env | undefined;

@@ -35,7 +35,13 @@ test("50 concurrent calls over 2 instances make one refresh; the rate limit hold
       port,
       databaseUrl: database.url,
       dataDir: path.join(database.dir, `data-${port}`),
-      env: { ...anaplan, ...shared, ANAPLAN_SIMULATOR: "0", ADMIN_EMAILS: USERS.admin.email },
+      env: {
+        ...anaplan,
+        ...shared,
+        ANAPLAN_SIMULATOR: "0",
+        ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
+        ADMIN_EMAILS: USERS.admin.email,
+      },
     }),
   );
   const db = new pg.Client({ connectionString: database.url });

@@ -67,10 +67,35 @@ describe("environment", () => {
       ANAPLAN_CLIENT_SECRET: "s",
       ANAPLAN_OAUTH_URL: "https://eu3.app.anaplan.com/",
       ADMIN_EMAILS: " Ann@Example.com, bob@example.com ,",
+      NEXTAUTH_URL: "https://portal.example.com",
     });
     assert.equal(env.useSimulator, false);
     assert.equal(env.ANAPLAN_OAUTH_URL, "https://eu3.app.anaplan.com");
     assert.deepEqual(env.adminEmails, ["ann@example.com", "bob@example.com"]);
+  });
+
+  it("with real Anaplan, refuses a callback URL Anaplan would never accept, naming NEXTAUTH_URL and why", () => {
+    const anaplan = { ANAPLAN_CLIENT_ID: "abc", ANAPLAN_CLIENT_SECRET: "s" };
+    for (const NEXTAUTH_URL of [
+      undefined,
+      "http://portal.example.com",
+      "https://localhost:3000",
+      "https://127.0.0.1",
+      "https://[::1]:8443",
+      "https://app.localhost",
+    ]) {
+      const found = problems({ ...anaplan, ...(NEXTAUTH_URL ? { NEXTAUTH_URL } : {}) });
+      assert.equal(found.length, 1, String(NEXTAUTH_URL));
+      assert.match(found[0] ?? "", /^NEXTAUTH_URL: .*https.*ANAPLAN_ALLOW_HTTP_CALLBACK/);
+    }
+    const allowed = parseEnv({ ...anaplan, NEXTAUTH_URL: "http://localhost:3000", ANAPLAN_ALLOW_HTTP_CALLBACK: "1" });
+    assert.equal(allowed.allowHttpCallback, true);
+    assert.equal(parseEnv({ ...anaplan, NEXTAUTH_URL: "https://portal.example.com" }).useSimulator, false);
+    assert.equal(
+      parseEnv({ NEXTAUTH_URL: "http://localhost:3000" }).useSimulator,
+      true,
+      "the simulator needs no https",
+    );
   });
 
   it("rejects a short NEXTAUTH_SECRET and a device client id that is not 32 hex", () => {
