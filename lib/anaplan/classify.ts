@@ -10,6 +10,7 @@ const KIND_BY_OAUTH_ERROR = new Map<string, AnaplanErrorKind>([
   ["invalid_grant", "invalid_grant"],
   ["invalid_client", "invalid_client"],
   ["unauthorized_client", "invalid_client"],
+  ["invalid_request", "invalid_request"],
   ["temporarily_unavailable", "unavailable"],
   ["server_error", "unavailable"],
 ]);
@@ -27,7 +28,11 @@ export type Failure = {
   status: number;
   headers: Headers;
   json: unknown;
-  /** Refresh-token grant: Anaplan Connect reads a bare 403 as "refresh token expired, re-register". */
+  /**
+   * Refresh-token grant. A 401/403 without an OAuth error body (an HTML outage page, an empty answer) is not
+   * Anaplan refusing the token, whatever Anaplan Connect assumes: it is treated as transient, or an outage page
+   * would strand every working identity.
+   */
   refresh: boolean;
   /** Secrets this request sent; removed from the description in case the server echoes them. */
   sentValues: string[];
@@ -45,6 +50,17 @@ export function failure({ status, headers, json, refresh, sentValues }: Failure)
   });
 }
 
+/** A refresh failure that no retry will fix: the grant needs a new enrolment or sign-in. */
+const FINAL_REFRESH: ReadonlySet<AnaplanErrorKind> = new Set([
+  "invalid_grant",
+  "invalid_client",
+  "invalid_request",
+  "denied",
+  "expired",
+]);
+
+export const isFinalRefreshFailure = (error: AnaplanError) => FINAL_REFRESH.has(error.kind);
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -52,7 +68,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 function kindForStatus(status: number, refresh: boolean): AnaplanErrorKind {
   if (status === 429) return "rate_limited";
   if (status >= 500) return "unavailable";
-  if (status === 401 || status === 403) return refresh ? "invalid_grant" : "unauthorized";
+  if (status === 401 || status === 403) return refresh ? "unavailable" : "unauthorized";
   return "protocol";
 }
 

@@ -8,6 +8,7 @@ export type AnaplanErrorKind =
   | "denied"
   | "invalid_grant"
   | "invalid_client"
+  | "invalid_request"
   | "unauthorized"
   | "rate_limited"
   | "unavailable"
@@ -20,6 +21,7 @@ const summaries: Record<AnaplanErrorKind, string> = {
   denied: "the user denied the request",
   invalid_grant: "the grant is invalid, expired or revoked",
   invalid_client: "the OAuth client is unknown or not allowed",
+  invalid_request: "the request was refused as invalid",
   unauthorized: "the access token was rejected",
   rate_limited: "rate limited",
   unavailable: "Anaplan is unavailable",

@@ -1,4 +1,6 @@
 // The public surface of the Anaplan protocol client; everything else in this folder is internal.
+
+export { isFinalRefreshFailure } from "./classify";
 export { type DeviceAuthorization, pollDeviceToken, requestDeviceCode } from "./device";
 export { AnaplanError, type AnaplanErrorKind } from "./errors";
 export { type CallOptions, setDefaultTimeoutMs } from "./http";

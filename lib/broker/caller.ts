@@ -35,6 +35,7 @@ export type Caller = {
   generation: number | null;
   lastRefreshAt: Date | null;
   grantCreatedAt: Date | null;
+  unreachableSince: Date | null;
 };
 
 /**
@@ -54,7 +55,8 @@ const CALLER_SQL = `
              AS "hasPendingEnrolment",
            g.status::text AS "grantStatus", g.status_reason AS "grantStatusReason", g.access_token AS "accessToken",
            g.access_token_expires_at AS "accessTokenExpiresAt", g.refresh_token_expires_at AS "refreshTokenExpiresAt",
-           g.generation, g.last_refresh_at AS "lastRefreshAt", g.created_at AS "grantCreatedAt"
+           g.generation, g.last_refresh_at AS "lastRefreshAt", g.created_at AS "grantCreatedAt",
+           g.unreachable_since AS "unreachableSince"
     FROM api_keys k
     JOIN service_identities si ON si.id = k.identity_id
     LEFT JOIN grants g ON g.id = si.grant_id

@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { type AccessToken, getAccessToken, isFresh } from "@/lib/grants/access-token";
 import { openAccessToken } from "@/lib/grants/seal";
 import { grantClientOf } from "@/lib/identities/endpoints";
-import { deriveState } from "@/lib/identities/state";
+import { attentionReason, deriveState } from "@/lib/identities/state";
 import type { RequestContext } from "@/lib/request-context";
 import type { Caller } from "./caller";
 import { BrokerError } from "./errors";
@@ -114,14 +114,22 @@ export async function issueToken(
 
 /** For a script's health check: which identity the key belongs to and whether it can be served. */
 export function describeIdentity(c: Caller): IdentityResponse {
-  const grant = c.grantStatus ? { status: c.grantStatus, refreshTokenExpiresAt: c.refreshTokenExpiresAt } : null;
+  const grant = c.grantStatus
+    ? {
+        status: c.grantStatus,
+        statusReason: c.grantStatusReason,
+        refreshTokenExpiresAt: c.refreshTokenExpiresAt,
+        unreachableSince: c.unreachableSince,
+        accessTokenExpiresAt: c.accessTokenExpiresAt,
+      }
+    : null;
   const state = deriveState({ ...c, grant });
   return {
     identity: {
       id: c.id,
       name: c.name,
       state,
-      state_reason: state === "needs_attention" ? c.grantStatusReason : null,
+      state_reason: attentionReason({ ...c, grant }),
       api_url: c.apiUrl,
       access_token_expires_at: grant && c.accessTokenExpiresAt ? c.accessTokenExpiresAt.toISOString() : null,
       refresh_token_expires_at: c.refreshTokenExpiresAt?.toISOString() ?? null,

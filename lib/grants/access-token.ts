@@ -6,11 +6,11 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AnaplanError, refreshAccessToken, type TokenSet } from "@/lib/anaplan";
 import { clientSecretFor, type Endpoints } from "@/lib/anaplan-env";
-import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { backOff, failForGood, isFinal, recovered } from "./refresh-failure";
 import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
 
 /** Longer than the Anaplan call's own timeout (10 s), so a live refresher never loses its lease mid-call. */
@@ -48,10 +48,18 @@ export function isFresh(grant: Freshness, minValidSeconds = 0, now = Date.now())
   return grant.accessTokenExpiresAt.getTime() - now > Math.max(margin, minValidSeconds * 1000);
 }
 
-const stillValid = (grant: Grant) =>
+type WithToken = Grant & { accessToken: Uint8Array<ArrayBuffer>; accessTokenExpiresAt: Date };
+
+const stillValid = (grant: Grant): grant is WithToken =>
   grant.accessToken !== null &&
   grant.accessTokenExpiresAt !== null &&
   grant.accessTokenExpiresAt.getTime() > Date.now();
+
+const cached = async (grant: WithToken): Promise<AccessToken> => ({
+  accessToken: await openAccessToken(grant.id, grant.accessToken),
+  expiresAt: grant.accessTokenExpiresAt,
+  generation: grant.generation,
+});
 
 function assertUsable(grant: Grant | null): asserts grant is Grant {
   if (!grant || grant.status === "revoked") {
@@ -76,12 +84,13 @@ export async function getAccessToken(
     firstGeneration ??= grant.generation;
     // A forced refresh is satisfied by anyone's refresh that happened after we asked.
     const wantNew = options.forceRefresh && grant.generation === firstGeneration;
-    if (!wantNew && isFresh(grant, options.minValidSeconds) && grant.accessToken && grant.accessTokenExpiresAt) {
-      return {
-        accessToken: await openAccessToken(grantId, grant.accessToken),
-        expiresAt: grant.accessTokenExpiresAt,
-        generation: grant.generation,
-      };
+    if (!wantNew && isFresh(grant, options.minValidSeconds) && stillValid(grant)) return cached(grant);
+    const backingOff = grant.nextAttemptAt ? grant.nextAttemptAt.getTime() - Date.now() : 0;
+    if (backingOff > 0) {
+      if (stillValid(grant)) return cached(grant);
+      throw new AppError("provider_unavailable", "Anaplan has not answered lately; the portal retries shortly.", {
+        retryAfterSeconds: Math.ceil(backingOff / 1000),
+      });
     }
     const taken = await db().$executeRaw`
       UPDATE grants SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}),
@@ -103,8 +112,6 @@ export async function getAccessToken(
 }
 
 async function refreshUnderLease(grant: Grant, owner: string, client: GrantClient): Promise<AccessToken> {
-  // A refresh_started_at left behind means a refresher died between calling Anaplan and saving the result.
-  const interrupted = grant.refreshStartedAt !== null;
   const release = { leaseOwner: null, leaseUntil: null, refreshStartedAt: null };
   let tokens: TokenSet;
   try {
@@ -115,55 +122,12 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
       refreshToken: await openRefreshToken(grant.id, grant.refreshToken),
     });
   } catch (error) {
-    const kind = error instanceof AnaplanError ? error.kind : "unavailable";
-    if (kind === "invalid_grant" || kind === "invalid_client" || kind === "unauthorized") {
-      const reason = interrupted
-        ? "The refresh token was lost in an interrupted refresh. Sign in or enrol again."
-        : "Anaplan no longer accepts this authorisation (revoked or expired). Sign in or enrol again.";
-      await db().grant.updateMany({
-        where: { id: grant.id, leaseOwner: owner },
-        data: {
-          ...release,
-          status: "needs_attention",
-          statusReason: reason,
-          lastError: kind,
-          failureCount: { increment: 1 },
-        },
-      });
-      await recordAudit({
-        action: "grant.refresh",
-        outcome: "failure",
-        teamId: client.audit?.teamId,
-        targetType: client.audit?.targetType ?? "grant",
-        targetId: client.audit?.targetId ?? grant.id,
-        details: { kind, grantId: grant.id },
-      });
-      throw new AppError("reauthenticate", reason);
-    }
-    // No status means no answer arrived: Anaplan may have rotated the token anyway. Keeping refresh_started_at
-    // lets a later invalid_grant say that the token was lost in this refresh, not leave a mystery.
-    const unanswered = !(error instanceof AnaplanError) || error.status === undefined;
-    await db().grant.updateMany({
-      where: { id: grant.id, leaseOwner: owner },
-      data: {
-        ...release,
-        ...(unanswered ? { refreshStartedAt: grant.refreshStartedAt ?? new Date() } : {}),
-        lastError: kind,
-        failureCount: { increment: 1 },
-      },
-    });
-    log.warn("grant refresh failed; will retry on the next request", { grantId: grant.id, kind });
+    if (isFinal(error)) throw new AppError("reauthenticate", await failForGood(grant, owner, client, error));
+    const wait = await backOff(grant, owner, error);
     // Anaplan being down must not stop scripts while the cached token still works.
-    if (stillValid(grant) && grant.accessToken && grant.accessTokenExpiresAt) {
-      return {
-        accessToken: await openAccessToken(grant.id, grant.accessToken),
-        expiresAt: grant.accessTokenExpiresAt,
-        generation: grant.generation,
-      };
-    }
-    const retryAfterSeconds = error instanceof AnaplanError ? error.retryAfterSeconds : undefined;
+    if (stillValid(grant)) return cached(grant);
     throw new AppError("provider_unavailable", "Anaplan did not answer. Try again in a minute.", {
-      retryAfterSeconds: retryAfterSeconds ?? 30,
+      retryAfterSeconds: wait,
     });
   }
   const sealed = await sealTokens(grant.id, tokens, client.refreshTokenTtlSeconds);
@@ -175,8 +139,7 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
         ...release,
         generation: { increment: 1 },
         lastRefreshAt: new Date(),
-        failureCount: 0,
-        lastError: null,
+        ...recovered,
       },
     }),
   );

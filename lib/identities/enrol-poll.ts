@@ -23,6 +23,7 @@ const FAILURES: Partial<Record<AnaplanError["kind"], { status: "denied" | "expir
   expired: { status: "expired", message: "The code expired before it was approved. Nothing was stored." },
   invalid_grant: { status: "failed", message: "Anaplan no longer recognises this code. Start again." },
   invalid_client: { status: "failed", message: "Anaplan does not accept this device-grant client id." },
+  invalid_request: { status: "failed", message: "Anaplan refused the request as invalid. Start again." },
 };
 
 /** Polls every enrolment that is due (or just `onlyId`); returns how many were polled. */

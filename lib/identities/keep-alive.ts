@@ -16,8 +16,10 @@ export async function refreshDueIdentityGrants(limit = 20): Promise<number> {
   const due = await db().$queryRaw<{ id: string }[]>`
     SELECT si.id FROM service_identities si JOIN grants g ON g.id = si.grant_id
     WHERE g.status = 'active'
-      AND COALESCE(g.last_refresh_at, g.created_at)
-          < now() - make_interval(secs => COALESCE(si.refresh_token_ttl_seconds, ${UNKNOWN_TTL_SECONDS}) / 2.0)
+      AND (COALESCE(g.last_refresh_at, g.created_at)
+             < now() - make_interval(secs => COALESCE(si.refresh_token_ttl_seconds, ${UNKNOWN_TTL_SECONDS}) / 2.0)
+           -- An outage in progress is retried as soon as its backoff allows, so recovery needs no script call.
+           OR (g.unreachable_since IS NOT NULL AND (g.next_attempt_at IS NULL OR g.next_attempt_at <= now())))
     ORDER BY g.last_refresh_at NULLS FIRST LIMIT ${limit}`;
   for (const { id } of due) {
     const identity = await db().serviceIdentity.findUnique({ where: { id } });

@@ -10,7 +10,7 @@ import { type Actor, requireTeam } from "@/lib/teams/access";
 import { getIdentityOrThrow } from "./load";
 import { endpointsForRegion } from "./regions";
 import type { IdentityFields, IdentityState } from "./schemas";
-import { deriveState, stateWhere } from "./state";
+import { attentionReason, deriveState, stateWhere } from "./state";
 
 export const PAGE_SIZE = 25;
 
@@ -73,7 +73,16 @@ export async function updateIdentity(actor: Actor, teamSlug: string, id: string,
 }
 
 const detailInclude = {
-  grant: { select: { status: true, statusReason: true, refreshTokenExpiresAt: true, lastRefreshAt: true } },
+  grant: {
+    select: {
+      status: true,
+      statusReason: true,
+      refreshTokenExpiresAt: true,
+      lastRefreshAt: true,
+      unreachableSince: true,
+      accessTokenExpiresAt: true,
+    },
+  },
   enrolments: { where: { status: "pending" as const }, select: { id: true }, take: 1 },
 } satisfies Prisma.ServiceIdentityInclude;
 
@@ -81,8 +90,14 @@ type Loaded = Prisma.ServiceIdentityGetPayload<{ include: typeof detailInclude }
 
 function present(identity: Loaded, now: Date) {
   const { enrolments, ...rest } = identity;
-  const state = deriveState({ ...identity, hasPendingEnrolment: enrolments.length > 0 }, now);
-  return { ...rest, state, pendingEnrolmentId: enrolments[0]?.id ?? null, refreshTokenExpiry: expiryOf(identity) };
+  const inputs = { ...identity, hasPendingEnrolment: enrolments.length > 0 };
+  return {
+    ...rest,
+    state: deriveState(inputs, now),
+    attentionReason: attentionReason(inputs, now),
+    pendingEnrolmentId: enrolments[0]?.id ?? null,
+    refreshTokenExpiry: expiryOf(identity),
+  };
 }
 
 /** Known when the grant recorded it; otherwise estimated from the last refresh and the client's TTL, if given. */

@@ -19,18 +19,42 @@ type StateInputs = {
   deactivatedAt: Date | null;
   revokedAt: Date | null;
   hasPendingEnrolment: boolean;
-  grant: { status: "active" | "needs_attention" | "revoked"; refreshTokenExpiresAt: Date | null } | null;
+  grant: {
+    status: "active" | "needs_attention" | "revoked";
+    refreshTokenExpiresAt: Date | null;
+    unreachableSince: Date | null;
+    accessTokenExpiresAt: Date | null;
+  } | null;
 };
+
+/** Anaplan has not answered for longer than the cached access token lasted: scripts are failing right now. */
+const isStranded = (g: NonNullable<StateInputs["grant"]>, now: Date) =>
+  g.unreachableSince !== null && (g.accessTokenExpiresAt === null || g.accessTokenExpiresAt < now);
+
+/** Why an identity needs attention, in words: the final reason Anaplan gave, or since when it has not answered. */
+export function attentionReason(i: StateInputs & { grant: { statusReason: string | null } | null }, now = new Date()) {
+  if (!i.grant) return null;
+  if (i.grant.status === "needs_attention") return i.grant.statusReason;
+  if (i.grant.status === "active" && isStranded(i.grant, now) && i.grant.unreachableSince) {
+    return `Anaplan has not answered since ${i.grant.unreachableSince.toISOString().slice(0, 16).replace("T", " ")} UTC and the cached token has expired. The portal keeps retrying; this clears by itself when Anaplan answers.`;
+  }
+  return null;
+}
 
 export function deriveState(i: StateInputs, now = new Date()): IdentityState {
   if (i.deactivatedAt) return "deactivated";
   if (i.hasPendingEnrolment) return "enrolling";
   if (i.revokedAt) return "revoked";
   if (!i.grant || i.grant.status === "revoked") return "not_enrolled";
-  if (i.grant.status === "needs_attention") return "needs_attention";
+  if (i.grant.status === "needs_attention" || isStranded(i.grant, now)) return "needs_attention";
   if (i.grant.refreshTokenExpiresAt && i.grant.refreshTokenExpiresAt < now) return "expired";
   return "active";
 }
+
+const stranded = (now: Date): Prisma.GrantWhereInput => ({
+  unreachableSince: { not: null },
+  OR: [{ accessTokenExpiresAt: null }, { accessTokenExpiresAt: { lt: now } }],
+});
 
 export function stateWhere(state: IdentityState, now = new Date()): Prisma.ServiceIdentityWhereInput {
   if (state === "deactivated") return { deactivatedAt: { not: null } };
@@ -43,13 +67,20 @@ export function stateWhere(state: IdentityState, now = new Date()): Prisma.Servi
     case "not_enrolled":
       return { ...settled, OR: [{ grantId: null }, { grant: { status: "revoked" } }] };
     case "needs_attention":
-      return { ...settled, grant: { status: "needs_attention" } };
+      return {
+        ...settled,
+        OR: [{ grant: { status: "needs_attention" } }, { grant: { status: "active", ...stranded(now) } }],
+      };
     case "expired":
-      return { ...settled, grant: { status: "active", refreshTokenExpiresAt: { lt: now } } };
+      return { ...settled, grant: { status: "active", refreshTokenExpiresAt: { lt: now }, NOT: stranded(now) } };
     case "active":
       return {
         ...settled,
-        grant: { status: "active", OR: [{ refreshTokenExpiresAt: null }, { refreshTokenExpiresAt: { gte: now } }] },
+        grant: {
+          status: "active",
+          OR: [{ refreshTokenExpiresAt: null }, { refreshTokenExpiresAt: { gte: now } }],
+          NOT: stranded(now),
+        },
       };
   }
 }

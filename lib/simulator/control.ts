@@ -3,7 +3,9 @@
 import type { ClientBehaviour } from "./accounts";
 
 export type Endpoint = "token" | "device_code" | "users_me" | "logout" | "validate" | "revoke";
-type Fault = { endpoint: Endpoint; count: number; status: number; error?: string };
+/** How an injected failure answers: an OAuth error (JSON), an HTML outage page, nothing, plain text, or a cut connection. */
+export type FaultBody = "oauth" | "html" | "empty" | "text" | "close";
+type Fault = { endpoint: Endpoint; count: number; status: number; error?: string; body?: FaultBody };
 /** `after`: the call is processed at once and only its answer is late (a refresh rotates, the answer is lost). */
 type Delay = { endpoint: Endpoint; count: number; ms: number; after?: boolean };
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type Provider from "oidc-provider";
 import { userByEmail } from "./accounts";
 import { json, logoutToken, usersMe, validateToken } from "./anaplan-api";
-import type { Control, Endpoint } from "./control";
+import type { Control, Endpoint, FaultBody } from "./control";
 import { approveDevice, denyDevice, SimulatorRefusal } from "./device";
 import { handleInteraction, html } from "./interactions";
 import { handleOperator } from "./operator";
@@ -47,6 +47,30 @@ const GRANTS: Record<string, "authorization_code" | "refresh_token" | "device_co
   refresh_token: "refresh_token",
   "urn:ietf:params:oauth:grant-type:device_code": "device_code",
 };
+
+/** The shapes real outages take: a proxy's HTML page, an empty 403, a cut connection, or a proper OAuth error. */
+function answerFault(res: ServerResponse, fault: { status: number; error?: string; body?: FaultBody }) {
+  switch (fault.body) {
+    case "close":
+      res.socket?.destroy();
+      return;
+    case "html":
+      res.writeHead(fault.status, { "Content-Type": "text/html" });
+      res.end("<!doctype html><html><body><h1>Service temporarily unavailable</h1></body></html>");
+      return;
+    case "empty":
+      res.writeHead(fault.status).end();
+      return;
+    case "text":
+      res.writeHead(fault.status, { "Content-Type": "text/plain" }).end("Forbidden");
+      return;
+    default:
+      json(res, fault.status, {
+        error: fault.error ?? "temporarily_unavailable",
+        error_description: "Injected by the simulator.",
+      });
+  }
+}
 
 /** Lets the call be processed now but holds its answer back: the client times out after the server acted. */
 function delayAnswer(res: ServerResponse, ms: number) {
@@ -142,11 +166,7 @@ export function createHandler(deps: {
         if (delay?.after) delayAnswer(res, delay.ms);
         else if (delay) await sleep(delay.ms);
         const fault = control.takeFault(endpoint);
-        if (fault)
-          return json(res, fault.status, {
-            error: fault.error ?? "temporarily_unavailable",
-            error_description: "Injected by the simulator.",
-          });
+        if (fault) return answerFault(res, fault);
         if (endpoint === "device_code") control.state.counters.deviceCode++;
         if (endpoint === "users_me") control.state.counters.usersMe++;
         if (endpoint === "logout") control.state.counters.logout++;

@@ -1,6 +1,6 @@
 // A typed client for the simulator's operator API, for tests (node and Playwright alike).
 import type { SimulatorUser } from "./accounts";
-import type { Counters, Defaults, Endpoint } from "./control";
+import type { Counters, Defaults, Endpoint, FaultBody } from "./control";
 
 export function simulatorOperator(url: string) {
   const call = async <T>(path: string, body?: unknown): Promise<T> => {
@@ -20,7 +20,7 @@ export function simulatorOperator(url: string) {
     setClient: (clientId: string, behaviour: { rotatable?: boolean; refreshTokenTtlSeconds?: number }) =>
       call("client", { clientId, ...behaviour }),
     setDefaults: (defaults: Partial<Defaults>) => call<Defaults>("defaults", defaults),
-    failNext: (fault: { endpoint: Endpoint; count: number; status: number; error?: string }) =>
+    failNext: (fault: { endpoint: Endpoint; count: number; status: number; error?: string; body?: FaultBody }) =>
       call("fail-next", fault),
     slowNext: (delay: { endpoint: Endpoint; count: number; ms: number; after?: boolean }) => call("slow-next", delay),
     setLoginOutcome: (outcome: "normal" | "deny") => call("login-outcome", { outcome }),

@@ -4,7 +4,7 @@ import type { ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { type SimulatorUser, USERS } from "./accounts";
 import { json } from "./anaplan-api";
-import type { Control, Defaults, Endpoint } from "./control";
+import type { Control, Defaults, Endpoint, FaultBody } from "./control";
 import { approveDevice, denyDevice } from "./device";
 import type { createStore } from "./store";
 
@@ -55,6 +55,9 @@ export async function handleOperator(
         count: Number(body.count ?? 1),
         status: Number(body.status ?? 503),
         error: body.error ? String(body.error) : undefined,
+        body: ["oauth", "html", "empty", "text", "close"].includes(String(body.body))
+          ? (String(body.body) as FaultBody)
+          : "oauth",
       });
       return json(res, 200, { ok: true });
     case "/__simulator/slow-next":

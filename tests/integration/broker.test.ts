@@ -43,6 +43,9 @@ async function askToken(key: string | null, body?: unknown, url = "http://portal
 const refreshCount = async (clientId: string) => (await sim.operator.counters()).token[clientId]?.refresh_token ?? 0;
 const expireAccessToken = (grantId: string) =>
   db().grant.update({ where: { id: grantId }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+/** Stands in for waiting out the backoff that follows a transient failure. */
+const waitOutBackoff = (grantId: string) =>
+  db().grant.update({ where: { id: grantId }, data: { nextAttemptAt: new Date(Date.now() - 1) } });
 /** Rate-limit windows are calendar minutes: start a burst early in one so it cannot straddle two. */
 async function earlyInAMinute() {
   const second = new Date().getUTCSeconds();
@@ -185,6 +188,7 @@ describe("token broker", () => {
     assert.equal(down.status, 503);
     assert.equal(down.body.error, "provider_unavailable");
     assert.ok(Number(down.headers.get("retry-after")) > 0);
+    await waitOutBackoff(identity.grantId);
     // Slower than the client's timeout, and then failing: Anaplan did nothing, so nothing may be lost.
     setDefaultTimeoutMs(300);
     await sim.operator.slowNext({ endpoint: "token", count: 1, ms: 1000 });
@@ -195,6 +199,7 @@ describe("token broker", () => {
     assert.ok(Number(slow.headers.get("retry-after")) > 0);
     await sleep(1200);
     assert.equal((await db().grant.findUniqueOrThrow({ where: { id: identity.grantId } })).status, "active");
+    await waitOutBackoff(identity.grantId);
     const recovered = await askToken(key);
     assert.equal(recovered.status, 200, "the next call after recovery succeeds");
     await getCurrentUser(sim.endpoints, String(recovered.body.access_token));
@@ -210,6 +215,7 @@ describe("token broker", () => {
     setDefaultTimeoutMs(10_000);
     assert.equal(timedOut.status, 503);
     await sleep(1200); // the simulator rotates the token; its answer goes nowhere
+    await waitOutBackoff(other.grantId);
     const next = await askToken(otherKey);
     assert.equal(next.status, 409);
     assert.match(String(next.body.message), /interrupted refresh/);

@@ -107,7 +107,9 @@ describe("token custody against the simulator", () => {
       getAccessToken(expired.id, client()),
       (e: unknown) => e instanceof AppError && e.code === "provider_unavailable",
     );
-    // The next attempt, with Anaplan back, succeeds: nothing was lost.
+    // Within the backoff nobody calls Anaplan; once it has passed, with Anaplan back, the refresh succeeds.
+    await assert.rejects(getAccessToken(expired.id, client()), (e: unknown) => e instanceof AppError);
+    await db().grant.update({ where: { id: expired.id }, data: { nextAttemptAt: new Date(Date.now() - 1) } });
     const recovered = await getAccessToken(expired.id, client());
     assert.notEqual(recovered.accessToken, expired.tokens.accessToken);
   });

@@ -159,18 +159,21 @@ describe("refreshAccessToken", () => {
     assert.equal((await deviceRefresh()).accessToken.length, 16 * 1024);
   });
 
-  it("classifies failures by the error code first, then the status; a bare 401/403 on refresh is invalid_grant", async () => {
+  it("classifies failures by the error code first, then the status; a bare 401/403 on refresh is transient", async () => {
     const cases: Array<[number, unknown, AnaplanErrorKind]> = [
       [400, { error: "invalid_grant", error_description: "Unknown or invalid refresh token." }, "invalid_grant"],
       [403, { error: "invalid_grant" }, "invalid_grant"],
       [500, { error: "invalid_grant" }, "invalid_grant"],
       [401, { error: "invalid_client" }, "invalid_client"],
       [400, { error: "unauthorized_client" }, "invalid_client"],
-      [401, "", "invalid_grant"],
-      [403, "", "invalid_grant"],
-      [403, "<html><body>Forbidden</body></html>", "invalid_grant"],
-      [401, { error: "invalid_request" }, "invalid_grant"],
-      [400, { error: "invalid_request" }, "protocol"],
+      [401, "", "unavailable"],
+      [403, "", "unavailable"],
+      [403, "<html><body>Forbidden</body></html>", "unavailable"],
+      [403, { message: "Forbidden" }, "unavailable"],
+      [401, { error: "invalid_request" }, "invalid_request"],
+      [400, { error: "invalid_request" }, "invalid_request"],
+      [403, { error: "access_denied" }, "denied"],
+      [400, { error: "expired_token" }, "expired"],
       [400, "", "protocol"],
       [404, "<html>not found</html>", "protocol"],
       [429, "", "rate_limited"],
