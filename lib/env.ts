@@ -31,6 +31,8 @@ const schema = z.object({
   ),
   TOKEN_ENCRYPTION_KEYS: optionalText,
   ANAPLAN_SIMULATOR: flag,
+  /** Send PKCE with sign-in. Anaplan documents none, so it defaults to off with real Anaplan, on with the simulator. */
+  ANAPLAN_PKCE: flag,
   /** The one escape hatch from "real Anaplan needs an https, non-loopback callback": tests and tunnels. */
   ANAPLAN_ALLOW_HTTP_CALLBACK: flag,
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
@@ -57,12 +59,18 @@ type Raw = z.infer<typeof schema>;
 
 export type Env = Omit<
   Raw,
-  "ADMIN_EMAILS" | "MIGRATE_ON_START" | "ANAPLAN_SIMULATOR" | "PORTAL_EMBEDDED_DATABASE" | "ANAPLAN_ALLOW_HTTP_CALLBACK"
+  | "ADMIN_EMAILS"
+  | "MIGRATE_ON_START"
+  | "ANAPLAN_SIMULATOR"
+  | "PORTAL_EMBEDDED_DATABASE"
+  | "ANAPLAN_ALLOW_HTTP_CALLBACK"
+  | "ANAPLAN_PKCE"
 > & {
   /** Production means real secrets and a real database: nothing is generated, the simulator needs an opt-in. */
   isProduction: boolean;
   useSimulator: boolean;
   allowHttpCallback: boolean;
+  pkce: boolean;
   migrateOnStart: boolean;
   adminEmails: string[];
 };
@@ -103,6 +111,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ADMIN_EMAILS,
     MIGRATE_ON_START,
     ANAPLAN_ALLOW_HTTP_CALLBACK,
+    ANAPLAN_PKCE,
     ANAPLAN_SIMULATOR: _sim,
     PORTAL_EMBEDDED_DATABASE: _e,
     ...rest
@@ -112,6 +121,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     isProduction,
     useSimulator,
     allowHttpCallback: ANAPLAN_ALLOW_HTTP_CALLBACK === "1",
+    pkce: ANAPLAN_PKCE ? ANAPLAN_PKCE === "1" : useSimulator,
     migrateOnStart: MIGRATE_ON_START !== "0",
     adminEmails: (ADMIN_EMAILS ?? "")
       .split(",")

@@ -1,7 +1,8 @@
 // "Sign in with Anaplan": a plain OAuth 2.0 provider for next-auth. Anaplan returns an id_token whose issuer and
 // signing keys are undocumented, so next-auth must never see it: the code exchange is ours (it checks state and
 // sends the PKCE verifier itself, because next-auth skips both when token.request is custom) and the profile comes
-// from GET /2/0/users/me.
+// from GET /2/0/users/me. PKCE only when asked (ANAPLAN_PKCE): Anaplan documents none, and a server that does not
+// support it may refuse an unexpected code_verifier. `state` is always checked.
 import "server-only";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { type AnaplanUser, exchangeAuthorizationCode, getCurrentUser } from "@/lib/anaplan";
@@ -14,6 +15,7 @@ export function anaplanProvider(options: {
   clientId: string;
   clientSecret: string;
   callbackUrl: string;
+  pkce: boolean;
 }): OAuthConfig<AnaplanProfile> {
   const { endpoints, clientId, clientSecret } = options;
   return {
@@ -23,7 +25,7 @@ export function anaplanProvider(options: {
     issuer: endpoints.oauthUrl,
     clientId,
     clientSecret,
-    checks: ["pkce", "state"],
+    checks: options.pkce ? ["pkce", "state"] : ["state"],
     idToken: false,
     authorization: {
       url: `${endpoints.oauthUrl}/auth/authorize`,

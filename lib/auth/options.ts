@@ -22,6 +22,7 @@ export function authOptions(): AuthOptions {
         clientId: e.ANAPLAN_CLIENT_ID ?? "",
         clientSecret: e.ANAPLAN_CLIENT_SECRET ?? "",
         callbackUrl: `${baseUrl}/api/auth/callback/anaplan`,
+        pkce: e.pkce,
       }),
     ],
     pages: { signIn: "/signin", error: "/signin" },

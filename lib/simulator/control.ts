@@ -30,6 +30,8 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
     loginOutcome: "normal" as "normal" | "deny",
     /** `minimal`: users/me answers only the user's id and email, as some tenants' profiles do. */
     profile: "full" as "full" | "minimal",
+    /** `unsupported`: like a server without PKCE, the challenge is ignored and a code_verifier then refused. */
+    pkce: "optional" as "optional" | "required" | "unsupported",
     counters: emptyCounters(),
     issued: new Set<string>(),
   };
@@ -53,6 +55,7 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
       state.delays = [];
       state.loginOutcome = "normal";
       state.profile = "full";
+      state.pkce = "optional";
       state.counters = emptyCounters();
     },
   };

@@ -184,7 +184,13 @@ export function createHandler(deps: {
         const form = req.method === "POST" ? await readParams(req) : undefined;
         return await handleInteraction(provider, control, req, res, form);
       }
-      if (path === "/auth/prelogin") req.url = `/auth/authorize${requestUrl.search}`;
+      if (path === "/auth/prelogin" || path === "/auth/authorize") {
+        if (control.state.pkce === "unsupported") {
+          requestUrl.searchParams.delete("code_challenge");
+          requestUrl.searchParams.delete("code_challenge_method");
+        }
+        req.url = `/auth/authorize${requestUrl.search}`;
+      }
       return callback(req, res);
     } catch (error) {
       if (error instanceof SimulatorRefusal) return json(res, error.status, { error: error.message });

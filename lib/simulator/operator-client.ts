@@ -25,6 +25,7 @@ export function simulatorOperator(url: string) {
     slowNext: (delay: { endpoint: Endpoint; count: number; ms: number; after?: boolean }) => call("slow-next", delay),
     setLoginOutcome: (outcome: "normal" | "deny") => call("login-outcome", { outcome }),
     setProfile: (profile: "full" | "minimal") => call("profile", { profile }),
+    setPkce: (pkce: "optional" | "required" | "unsupported") => call("pkce", { pkce }),
     counters: () => call<Counters>("counters"),
     issuedTokens: () => call<string[]>("issued"),
     reset: () => call("reset", {}),

@@ -71,6 +71,9 @@ export async function handleOperator(
     case "/__simulator/login-outcome":
       control.state.loginOutcome = body.outcome === "deny" ? "deny" : "normal";
       return json(res, 200, { ok: true });
+    case "/__simulator/pkce":
+      control.state.pkce = body.pkce === "required" || body.pkce === "unsupported" ? body.pkce : "optional";
+      return json(res, 200, { ok: true });
     case "/__simulator/profile":
       control.state.profile = body.profile === "minimal" ? "minimal" : "full";
       return json(res, 200, { ok: true });

@@ -64,7 +64,7 @@ export function createProvider(options: {
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
     },
-    pkce: { required: () => false },
+    pkce: { required: () => control.state.pkce === "required" },
     // Anaplan issues a refresh token whenever offline_access is asked for; oidc-provider would also insist on
     // prompt=consent, which no Anaplan client sends.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),

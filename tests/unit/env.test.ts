@@ -98,6 +98,14 @@ describe("environment", () => {
     );
   });
 
+  it("PKCE is off by default with real Anaplan, on with the simulator, and ANAPLAN_PKCE decides", () => {
+    const anaplan = { ANAPLAN_CLIENT_ID: "abc", ANAPLAN_CLIENT_SECRET: "s", NEXTAUTH_URL: "https://p.example.com" };
+    assert.equal(parseEnv(anaplan).pkce, false);
+    assert.equal(parseEnv({ ...anaplan, ANAPLAN_PKCE: "1" }).pkce, true);
+    assert.equal(parseEnv({}).pkce, true);
+    assert.equal(parseEnv({ ANAPLAN_PKCE: "0" }).pkce, false);
+  });
+
   it("rejects a short NEXTAUTH_SECRET and a device client id that is not 32 hex", () => {
     const found = problems({ NEXTAUTH_SECRET: "short", ANAPLAN_DEVICE_CLIENT_ID: "XYZ" });
     assert.ok(found.some((p) => p.startsWith("NEXTAUTH_SECRET:") && p.includes("32")));
