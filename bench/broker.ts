@@ -82,7 +82,7 @@ async function seedKey(): Promise<string> {
   await db().membership.create({ data: { teamId: team.id, userId: user.id, role: "admin" } });
   const actor = { userId: user.id, isPortalAdmin: false };
   const identity = await createIdentity(actor, "bench", identityFields.parse({ name: "bench-etl" }));
-  const endpoints = { oauthUrl: sim.url, apiUrl: sim.url, authUrl: sim.url };
+  const endpoints = { oauthUrl: sim.urls.oauth, apiUrl: sim.urls.api, authUrl: sim.urls.auth };
   const code = await requestDeviceCode(endpoints, { clientId: identity.deviceClientId });
   await simulatorOperator(sim.url).approve(code.userCode, "service");
   const tokens = await pollDeviceToken(endpoints, { clientId: identity.deviceClientId, deviceCode: code.deviceCode });

@@ -60,7 +60,7 @@ async function startBundledSimulator(settings: Env) {
   });
   stopOnExit(simulator.close);
   publishEnv(simulatorSettings(simulator));
-  log.info("Anaplan simulator started (not real Anaplan)", { url: simulator.url });
+  log.info("Anaplan simulator started (not real Anaplan)", { ...simulator.urls });
 }
 
 // Everything boot started, stopped in reverse order on SIGINT/SIGTERM before the process exits.

@@ -81,13 +81,25 @@ function delayAnswer(res: ServerResponse, ms: number) {
   }) as ServerResponse["end"];
 }
 
+/** Which of Anaplan's hosts serves an API endpoint; everything else (authorize, activate, operator) is OAuth's. */
+const HOST_OF: Record<Endpoint, "oauth" | "api" | "auth"> = {
+  token: "oauth",
+  device_code: "oauth",
+  revoke: "oauth",
+  users_me: "api",
+  validate: "auth",
+  logout: "auth",
+};
+
 export function createHandler(deps: {
   provider: Provider;
   control: Control;
   store: ReturnType<typeof createStore>;
-  url: string;
+  urls: { oauth: string; api: string; auth: string };
+  role: "oauth" | "api" | "auth";
 }) {
-  const { provider, control, store, url } = deps;
+  const { provider, control, store, urls, role } = deps;
+  const url = urls[role];
   const callback = provider.callback();
   const lastDevicePoll = new Map<string, number>();
 
@@ -154,13 +166,14 @@ export function createHandler(deps: {
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     const requestUrl = new URL(req.url ?? "/", url);
     const path = requestUrl.pathname;
+    const endpoint = ENDPOINTS[`${req.method} ${path}`];
+    if ((endpoint ? HOST_OF[endpoint] : "oauth") !== role) return json(res, 404, { error: "not_found" });
     try {
       if (path.startsWith("/__simulator/")) {
         const body = req.method === "POST" ? JSON.parse((await readText(req)) || "{}") : {};
         return await handleOperator(provider, control, store, path, body, res);
       }
       if (path.startsWith("/.well-known/")) return json(res, 404, { error: "not_found" });
-      const endpoint = ENDPOINTS[`${req.method} ${path}`];
       if (endpoint) {
         const delay = control.takeDelay(endpoint);
         if (delay?.after) delayAnswer(res, delay.ms);

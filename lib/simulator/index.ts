@@ -13,6 +13,7 @@ import { createStore } from "./store";
 export type { SimulatorUser } from "./accounts";
 
 export type SimulatorOptions = {
+  /** The OAuth host's port; the API and auth hosts listen on the next two (or on any free port when 0). */
   port?: number;
   host?: string;
   redirectUris: string[];
@@ -22,8 +23,13 @@ export type SimulatorOptions = {
   deviceInterval?: number;
 };
 
+/** Anaplan's three hosts, each on an origin of its own, so calling a path on the wrong host fails as it would. */
+export type SimulatorUrls = { oauth: string; api: string; auth: string };
+
 export type Simulator = {
+  /** The OAuth host (also the operator API's). */
   url: string;
+  urls: SimulatorUrls;
   clients: {
     authCode: { id: string; secret: string };
     device: { id: string };
@@ -34,14 +40,24 @@ export type Simulator = {
   close(): Promise<void>;
 };
 
-export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
-  const host = options.host ?? "127.0.0.1";
+async function listen(port: number, host: string) {
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, host, resolve);
+    server.listen(port, host, resolve);
   });
-  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const host = options.host ?? "127.0.0.1";
+  const base = options.port ?? 0;
+  const next = (offset: number) => (base === 0 ? 0 : base + offset);
+  const oauth = await listen(base, host);
+  const api = await listen(next(1), host);
+  const auth = await listen(next(2), host);
+  const url = oauth.url;
+  const urls = { oauth: oauth.url, api: api.url, auth: auth.url };
   const refreshTokenTtlSeconds = options.refreshTokenTtlSeconds ?? 43_000;
   const clients: Record<string, ClientBehaviour> = {
     [CLIENT_IDS.authCode]: { rotatable: true, refreshTokenTtlSeconds },
@@ -60,9 +76,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const secret = randomBytes(24).toString("base64url");
   const provider = createProvider({ url, redirectUris: options.redirectUris, authCodeSecret: secret, control, store });
   applyAnaplanQuirks(provider, control);
-  server.on("request", createHandler({ provider, control, store, url }));
+  for (const [role, listener] of [
+    ["oauth", oauth],
+    ["api", api],
+    ["auth", auth],
+  ] as const) {
+    listener.server.on("request", createHandler({ provider, control, store, urls, role }));
+  }
   return {
     url,
+    urls,
     clients: {
       authCode: { id: CLIENT_IDS.authCode, secret },
       device: { id: CLIENT_IDS.device },
@@ -70,11 +93,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       otherApp: { id: CLIENT_IDS.otherApp },
     },
     users: USERS,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await Promise.all(
+        [oauth, api, auth].map(
+          ({ server }) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      );
+    },
   };
 }
 
@@ -82,12 +111,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 export function simulatorSettings(simulator: Simulator) {
   return {
     ANAPLAN_SIMULATOR: "1",
-    ANAPLAN_OAUTH_URL: simulator.url,
-    ANAPLAN_API_URL: simulator.url,
-    ANAPLAN_AUTH_URL: simulator.url,
+    ANAPLAN_OAUTH_URL: simulator.urls.oauth,
+    ANAPLAN_API_URL: simulator.urls.api,
+    ANAPLAN_AUTH_URL: simulator.urls.auth,
     ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
     ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
     ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
-    ANAPLAN_REVOCATION_URL: `${simulator.url}/oauth/revoke`,
+    ANAPLAN_REVOCATION_URL: `${simulator.urls.oauth}/oauth/revoke`,
   };
 }

@@ -28,7 +28,7 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
     port: PORT,
     databaseUrl: database.url,
     dataDir: path.join(database.dir, "data"),
-    env: { SIMULATOR_PORT: "3197", ADMIN_EMAILS: USERS.admin.email },
+    env: { SIMULATOR_PORT: "3180", ADMIN_EMAILS: USERS.admin.email },
   });
   const db = new pg.Client({ connectionString: database.url });
   try {

@@ -10,7 +10,7 @@ import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInWithSimulator } from "./support/sign-in";
 
 const PORT = 3104;
-const SIMULATOR_PORT = 3198;
+const SIMULATOR_PORT = 3183;
 
 test("no token value reaches the database, cookies, HTML or logs", async ({ browser }) => {
   test.setTimeout(120_000);

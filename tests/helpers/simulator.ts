@@ -13,7 +13,7 @@ export async function setUpSimulator(options: Partial<SimulatorOptions> = {}) {
   });
   after(() => simulator.close());
   publishEnv(simulatorSettings(simulator));
-  const endpoints = { oauthUrl: simulator.url, apiUrl: simulator.url, authUrl: simulator.url };
+  const endpoints = { oauthUrl: simulator.urls.oauth, apiUrl: simulator.urls.api, authUrl: simulator.urls.auth };
   const operator = simulatorOperator(simulator.url);
   /** Tokens for `clientId` the way a service identity gets them: device code, approved by `user`. */
   async function deviceTokens(clientId: string, user: "admin" | "member" | "service" = "service"): Promise<TokenSet> {

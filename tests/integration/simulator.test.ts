@@ -145,7 +145,7 @@ describe("Anaplan's API surface", () => {
       assert.match(body.user.lastLoginDate, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
     }
     assert.equal(
-      (await fetch(`${sim.url}/2/0/users/me`, { headers: { authorization: "AnaplanAuthToken nope" } })).status,
+      (await fetch(`${sim.urls.api}/2/0/users/me`, { headers: { authorization: "AnaplanAuthToken nope" } })).status,
       401,
     );
   });
@@ -153,21 +153,25 @@ describe("Anaplan's API surface", () => {
   test("validate and logout take only AnaplanAuthToken; logout kills the token everywhere", async () => {
     const { accessToken } = await deviceTokens(sim.clients.device.id, "service");
     assert.equal(
-      (await fetch(`${sim.url}/token/validate`, { headers: { authorization: `Bearer ${accessToken}` } })).status,
+      (await fetch(`${sim.urls.auth}/token/validate`, { headers: { authorization: `Bearer ${accessToken}` } })).status,
       400,
     );
-    const valid = await fetch(`${sim.url}/token/validate`, {
+    const valid = await fetch(`${sim.urls.auth}/token/validate`, {
       headers: { authorization: `AnaplanAuthToken ${accessToken}` },
     });
     assert.equal((await valid.json()).userInfo.userId, sim.users.service.email);
     assert.equal(
-      (await fetch(`${sim.url}/token/logout`, { method: "POST", headers: { authorization: `Bearer ${accessToken}` } }))
-        .status,
+      (
+        await fetch(`${sim.urls.auth}/token/logout`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${accessToken}` },
+        })
+      ).status,
       401,
     );
     assert.equal(
       (
-        await fetch(`${sim.url}/token/logout`, {
+        await fetch(`${sim.urls.auth}/token/logout`, {
           method: "POST",
           headers: { authorization: `AnaplanAuthToken ${accessToken}` },
         })
@@ -175,7 +179,7 @@ describe("Anaplan's API surface", () => {
       204,
     );
     assert.equal(
-      (await fetch(`${sim.url}/2/0/users/me`, { headers: { authorization: `AnaplanAuthToken ${accessToken}` } }))
+      (await fetch(`${sim.urls.api}/2/0/users/me`, { headers: { authorization: `AnaplanAuthToken ${accessToken}` } }))
         .status,
       401,
     );
@@ -236,11 +240,29 @@ describe("device grant and refresh", () => {
     assert.equal((await refresh(next.refresh_token)).status, 403, "reuse detection revoked the newer token too");
   });
 
+  test("three hosts on three origins: each path answers only on its own host, as on real Anaplan", async () => {
+    const origins = new Set(Object.values(sim.urls).map((u) => new URL(u).origin));
+    assert.equal(origins.size, 3);
+    const tokens = await deviceTokens(sim.clients.device.id, "service");
+    const auth = { authorization: `AnaplanAuthToken ${tokens.accessToken}` };
+    for (const wrong of [sim.urls.oauth, sim.urls.auth]) {
+      assert.equal((await fetch(`${wrong}/2/0/users/me`, { headers: auth })).status, 404);
+    }
+    for (const wrong of [sim.urls.oauth, sim.urls.api]) {
+      assert.equal((await fetch(`${wrong}/token/validate`, { headers: auth })).status, 404);
+    }
+    for (const wrong of [sim.urls.api, sim.urls.auth]) {
+      assert.equal((await fetch(`${wrong}/oauth/token`, { method: "POST" })).status, 404);
+      assert.equal((await fetch(`${wrong}/auth/authorize`)).status, 404);
+    }
+    assert.equal((await fetch(`${sim.urls.api}/2/0/users/me`, { headers: auth })).status, 200);
+  });
+
   test("injected faults and counters", async () => {
     await operator.failNext({ endpoint: "users_me", count: 1, status: 503 });
-    assert.equal((await fetch(`${sim.url}/2/0/users/me`)).status, 503);
+    assert.equal((await fetch(`${sim.urls.api}/2/0/users/me`)).status, 503);
     const before = await operator.counters();
-    await fetch(`${sim.url}/2/0/users/me`);
+    await fetch(`${sim.urls.api}/2/0/users/me`);
     assert.equal((await operator.counters()).usersMe, before.usersMe + 1);
   });
 });
