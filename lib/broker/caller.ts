@@ -26,6 +26,7 @@ export type Caller = {
   authUrl: string;
   rotatable: boolean;
   refreshTokenTtlSeconds: number | null;
+  refreshLifetime: "absolute" | "sliding";
   hasPendingEnrolment: boolean;
   grantStatus: "active" | "needs_attention" | "revoked" | null;
   grantStatusReason: string | null;
@@ -51,6 +52,7 @@ const CALLER_SQL = `
            si.id, si.team_id AS "teamId", si.name, si.deactivated_at AS "deactivatedAt", si.revoked_at AS "revokedAt",
            si.grant_id AS "grantId", si.oauth_url AS "oauthUrl", si.api_url AS "apiUrl", si.auth_url AS "authUrl",
            si.rotatable, si.refresh_token_ttl_seconds AS "refreshTokenTtlSeconds",
+           si.refresh_lifetime::text AS "refreshLifetime",
            EXISTS (SELECT 1 FROM enrolments e WHERE e.identity_id = si.id AND e.status = 'pending')
              AS "hasPendingEnrolment",
            g.status::text AS "grantStatus", g.status_reason AS "grantStatusReason", g.access_token AS "accessToken",

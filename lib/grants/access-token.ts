@@ -10,6 +10,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { type RefreshLifetime, refreshTokenDeadline } from "./lifetime";
 import { backOff, failForGood, isFinal, recovered } from "./refresh-failure";
 import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
 
@@ -21,6 +22,8 @@ const MAX_MARGIN_MS = 5 * 60_000;
 export type GrantClient = {
   endpoints: Endpoints;
   refreshTokenTtlSeconds?: number | null;
+  /** How a rotated refresh token's deadline is reckoned; absolute unless the identity says otherwise. */
+  refreshLifetime?: RefreshLifetime;
   /** Where a refresh failure is filed in the audit trail (an identity's team), when the grant belongs to one. */
   audit?: { teamId: string; targetType: string; targetId: string };
 };
@@ -130,7 +133,12 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
       retryAfterSeconds: wait,
     });
   }
-  const sealed = await sealTokens(grant.id, tokens, client.refreshTokenTtlSeconds);
+  const deadline = refreshTokenDeadline(
+    client.refreshTokenTtlSeconds,
+    client.refreshLifetime ?? "absolute",
+    grant.createdAt,
+  );
+  const sealed = await sealTokens(grant.id, tokens, deadline);
   const saved = await persist(() =>
     db().grant.updateMany({
       where: { id: grant.id, leaseOwner: owner, status: "active" },

@@ -5,14 +5,15 @@ import { aadFor, vault } from "@/lib/vault";
 
 const aad = (grantId: string, field: "refresh_token" | "access_token") => aadFor("grants", grantId, field);
 
-export async function sealTokens(grantId: string, tokens: TokenSet, refreshTokenTtlSeconds?: number | null) {
+/** `refreshTokenExpiresAt` applies to the refresh token in `tokens`, if one came back (otherwise the stored one stays). */
+export async function sealTokens(grantId: string, tokens: TokenSet, refreshTokenExpiresAt: Date | null = null) {
   return {
     accessToken: new Uint8Array(await vault().seal(tokens.accessToken, aad(grantId, "access_token"))),
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
     ...(tokens.refreshToken
       ? {
           refreshToken: new Uint8Array(await vault().seal(tokens.refreshToken, aad(grantId, "refresh_token"))),
-          refreshTokenExpiresAt: refreshTokenTtlSeconds ? new Date(Date.now() + refreshTokenTtlSeconds * 1000) : null,
+          refreshTokenExpiresAt,
         }
       : {}),
   };

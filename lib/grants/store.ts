@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { GrantKind, Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { refreshTokenDeadline } from "./lifetime";
 import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
 
 type Tx = Pick<Prisma.TransactionClient, "grant">;
@@ -22,7 +23,12 @@ export type NewGrant = {
 /** Seals first (the row id is part of each ciphertext's AAD), then inserts: no half-written row can exist. */
 export async function createGrant(input: NewGrant, tx: Tx = db()): Promise<string> {
   const id = randomUUID();
-  const sealed = await sealTokens(id, input.tokens, input.refreshTokenTtlSeconds);
+  // The chain starts now: absolute and sliding lifetimes agree on the first deadline.
+  const sealed = await sealTokens(
+    id,
+    input.tokens,
+    refreshTokenDeadline(input.refreshTokenTtlSeconds, "sliding", new Date()),
+  );
   await tx.grant.create({
     data: {
       id,

@@ -1,5 +1,6 @@
 import type { Endpoints } from "@/lib/anaplan-env";
 import type { GrantClient } from "@/lib/grants/access-token";
+import type { RefreshLifetime } from "@/lib/grants/lifetime";
 
 type IdentityHosts = { oauthUrl: string; apiUrl: string; authUrl: string };
 
@@ -11,9 +12,16 @@ export const endpointsOf = (identity: IdentityHosts): Endpoints => ({
 
 /** How an identity's grant is refreshed, and where a failure is filed in the audit trail. */
 export const grantClientOf = (
-  identity: IdentityHosts & { id: string; teamId: string; rotatable: boolean; refreshTokenTtlSeconds: number | null },
+  identity: IdentityHosts & {
+    id: string;
+    teamId: string;
+    rotatable: boolean;
+    refreshTokenTtlSeconds: number | null;
+    refreshLifetime: RefreshLifetime;
+  },
 ): GrantClient => ({
   endpoints: endpointsOf(identity),
   refreshTokenTtlSeconds: identity.rotatable ? identity.refreshTokenTtlSeconds : null,
+  refreshLifetime: identity.refreshLifetime,
   audit: { teamId: identity.teamId, targetType: "identity", targetId: identity.id },
 });

@@ -33,6 +33,7 @@ function settingsFrom(fields: IdentityFields) {
     ...endpointsForRegion(fields.region),
     rotatable: fields.rotatable,
     refreshTokenTtlSeconds: fields.refreshTokenTtlSeconds ?? null,
+    refreshLifetime: fields.refreshLifetime,
     expectedEmail: fields.expectedEmail ?? null,
   };
 }
@@ -79,6 +80,7 @@ const detailInclude = {
       statusReason: true,
       refreshTokenExpiresAt: true,
       lastRefreshAt: true,
+      createdAt: true,
       unreachableSince: true,
       accessTokenExpiresAt: true,
     },
@@ -100,16 +102,18 @@ function present(identity: Loaded, now: Date) {
   };
 }
 
-/** Known when the grant recorded it; otherwise estimated from the last refresh and the client's TTL, if given. */
-function expiryOf(identity: Loaded): { at: Date; estimated: boolean } | null {
-  if (identity.grant?.refreshTokenExpiresAt) return { at: identity.grant.refreshTokenExpiresAt, estimated: false };
-  if (identity.grant?.lastRefreshAt && identity.refreshTokenTtlSeconds && identity.rotatable) {
-    return {
-      at: new Date(identity.grant.lastRefreshAt.getTime() + identity.refreshTokenTtlSeconds * 1000),
-      estimated: true,
-    };
-  }
-  return null;
+/**
+ * Known when the grant recorded it; otherwise estimated from the client's TTL, if given: from the enrolment
+ * (absolute lifetime) or from the last refresh (sliding).
+ */
+function expiryOf(identity: Loaded): { at: Date; estimated: boolean; lifetime: "absolute" | "sliding" } | null {
+  const lifetime = identity.refreshLifetime;
+  if (identity.grant?.refreshTokenExpiresAt)
+    return { at: identity.grant.refreshTokenExpiresAt, estimated: false, lifetime };
+  if (!identity.grant || !identity.refreshTokenTtlSeconds || !identity.rotatable) return null;
+  const from =
+    lifetime === "absolute" ? identity.grant.createdAt : (identity.grant.lastRefreshAt ?? identity.grant.createdAt);
+  return { at: new Date(from.getTime() + identity.refreshTokenTtlSeconds * 1000), estimated: true, lifetime };
 }
 
 export type IdentityView = ReturnType<typeof present>;

@@ -67,4 +67,5 @@ export const CLIENT_IDS = {
   otherApp: "7e6d5c4b3a29180f7e6d5c4b3a291800",
 } as const;
 
-export type ClientBehaviour = { rotatable: boolean; refreshTokenTtlSeconds: number };
+/** `lifetime`: whether a rotated refresh token gets a fresh TTL (sliding) or keeps the chain's deadline (absolute). */
+export type ClientBehaviour = { rotatable: boolean; refreshTokenTtlSeconds: number; lifetime: "sliding" | "absolute" };

@@ -60,9 +60,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const urls = { oauth: oauth.url, api: api.url, auth: auth.url };
   const refreshTokenTtlSeconds = options.refreshTokenTtlSeconds ?? 43_000;
   const clients: Record<string, ClientBehaviour> = {
-    [CLIENT_IDS.authCode]: { rotatable: true, refreshTokenTtlSeconds },
-    [CLIENT_IDS.device]: { rotatable: true, refreshTokenTtlSeconds },
-    [CLIENT_IDS.deviceNonRotatable]: { rotatable: false, refreshTokenTtlSeconds },
+    [CLIENT_IDS.authCode]: { rotatable: true, refreshTokenTtlSeconds, lifetime: "sliding" },
+    [CLIENT_IDS.device]: { rotatable: true, refreshTokenTtlSeconds, lifetime: "sliding" },
+    [CLIENT_IDS.deviceNonRotatable]: { rotatable: false, refreshTokenTtlSeconds, lifetime: "sliding" },
   };
   const control = createControl(
     {

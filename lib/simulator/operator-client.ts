@@ -1,5 +1,5 @@
 // A typed client for the simulator's operator API, for tests (node and Playwright alike).
-import type { SimulatorUser } from "./accounts";
+import type { ClientBehaviour, SimulatorUser } from "./accounts";
 import type { Counters, Defaults, Endpoint, FaultBody } from "./control";
 
 export function simulatorOperator(url: string) {
@@ -17,8 +17,7 @@ export function simulatorOperator(url: string) {
     deny: (userCode: string) => call("deny", { userCode }),
     revokeGrants: (match: { user?: SimulatorUser["key"]; clientId?: string }) =>
       call<{ revoked: number }>("revoke-grants", match),
-    setClient: (clientId: string, behaviour: { rotatable?: boolean; refreshTokenTtlSeconds?: number }) =>
-      call("client", { clientId, ...behaviour }),
+    setClient: (clientId: string, behaviour: Partial<ClientBehaviour>) => call("client", { clientId, ...behaviour }),
     setDefaults: (defaults: Partial<Defaults>) => call<Defaults>("defaults", defaults),
     failNext: (fault: { endpoint: Endpoint; count: number; status: number; error?: string; body?: FaultBody }) =>
       call("fail-next", fault),

@@ -2,7 +2,7 @@
 // authentication; the simulator binds 127.0.0.1 and is never started in production unless explicitly asked.
 import type { ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
-import { type SimulatorUser, USERS } from "./accounts";
+import { type ClientBehaviour, type SimulatorUser, USERS } from "./accounts";
 import { json } from "./anaplan-api";
 import type { Control, Defaults, Endpoint, FaultBody } from "./control";
 import { approveDevice, denyDevice } from "./device";
@@ -40,7 +40,7 @@ export async function handleOperator(
     case "/__simulator/client": {
       const current = control.state.clients[String(body.clientId)];
       if (!current) return json(res, 404, { error: "unknown client" });
-      Object.assign(current, pick(body, ["rotatable", "refreshTokenTtlSeconds"]));
+      Object.assign(current, pick(body, ["rotatable", "refreshTokenTtlSeconds", "lifetime"]));
       return json(res, 200, current);
     }
     case "/__simulator/defaults":
@@ -89,6 +89,6 @@ export async function handleOperator(
   }
 }
 
-function pick(body: Body, keys: (keyof Defaults | "rotatable" | "refreshTokenTtlSeconds")[]) {
+function pick(body: Body, keys: (keyof Defaults | keyof ClientBehaviour)[]) {
   return Object.fromEntries(keys.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
 }

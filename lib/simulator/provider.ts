@@ -77,9 +77,13 @@ export function createProvider(options: {
       Grant: 365 * 24 * 3600,
       Interaction: 3600,
       Session: 24 * 3600,
-      RefreshToken: (_ctx, _token, client) => {
+      RefreshToken: (ctx, _token, client) => {
         const b = behaviour(client.clientId);
-        return b?.rotatable === false ? 365 * 24 * 3600 : (b?.refreshTokenTtlSeconds ?? 43_000);
+        if (b?.rotatable === false) return 365 * 24 * 3600;
+        const rotated = ctx?.oidc.entities.RotatedRefreshToken;
+        // Absolute: the rotated token inherits what was left of its predecessor's life, as in Auth0's rotation.
+        if (b?.lifetime === "absolute" && rotated) return Math.max(1, rotated.remainingTTL);
+        return b?.refreshTokenTtlSeconds ?? 43_000;
       },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

@@ -83,6 +83,19 @@ export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
       >
         {(a) => <input {...a} defaultValue={typed?.refreshTokenTtlSeconds} type="number" min={60} className={input} />}
       </Field>
+      <Field
+        name="refreshLifetime"
+        label="Refresh-token lifetime"
+        hint="Absolute: the TTL counts from the enrolment and refreshing cannot extend it, so re-enrol before it ends (the safe assumption; Anaplan does not document which applies). Sliding: each refresh starts a new TTL."
+        errors={errors.refreshLifetime}
+      >
+        {(a) => (
+          <select {...a} defaultValue={typed?.refreshLifetime ?? "absolute"} className={input}>
+            <option value="absolute">Absolute (from the enrolment)</option>
+            <option value="sliding">Sliding (from the last refresh)</option>
+          </select>
+        )}
+      </Field>
       <div className="flex items-center gap-3">
         <SubmitRow pending={pending} label={submitLabel} pendingLabel="Saving…" state={state} />
       </div>

@@ -67,9 +67,15 @@ export default async function IdentityPage({ params }: Props) {
     ["Last refreshed", when(identity.grant?.lastRefreshAt)],
     ["Last used", when(identity.lastUsedAt)],
     [
+      "Refresh-token lifetime",
+      identity.refreshLifetime === "absolute"
+        ? "Absolute: counts from the enrolment; refreshing cannot extend it"
+        : "Sliding: each refresh starts a new TTL",
+    ],
+    [
       "Refresh token expires",
       identity.refreshTokenExpiry
-        ? `${when(identity.refreshTokenExpiry.at)}${identity.refreshTokenExpiry.estimated ? " (estimated)" : ""}`
+        ? `${identity.refreshTokenExpiry.lifetime === "absolute" ? "Re-enrol before " : ""}${when(identity.refreshTokenExpiry.at)}${identity.refreshTokenExpiry.lifetime === "sliding" ? " unless refreshed first" : ""}${identity.refreshTokenExpiry.estimated ? " (estimated)" : ""}`
         : "—",
     ],
   ];

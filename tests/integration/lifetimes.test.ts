@@ -1,0 +1,74 @@
+// Absolute versus sliding refresh-token lifetimes, against a simulator that does each: the forecast the portal
+// shows is right in both modes, and an absolute chain ends where the portal said it would, refreshes or not.
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { getAccessToken } from "@/lib/grants/access-token";
+import { grantClientOf } from "@/lib/identities/endpoints";
+import { getIdentity, updateIdentity } from "@/lib/identities/manage";
+import { identityFields } from "@/lib/identities/schemas";
+import { setUpTestDatabase } from "../helpers/db.ts";
+import { setUpSimulator } from "../helpers/simulator.ts";
+import { type Actors, enrolledIdentity, setUpTeams } from "../helpers/team.ts";
+
+await setUpTestDatabase();
+const sim = await setUpSimulator();
+const TTL = 4;
+
+describe("refresh-token lifetimes", () => {
+  let actors: Actors;
+  before(async () => {
+    actors = await setUpTeams("life");
+    // The form refuses TTLs under a minute; the simulator's clients and these identities use seconds.
+    await sim.operator.setClient(sim.simulator.clients.device.id, { refreshTokenTtlSeconds: TTL });
+  });
+
+  async function identityWith(name: string, lifetime: "absolute" | "sliding") {
+    await sim.operator.setClient(sim.simulator.clients.device.id, { lifetime });
+    const created = await enrolledIdentity(sim, actors.admin, "life-a", name);
+    await updateIdentity(actors.admin, "life-a", created.id, identityFields.parse({ name, refreshLifetime: lifetime }));
+    await db().serviceIdentity.update({ where: { id: created.id }, data: { refreshTokenTtlSeconds: TTL } });
+    await db().grant.update({
+      where: { id: created.grantId },
+      data: { refreshTokenExpiresAt: new Date(Date.now() + TTL * 1000) },
+    });
+    return db().serviceIdentity.findUniqueOrThrow({ where: { id: created.id }, include: { grant: true } });
+  }
+  const forecast = async (id: string) => (await getIdentity(actors.admin, "life-a", id)).identity.refreshTokenExpiry;
+  const refresh = (identity: Awaited<ReturnType<typeof identityWith>>) =>
+    getAccessToken(identity.grantId ?? "", grantClientOf(identity), { forceRefresh: true });
+
+  test("absolute: refreshing does not move the deadline, and the chain ends exactly there", async () => {
+    const identity = await identityWith("absolute-chain", "absolute");
+    const chainStart = identity.grant?.createdAt ?? new Date(0);
+    const deadline = chainStart.getTime() + TTL * 1000;
+    await sleep(1500);
+    await refresh(identity);
+    const after = await forecast(identity.id);
+    assert.equal(after?.lifetime, "absolute");
+    assert.ok(Math.abs((after?.at.getTime() ?? 0) - deadline) < 50, "the deadline stays at chain start + TTL");
+    const shown = (await getIdentity(actors.admin, "life-a", identity.id)).identity;
+    assert.equal(shown.state, "active");
+    // Just before the deadline the chain still refreshes; just after it, it is over — where the portal said.
+    await sleep(Math.max(0, deadline - Date.now() - 1200));
+    await refresh(identity);
+    await sleep(Math.max(0, deadline - Date.now() + 300));
+    assert.equal((await getIdentity(actors.admin, "life-a", identity.id)).identity.state, "expired");
+    await assert.rejects(refresh(identity), (e: unknown) => e instanceof AppError && e.code === "reauthenticate");
+  });
+
+  test("sliding: each refresh starts a new TTL, and the chain lives past the first deadline", async () => {
+    const identity = await identityWith("sliding-chain", "sliding");
+    const firstDeadline = (identity.grant?.createdAt.getTime() ?? 0) + TTL * 1000;
+    await sleep(2000);
+    await refresh(identity);
+    const moved = await forecast(identity.id);
+    assert.equal(moved?.lifetime, "sliding");
+    assert.ok((moved?.at.getTime() ?? 0) > firstDeadline + 1500, "the deadline moved with the refresh");
+    await sleep(Math.max(0, firstDeadline - Date.now() + 500));
+    await refresh(identity);
+    assert.equal((await getIdentity(actors.admin, "life-a", identity.id)).identity.state, "active");
+  });
+});
