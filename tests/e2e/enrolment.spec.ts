@@ -94,6 +94,8 @@ test("denied at Anaplan: the page says so and stores nothing", async ({ page, br
   await answerAtAnaplan(browser, link, "Deny");
   await expect(page.getByRole("heading", { name: "Denied" })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole("main").getByRole("alert")).toContainText("denied at Anaplan");
+  await expect(page.getByText("Anaplan refuses the device grant to SSO users")).toBeVisible();
+  await expect(page.getByText("Open the link in a private window")).toBeVisible();
   await page.goto("/teams/data-team/identities?state=not_enrolled");
   await expect(page.getByRole("row", { name: /refused-load/ })).toContainText("not enrolled");
 });

@@ -6,6 +6,29 @@ import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 
+test("with real Anaplan configured, an http callback URL stops start-up with a message naming NEXTAUTH_URL", async () => {
+  const database = await startDatabase();
+  const portal = startPortal({
+    port: 3103,
+    databaseUrl: database.url,
+    dataDir: path.join(database.dir, "data"),
+    env: {
+      ANAPLAN_SIMULATOR: "0",
+      ANAPLAN_CLIENT_ID: "5a1b2c3d4e5f60718293a4b5c6d7e8f9",
+      ANAPLAN_CLIENT_SECRET: "secret",
+      NEXTAUTH_URL: "http://portal.example.com",
+    },
+  });
+  try {
+    expect(await portal.exited).toBe(1);
+    expect(portal.output()).toMatch(/NEXTAUTH_URL: http: is not https; real Anaplan only accepts https callback URLs/);
+    expect(portal.output()).toContain("ANAPLAN_ALLOW_HTTP_CALLBACK=1");
+  } finally {
+    await portal.stop();
+    await database.stop();
+  }
+});
+
 test("two instances on one empty database both start and migrate once", async () => {
   test.setTimeout(120_000);
   const database = await startDatabase();

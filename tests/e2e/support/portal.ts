@@ -27,7 +27,13 @@ export async function startDatabase() {
   };
 }
 
-export type Portal = { baseURL: string; output: () => string; stop: () => Promise<void> };
+export type Portal = {
+  baseURL: string;
+  output: () => string;
+  /** Resolves with the exit code when the server process ends on its own. */
+  exited: Promise<number | null>;
+  stop: () => Promise<void>;
+};
 
 export function startPortal(options: {
   port: number;
@@ -57,12 +63,13 @@ export function startPortal(options: {
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
     baseURL: `http://localhost:${options.port}`,
     output: () => output,
+    exited,
     stop: async () => {
       if (child.pid && child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
         process.kill(-child.pid, "SIGTERM");
         await exited;
       }
