@@ -49,16 +49,36 @@ export async function getTeamOverview(actor: Actor, slug: string) {
   return { team, role, members, invites };
 }
 
+/**
+ * Runs a membership change with the team row locked, so changes to one team happen one at a time (two admins
+ * demoting each other at once cannot both succeed), and refuses it if it would leave a team that had an admin of
+ * its own without one. Portal admins are not counted: they are not members.
+ */
+async function keepingAnAdmin<T>(teamId: string, change: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM teams WHERE id = ${teamId}::uuid FOR UPDATE`;
+    const admins = () => tx.membership.count({ where: { teamId, role: "admin" } });
+    const before = await admins();
+    const result = await change(tx);
+    if (before > 0 && (await admins()) === 0) {
+      throw new AppError("conflict", "A team needs at least one admin. Appoint another admin first.");
+    }
+    return result;
+  });
+}
+
 /** A user who has signed in becomes a member at once; anyone else gets an invite, matched at their first sign-in. */
 export async function addMember(actor: Actor, slug: string, fields: z.infer<typeof memberFields>) {
   const { team } = await requireTeam(actor, slug, "team.manage_members");
   const user = await db().user.findFirst({ where: { email: fields.email } });
   if (user) {
-    await db().membership.upsert({
-      where: { teamId_userId: { teamId: team.id, userId: user.id } },
-      create: { teamId: team.id, userId: user.id, role: fields.role },
-      update: { role: fields.role },
-    });
+    await keepingAnAdmin(team.id, (tx) =>
+      tx.membership.upsert({
+        where: { teamId_userId: { teamId: team.id, userId: user.id } },
+        create: { teamId: team.id, userId: user.id, role: fields.role },
+        update: { role: fields.role },
+      }),
+    );
   } else {
     await db().invite.upsert({
       where: { teamId_email: { teamId: team.id, email: fields.email } },
@@ -78,17 +98,11 @@ export async function addMember(actor: Actor, slug: string, fields: z.infer<type
 
 export async function removeMember(actor: Actor, slug: string, ref: z.infer<typeof memberRef>) {
   const { team } = await requireTeam(actor, slug, "team.manage_members");
-  await db().$transaction(async (tx) => {
-    const removed = await tx.membership
-      .delete({ where: { teamId_userId: { teamId: team.id, userId: ref.userId } } })
-      .catch(() => {
-        throw new AppError("not_found", "No such member in this team.");
-      });
-    // A team keeps an admin of its own once it has one; portal admins are not counted, they are not members.
-    if (removed.role === "admin" && (await tx.membership.count({ where: { teamId: team.id, role: "admin" } })) === 0) {
-      throw new AppError("conflict", "A team needs at least one admin. Appoint another admin first.");
-    }
-  });
+  await keepingAnAdmin(team.id, (tx) =>
+    tx.membership.delete({ where: { teamId_userId: { teamId: team.id, userId: ref.userId } } }).catch(() => {
+      throw new AppError("not_found", "No such member in this team.");
+    }),
+  );
   await recordAudit({
     action: "team.member_remove",
     outcome: "success",

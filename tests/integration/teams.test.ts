@@ -92,3 +92,18 @@ test("a team keeps at least one admin", async () => {
   assert.equal(await db().membership.count({ where: { team: { slug: "finance" } } }), 1);
   assert.ok((await db().auditEvent.count({ where: { action: "team.member_remove" } })) >= 1);
 });
+
+test("the last admin cannot demote themself, and two admins demoting each other at once leave one admin", async () => {
+  await createTeam(actors.portalAdmin, teamFields.parse({ name: "Demotions", slug: "demotions" }));
+  const add = (who: Actor, email: string, role: "admin" | "member") =>
+    addMember(who, "demotions", memberFields.parse({ email, role }));
+  await add(actors.portalAdmin, actors.alice.email, "admin");
+  await assert.rejects(add(actors.alice, actors.alice.email, "member"), isCode("conflict"), "the last admin stays");
+  await add(actors.alice, actors.carol.email, "admin");
+  const outcomes = await Promise.allSettled([
+    add(actors.alice, actors.carol.email, "member"),
+    add(actors.carol, actors.alice.email, "member"),
+  ]);
+  assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1, "exactly one demotion goes through");
+  assert.equal(await db().membership.count({ where: { team: { slug: "demotions" }, role: "admin" } }), 1);
+});
