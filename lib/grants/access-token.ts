@@ -119,11 +119,15 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
   let tokens: TokenSet;
   try {
     if (!grant.refreshToken) throw new AnaplanError("invalid_grant", { reason: "no refresh token is stored" });
-    tokens = await refreshAccessToken(client.endpoints, {
-      clientId: grant.clientId,
-      clientSecret: clientSecretFor(grant.clientId),
-      refreshToken: await openRefreshToken(grant.id, grant.refreshToken),
-    });
+    // Always the OAuth host that issued this grant: editing an identity's region must not re-point its tokens.
+    tokens = await refreshAccessToken(
+      { oauthUrl: grant.oauthUrl },
+      {
+        clientId: grant.clientId,
+        clientSecret: clientSecretFor(grant.clientId),
+        refreshToken: await openRefreshToken(grant.id, grant.refreshToken),
+      },
+    );
   } catch (error) {
     if (isFinal(error)) throw new AppError("reauthenticate", await failForGood(grant, owner, client, error));
     const wait = await backOff(grant, owner, error);

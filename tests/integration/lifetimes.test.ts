@@ -72,3 +72,16 @@ describe("refresh-token lifetimes", () => {
     assert.equal((await getIdentity(actors.admin, "life-a", identity.id)).identity.state, "active");
   });
 });
+
+describe("a grant is refreshed only where it was issued", () => {
+  test("moving an identity to another region does not send its refresh token to the new region's host", async () => {
+    const actors = await setUpTeams("region");
+    const identity = await enrolledIdentity(sim, actors.admin, "region-a", "moved");
+    await updateIdentity(actors.admin, "region-a", identity.id, identityFields.parse({ name: "moved", region: "eu3" }));
+    const moved = await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } });
+    assert.match(moved.oauthUrl, /eu3\.app\.anaplan\.com/);
+    const before = (await sim.operator.counters()).token[moved.deviceClientId]?.refresh_token ?? 0;
+    await getAccessToken(identity.grantId, grantClientOf(moved), { forceRefresh: true });
+    assert.equal((await sim.operator.counters()).token[moved.deviceClientId]?.refresh_token, before + 1);
+  });
+});
