@@ -5,7 +5,7 @@ import type { AuthOptions } from "next-auth";
 import { portalEndpoints } from "@/lib/anaplan-env";
 import { env } from "@/lib/env";
 import { log, redact } from "@/lib/log";
-import { endSession } from "@/lib/users/sessions";
+import { endSession, loadSession } from "@/lib/users/sessions";
 import { isAllowedToSignIn, SESSION_MAX_AGE_SECONDS, startUserSession } from "@/lib/users/sign-in";
 import { type AnaplanProfile, anaplanProvider } from "./anaplan-provider";
 import { safeRedirect } from "./redirects";
@@ -44,8 +44,12 @@ export function authOptions(): AuthOptions {
         });
         return { sid };
       },
-      // /api/auth/session is readable by the browser: it learns only when the session cookie expires.
-      session: ({ session }) => ({ expires: session.expires }),
+      // /api/auth/session is readable by the browser: it learns only when the session cookie expires, and only
+      // while the server-side session row is live (a signed-out, expired or disabled session answers {}).
+      async session({ session, token }) {
+        const live = typeof token.sid === "string" && (await loadSession(token.sid)) !== null;
+        return (live ? { expires: session.expires } : {}) as typeof session;
+      },
       redirect: ({ url }) => safeRedirect(url, baseUrl),
     },
     events: {
