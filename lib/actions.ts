@@ -12,7 +12,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { requestContextOf } from "@/lib/request-context";
 import { type Actor, actorOf } from "@/lib/teams/access";
-import { parseInput } from "@/lib/validation";
+import { parseInput, submittedValues } from "@/lib/validation";
 
 export type ActionState = {
   ok: boolean;
@@ -26,12 +26,6 @@ export type ActionState = {
 
 /** What a domain call hands back to its form: a message, and optionally where to go or what to show once. */
 export type Outcome = string | { message: string; redirectTo?: string; data?: Record<string, unknown> };
-
-/** A form's fields, without the bookkeeping entries ($ACTION_…) React adds to submitted forms. */
-export const submittedValues = (form: FormData) =>
-  Object.fromEntries(
-    [...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string" && !e[0].startsWith("$ACTION")),
-  );
 
 export async function runAction(work: () => Promise<string>): Promise<NonNullable<ActionState>> {
   try {

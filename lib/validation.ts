@@ -1,8 +1,13 @@
 // Parsing input at the boundary: a zod schema over a FormData or a plain object. Failures become a bad_request
 // AppError carrying per-field messages for the form; nothing else is echoed back.
 import { z } from "zod";
-import { submittedValues } from "@/lib/actions";
 import { AppError } from "@/lib/errors";
+
+/** A form's fields, without the bookkeeping entries ($ACTION_…) React adds to submitted forms. */
+export const submittedValues = (form: FormData) =>
+  Object.fromEntries(
+    [...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string" && !e[0].startsWith("$ACTION")),
+  );
 
 export function parseInput<S extends z.ZodType>(schema: S, input: FormData | unknown): z.infer<S> {
   const parsed = schema.safeParse(input instanceof FormData ? submittedValues(input) : input);
@@ -10,3 +15,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: FormData | unk
   const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
   throw new AppError("bad_request", "Check the highlighted fields.", { fieldErrors });
 }
+
+/** A search term as a literal inside Prisma's contains/startsWith (LIKE): `%`, `_` and `\` match only themselves. */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

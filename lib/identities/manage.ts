@@ -7,6 +7,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { type Actor, requireTeam } from "@/lib/teams/access";
+import { likeLiteral } from "@/lib/validation";
 import { getIdentityOrThrow } from "./load";
 import { endpointsForRegion } from "./regions";
 import type { IdentityFields, IdentityState } from "./schemas";
@@ -135,7 +136,7 @@ export async function listIdentities(
   const where: Prisma.ServiceIdentityWhereInput = {
     teamId: team.id,
     ...(query.state ? stateWhere(query.state, now) : {}),
-    ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
+    ...(query.q ? { name: { contains: likeLiteral(query.q), mode: "insensitive" } } : {}),
   };
   const [total, rows] = await Promise.all([
     db().serviceIdentity.count({ where }),

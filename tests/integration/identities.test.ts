@@ -273,6 +273,17 @@ describe("service identities and device enrolment", () => {
     assert.equal((await listIdentities(actors.outsider, "beta", { page: 1 })).total, 0);
   });
 
+  test("search treats % and _ as plain characters (security review #10)", async () => {
+    for (const name of ["pct_a_b", "pct_axb", "pct-50%", "pct-500"]) {
+      await createIdentity(actors.admin, "alpha", fields(name));
+    }
+    const names = async (q: string) =>
+      (await listIdentities(actors.admin, "alpha", { q, page: 1 })).identities.map((i) => i.name);
+    assert.deepEqual(await names("a_b"), ["pct_a_b"]);
+    assert.deepEqual(await names("50%"), ["pct-50%"]);
+    assert.deepEqual(await names("%"), ["pct-50%"]);
+  });
+
   test("a dump of every table holds none of the simulator's token values", async () => {
     const issued = await sim.operator.issuedTokens();
     assert.ok(issued.length > 10);
