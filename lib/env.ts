@@ -52,6 +52,16 @@ const schema = z.object({
       .optional(),
   ),
   ADMIN_EMAILS: optionalText,
+  /** Comma-separated Anaplan customer (tenant) ids whose users may sign in; empty means any. */
+  ANAPLAN_CUSTOMER_IDS: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^[0-9a-fA-F]{32}(\s*,\s*[0-9a-fA-F]{32})*$/,
+        "ANAPLAN_CUSTOMER_IDS must be 32-hex customer ids, comma-separated",
+      )
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -60,6 +70,7 @@ type Raw = z.infer<typeof schema>;
 export type Env = Omit<
   Raw,
   | "ADMIN_EMAILS"
+  | "ANAPLAN_CUSTOMER_IDS"
   | "MIGRATE_ON_START"
   | "ANAPLAN_SIMULATOR"
   | "PORTAL_EMBEDDED_DATABASE"
@@ -73,6 +84,7 @@ export type Env = Omit<
   pkce: boolean;
   migrateOnStart: boolean;
   adminEmails: string[];
+  customerIds: string[];
 };
 
 export class EnvError extends Error {
@@ -109,6 +121,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (problems.length > 0) throw new EnvError(problems);
   const {
     ADMIN_EMAILS,
+    ANAPLAN_CUSTOMER_IDS,
     MIGRATE_ON_START,
     ANAPLAN_ALLOW_HTTP_CALLBACK,
     ANAPLAN_PKCE,
@@ -126,6 +139,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     adminEmails: (ADMIN_EMAILS ?? "")
       .split(",")
       .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+    customerIds: (ANAPLAN_CUSTOMER_IDS ?? "")
+      .split(",")
+      .map((id) => id.trim().toLowerCase())
       .filter(Boolean),
   };
 }

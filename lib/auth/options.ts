@@ -3,10 +3,11 @@
 import "server-only";
 import type { AuthOptions } from "next-auth";
 import { portalEndpoints } from "@/lib/anaplan-env";
+import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { log, redact } from "@/lib/log";
 import { endSession, loadSession } from "@/lib/users/sessions";
-import { isAllowedToSignIn, SESSION_MAX_AGE_SECONDS, startUserSession } from "@/lib/users/sign-in";
+import { SESSION_MAX_AGE_SECONDS, signInRefusal, startUserSession } from "@/lib/users/sign-in";
 import { type AnaplanProfile, anaplanProvider } from "./anaplan-provider";
 import { safeRedirect } from "./redirects";
 
@@ -32,7 +33,12 @@ export function authOptions(): AuthOptions {
       debug: () => {},
     },
     callbacks: {
-      signIn: ({ profile }) => (profile ? isAllowedToSignIn((profile as AnaplanProfile).id) : false),
+      async signIn({ profile }) {
+        if (!profile) return false;
+        const refusal = await signInRefusal(profile as AnaplanProfile);
+        if (refusal) await recordAudit({ action: "user.sign_in", outcome: "denied", details: { refusal } });
+        return refusal ? `/signin?error=${refusal}` : true;
+      },
       async jwt({ token, account, profile }) {
         if (!account || !profile) return token;
         if (!account.access_token || !account.expires_at) throw new Error("Anaplan returned no access token");

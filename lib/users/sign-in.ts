@@ -11,14 +11,24 @@ import { createGrant } from "@/lib/grants/store";
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 const FIRST_USER_LOCK = 7_246_001;
 
-export async function isAllowedToSignIn(anaplanUserId: string): Promise<boolean> {
-  const user = await db().user.findUnique({ where: { anaplanUserId }, select: { disabledAt: true } });
-  return !user?.disabledAt;
+export type SignInRefusal = "disabled" | "inactive" | "tenant";
+
+/**
+ * Why this Anaplan account may not sign in, or null: disabled in the portal, inactive at Anaplan, or (when
+ * ANAPLAN_CUSTOMER_IDS is set) from a tenant other than the company's.
+ */
+export async function signInRefusal(profile: Pick<AnaplanUser, "id" | "active" | "customerId">) {
+  if (!profile.active) return "inactive";
+  const tenants = env().customerIds;
+  if (tenants.length > 0 && !tenants.includes(profile.customerId ?? "")) return "tenant";
+  const user = await db().user.findUnique({ where: { anaplanUserId: profile.id }, select: { disabledAt: true } });
+  return user?.disabledAt ? "disabled" : null;
 }
 
 /** Returns the id of the new session, which is all the browser's cookie will carry. */
 export async function startUserSession(profile: AnaplanUser, tokens: TokenSet, ip?: string | null): Promise<string> {
   const e = env();
+  if (await signInRefusal(profile)) throw new AppError("forbidden", "This account may not sign in to the portal.");
   const email = profile.email.toLowerCase();
   const name = `${profile.firstName} ${profile.lastName}`.trim() || email;
   return db().$transaction(async (tx) => {

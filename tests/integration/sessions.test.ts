@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { publishEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { endSession, loadSession } from "@/lib/users/sessions";
-import { isAllowedToSignIn, startUserSession } from "@/lib/users/sign-in";
+import { signInRefusal, startUserSession } from "@/lib/users/sign-in";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 
@@ -66,12 +66,31 @@ describe("user sessions", () => {
     assert.equal(ended.refreshToken, null);
   });
 
+  test("inactive Anaplan accounts and (with ANAPLAN_CUSTOMER_IDS) other tenants cannot sign in (security review #13)", async () => {
+    const tokens = await sim.deviceTokens(sim.simulator.clients.device.id, "member");
+    const profile = await getCurrentUser(sim.endpoints, tokens.accessToken);
+    assert.equal(await signInRefusal(profile), null);
+    assert.equal(await signInRefusal({ ...profile, active: false }), "inactive");
+    await assert.rejects(
+      startUserSession({ ...profile, active: false }, tokens),
+      (e: unknown) => e instanceof AppError,
+    );
+    publishEnv({ ANAPLAN_CUSTOMER_IDS: "0".repeat(32) });
+    try {
+      assert.equal(await signInRefusal(profile), "tenant");
+      publishEnv({ ANAPLAN_CUSTOMER_IDS: `${"0".repeat(32)}, ${(profile.customerId ?? "").toUpperCase()}` });
+      assert.equal(await signInRefusal(profile), null);
+    } finally {
+      publishEnv({ ANAPLAN_CUSTOMER_IDS: "" });
+    }
+  });
+
   test("a disabled user is locked out on the next request and cannot sign in again", async () => {
     const { sessionId, profile, tokens } = await signIn("member");
     assert.ok(await loadSession(sessionId));
     await db().user.update({ where: { anaplanUserId: profile.id }, data: { disabledAt: new Date() } });
     assert.equal(await loadSession(sessionId), null);
-    assert.equal(await isAllowedToSignIn(profile.id), false);
+    assert.equal(await signInRefusal(profile), "disabled");
     await assert.rejects(
       startUserSession(profile, tokens),
       (e: unknown) => e instanceof AppError && e.code === "forbidden",
