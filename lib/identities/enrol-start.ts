@@ -8,6 +8,7 @@ import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { takeFromWindow } from "@/lib/rate-limit";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { aadFor, vault } from "@/lib/vault";
 import { endpointsOf } from "./endpoints";
@@ -21,10 +22,13 @@ export async function startEnrolment(actor: Actor, teamSlug: string, id: string)
   if (identity.deactivatedAt) throw new AppError("conflict", "Reactivate this identity before enrolling it.");
   const running = await db().enrolment.findFirst({ where: { identityId: identity.id, status: "pending" } });
   if (running) return running.id;
-  const recent = await db().enrolment.count({
-    where: { startedById: actor.userId, createdAt: { gt: new Date(Date.now() - 60_000) } },
-  });
-  if (recent >= STARTS_PER_MINUTE) throw new AppError("rate_limited", "Too many enrolments started; wait a minute.");
+  // Counted atomically in Postgres before Anaplan is asked: concurrent starts cannot slip past the limit.
+  const rate = await takeFromWindow(`enrol:${actor.userId}`, STARTS_PER_MINUTE);
+  if (!rate.allowed) {
+    throw new AppError("rate_limited", `Too many enrolments started; wait ${rate.retryAfterSeconds} s.`, {
+      retryAfterSeconds: rate.retryAfterSeconds,
+    });
+  }
 
   const code = await requestDeviceCode(endpointsOf(identity), { clientId: identity.deviceClientId }).catch(
     (error: unknown) => {

@@ -273,6 +273,23 @@ describe("service identities and device enrolment", () => {
     assert.equal((await listIdentities(actors.outsider, "beta", { page: 1 })).total, 0);
   });
 
+  test("20 concurrent enrolment starts by one admin get at most 10 through (security review #4)", async () => {
+    const second = new Date().getUTCSeconds();
+    if (second > 40) await sleep((61 - second) * 1000); // one calendar-minute window for the whole burst
+    const racer = await db().user.create({
+      data: { anaplanUserId: "racer".padEnd(32, "0"), email: "racer@x.example", name: "racer" },
+    });
+    const team = await db().team.findUniqueOrThrow({ where: { slug: "alpha" } });
+    await db().membership.create({ data: { teamId: team.id, userId: racer.id, role: "admin" } });
+    const actor = { userId: racer.id, isPortalAdmin: false };
+    const targets = [];
+    for (let i = 0; i < 20; i++) targets.push(await createIdentity(actor, "alpha", fields(`race-${i}`)));
+    const outcomes = await Promise.allSettled(targets.map((t) => startEnrolment(actor, "alpha", t.id)));
+    assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 10);
+    for (const o of outcomes) if (o.status === "rejected") assert.ok(isCode("rate_limited")(o.reason));
+    assert.equal(await db().enrolment.count({ where: { startedById: racer.id } }), 10);
+  });
+
   test("search treats % and _ as plain characters (security review #10)", async () => {
     for (const name of ["pct_a_b", "pct_axb", "pct-50%", "pct-500"]) {
       await createIdentity(actors.admin, "alpha", fields(name));
