@@ -41,6 +41,7 @@ test("no token value reaches the database, cookies, HTML or logs", async ({ brow
     await page.getByLabel("Team name").fill("Leak Check");
     await page.getByLabel("Slug (used in links)").fill("leak-check");
     await page.getByRole("button", { name: "Create team" }).click();
+    await expect(page.getByRole("main").getByRole("status")).toContainText("created");
     await page.goto("/teams/leak-check/identities/new");
     await page.getByLabel("Name").fill("sentinel-identity");
     await page.getByRole("button", { name: "Create identity" }).click();
