@@ -7,10 +7,12 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { recordRefusal } from "@/lib/audit/refusals";
 import { requireUserForAction } from "@/lib/auth/dal";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { requestContextOf } from "@/lib/request-context";
+import { takeFromWindow } from "@/lib/rate-limit";
+import { type RequestContext, requestContextOf } from "@/lib/request-context";
 import { type Actor, actorOf } from "@/lib/teams/access";
 import { parseInput, submittedValues } from "@/lib/validation";
 
@@ -41,37 +43,61 @@ export async function runAction(work: () => Promise<string>): Promise<NonNullabl
 type Schemas = readonly z.ZodType[];
 type Parsed<A extends Schemas> = { [K in keyof A]: z.infer<A[K]> };
 
+const ACTIONS_PER_MINUTE = 600;
+const REFUSALS = new Set(["unauthenticated", "forbidden", "not_found", "bad_request", "rate_limited"]);
+
+function parseArgs<A extends Schemas>(schemas: A, raw: unknown[]): Parsed<A> {
+  const parsed = z.tuple(schemas as unknown as [z.ZodType, ...z.ZodType[]]).safeParse(raw.slice(0, schemas.length));
+  if (!parsed.success) throw new AppError("bad_request", "This request is not valid. Reload the page and try again.");
+  return parsed.data as Parsed<A>;
+}
+
+/** A refusal leaves a trace (the first per caller and action each minute); a form's typo does not. */
+async function traceRefusal(name: string, error: unknown, actor: Actor | undefined, context: RequestContext) {
+  if (!(error instanceof AppError) || !REFUSALS.has(error.code) || error.fieldErrors) return;
+  await recordRefusal(actor?.userId ?? context.ip ?? "unknown", {
+    action: name,
+    outcome: "denied",
+    ...(actor ? { actor } : { ip: context.ip, userAgent: context.userAgent }),
+    details: { reason: error.code },
+  });
+}
+
 /**
  * Builds a server action. `args` parse the bound arguments (`action.bind(null, slug, id)`), `form` the submitted
  * fields; a value of the wrong type, shape or format is refused before anything else runs. `revalidate` names the
- * paths whose cached pages the action changes.
+ * paths whose cached pages the action changes; `name` files the action's refusals in the audit trail. Each user
+ * gets ACTIONS_PER_MINUTE calls a minute, counted in Postgres across instances.
  */
 export function defineAction<const A extends Schemas, F extends z.ZodType | undefined = undefined>(
-  spec: { args: A; form?: F; revalidate?: (...args: Parsed<A>) => string[] },
+  spec: { name: string; args: A; form?: F; revalidate?: (...args: Parsed<A>) => string[] },
   run: (actor: Actor, args: Parsed<A>, form: F extends z.ZodType ? z.infer<F> : undefined) => Promise<Outcome>,
 ) {
   return async (...raw: unknown[]): Promise<ActionState> => {
     const formData = raw[spec.args.length + 1];
+    const context = requestContextOf(await headers());
+    let actor: Actor | undefined;
     let redirectTo: string | undefined;
     let data: Record<string, unknown> | undefined;
     const state = await runAction(async () => {
-      const parsed = z
-        .tuple(spec.args as unknown as [z.ZodType, ...z.ZodType[]])
-        .safeParse(raw.slice(0, spec.args.length));
-      if (!parsed.success)
-        throw new AppError("bad_request", "This request is not valid. Reload the page and try again.");
-      const args = parsed.data as Parsed<A>;
-      const form = spec.form
-        ? parseInput(spec.form, formData instanceof FormData ? formData : new FormData())
-        : undefined;
-      const session = await requireUserForAction();
-      const actor = actorOf(session, requestContextOf(await headers()));
-      const outcome = await run(actor, args, form as F extends z.ZodType ? z.infer<F> : undefined);
-      for (const path of spec.revalidate?.(...args) ?? []) revalidatePath(path);
-      if (typeof outcome === "string") return outcome;
-      redirectTo = outcome.redirectTo;
-      data = outcome.data;
-      return outcome.message;
+      try {
+        const args = parseArgs(spec.args, raw);
+        const form = spec.form
+          ? parseInput(spec.form, formData instanceof FormData ? formData : new FormData())
+          : undefined;
+        actor = actorOf(await requireUserForAction(), context);
+        const rate = await takeFromWindow(`actions:${actor.userId}`, ACTIONS_PER_MINUTE);
+        if (!rate.allowed) throw new AppError("rate_limited", `Too many requests; wait ${rate.retryAfterSeconds} s.`);
+        const outcome = await run(actor, args, form as F extends z.ZodType ? z.infer<F> : undefined);
+        for (const path of spec.revalidate?.(...args) ?? []) revalidatePath(path);
+        if (typeof outcome === "string") return outcome;
+        redirectTo = outcome.redirectTo;
+        data = outcome.data;
+        return outcome.message;
+      } catch (error) {
+        await traceRefusal(spec.name, error, actor, context);
+        throw error;
+      }
     });
     if (redirectTo) redirect(redirectTo);
     if (state?.ok) return data ? { ...state, data } : state;

@@ -20,10 +20,9 @@ export const NO_STORE = { "Cache-Control": "no-store" };
 
 export function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
-    return Response.json(
-      { error: error.code, message: error.userMessage },
-      { status: STATUS[error.code], headers: NO_STORE },
-    );
+    const headers: Record<string, string> = { ...NO_STORE };
+    if (error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(error.retryAfterSeconds);
+    return Response.json({ error: error.code, message: error.userMessage }, { status: STATUS[error.code], headers });
   }
   const reference = randomUUID().slice(0, 8);
   log.error("route handler failed", { reference, error });

@@ -13,6 +13,7 @@ const MESSAGES: Record<string, string> = {
   AccessDenied: "Your portal account is disabled. Ask a portal admin to re-enable it.",
   disabled: "Your portal account is disabled. Ask a portal admin to re-enable it.",
   inactive: "Your Anaplan account is inactive. Ask your Anaplan administrator to activate it.",
+  busy: "Too many sign-in attempts from your address. Wait a minute and try again.",
   tenant: "This portal accepts only accounts of its company's Anaplan tenant. Sign in with your company account.",
   OAuthCallback: "The sign-in could not be verified (it may have expired or been used already). Try again.",
   Callback: "The sign-in could not be completed. Try again.",

@@ -19,3 +19,17 @@ export async function sessionIdFromCookie(): Promise<string | null> {
     return null;
   }
 }
+
+/** Did this browser start the sign-in that `state` belongs to? (next-auth's own state cookie, decoded.) */
+export async function startedThisSignIn(readCookie: (name: string) => string | undefined, state: string | null) {
+  const name = env().NEXTAUTH_URL?.startsWith("https://") ? "__Secure-next-auth.state" : "next-auth.state";
+  const raw = readCookie(name);
+  const secret = env().NEXTAUTH_SECRET;
+  if (!raw || !secret || !state) return false;
+  try {
+    const token = await decode({ token: raw, secret, salt: name });
+    return token?.value === state;
+  } catch {
+    return false;
+  }
+}

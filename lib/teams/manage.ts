@@ -6,7 +6,11 @@ import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { takeFromWindow } from "@/lib/rate-limit";
 import { type Actor, requireTeam } from "./access";
+
+const INVITES_PER_MINUTE = 20;
+
 import type { inviteRef, memberFields, memberRef, teamFields } from "./schemas";
 
 export async function createTeam(actor: Actor, fields: z.infer<typeof teamFields>) {
@@ -80,6 +84,10 @@ export async function addMember(actor: Actor, slug: string, fields: z.infer<type
       }),
     );
   } else {
+    const rate = await takeFromWindow(`invite:${actor.userId}`, INVITES_PER_MINUTE);
+    if (!rate.allowed) {
+      throw new AppError("rate_limited", `Too many invitations this minute; wait ${rate.retryAfterSeconds} s.`);
+    }
     await db().invite.upsert({
       where: { teamId_email: { teamId: team.id, email: fields.email } },
       create: { teamId: team.id, email: fields.email, role: fields.role, invitedById: actor.userId },

@@ -6,12 +6,12 @@ import { memberFields, teamFields } from "@/lib/teams/schemas";
 const members = (slug: string) => [`/teams/${slug}/members`];
 
 export const createTeamAction = defineAction(
-  { args: [], form: teamFields, revalidate: () => ["/teams"] },
+  { name: "team.create", args: [], form: teamFields, revalidate: () => ["/teams"] },
   async (actor, _args, fields) => `Team “${(await createTeam(actor, fields)).name}” created.`,
 );
 
 export const addMemberAction = defineAction(
-  { args: [arg.slug], form: memberFields, revalidate: members },
+  { name: "team.member_add", args: [arg.slug], form: memberFields, revalidate: members },
   async (actor, [slug], fields) =>
     (await addMember(actor, slug, fields)) === "member"
       ? `${fields.email} is now a ${fields.role}.`
@@ -19,7 +19,7 @@ export const addMemberAction = defineAction(
 );
 
 export const removeMemberAction = defineAction(
-  { args: [arg.slug, arg.id], revalidate: members },
+  { name: "team.member_remove", args: [arg.slug, arg.id], revalidate: members },
   async (actor, [slug, userId]) => {
     await removeMember(actor, slug, { userId });
     return "Removed.";
@@ -27,7 +27,7 @@ export const removeMemberAction = defineAction(
 );
 
 export const cancelInviteAction = defineAction(
-  { args: [arg.slug, arg.id], revalidate: members },
+  { name: "team.invite_cancel", args: [arg.slug, arg.id], revalidate: members },
   async (actor, [slug, inviteId]) => {
     await cancelInvite(actor, slug, { inviteId });
     return "Invite cancelled.";

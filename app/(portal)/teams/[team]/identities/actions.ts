@@ -19,7 +19,7 @@ const list = (slug: string) => `/teams/${slug}/identities`;
 const page = (slug: string, id: string) => `/teams/${slug}/identities/${id}`;
 
 export const createIdentityAction = defineAction(
-  { args: [arg.slug], form: identityFields },
+  { name: "identity.create", args: [arg.slug], form: identityFields },
   async (actor, [slug], fields) => {
     const identity = await createIdentity(actor, slug, fields);
     return { message: "Created.", redirectTo: page(slug, identity.id) };
@@ -27,20 +27,23 @@ export const createIdentityAction = defineAction(
 );
 
 export const updateIdentityAction = defineAction(
-  { args: [arg.slug, arg.id], form: identityFields },
+  { name: "identity.update", args: [arg.slug, arg.id], form: identityFields },
   async (actor, [slug, id], fields) => {
     await updateIdentity(actor, slug, id, fields);
     return { message: "Saved.", redirectTo: page(slug, id) };
   },
 );
 
-export const startEnrolmentAction = defineAction({ args: [arg.slug, arg.id] }, async (actor, [slug, id]) => {
-  const enrolmentId = await startEnrolment(actor, slug, id);
-  return { message: "Started.", redirectTo: `/teams/${slug}/enrolments/${enrolmentId}` };
-});
+export const startEnrolmentAction = defineAction(
+  { name: "enrolment.start", args: [arg.slug, arg.id] },
+  async (actor, [slug, id]) => {
+    const enrolmentId = await startEnrolment(actor, slug, id);
+    return { message: "Started.", redirectTo: `/teams/${slug}/enrolments/${enrolmentId}` };
+  },
+);
 
 export const cancelEnrolmentAction = defineAction(
-  { args: [arg.slug, arg.id], revalidate: (slug) => [list(slug)] },
+  { name: "enrolment.cancel", args: [arg.slug, arg.id], revalidate: (slug) => [list(slug)] },
   async (actor, [slug, enrolmentId]) => {
     await cancelEnrolment(actor, slug, enrolmentId);
     return "Enrolment cancelled. The code can no longer be used here; nothing was stored.";
@@ -48,7 +51,7 @@ export const cancelEnrolmentAction = defineAction(
 );
 
 export const resolveMismatchAction = defineAction(
-  { args: [arg.slug, arg.id, arg.flag], revalidate: (slug) => [list(slug)] },
+  { name: "enrolment.resolve_mismatch", args: [arg.slug, arg.id, arg.flag], revalidate: (slug) => [list(slug)] },
   async (actor, [slug, enrolmentId, keep]) => {
     await resolveMismatch(actor, slug, enrolmentId, keep);
     return keep ? "The new token is now in use." : "The token was discarded.";
@@ -56,7 +59,11 @@ export const resolveMismatchAction = defineAction(
 );
 
 export const setIdentityActiveAction = defineAction(
-  { args: [arg.slug, arg.id, arg.flag], revalidate: (slug, id) => [page(slug, id), list(slug)] },
+  {
+    name: "identity.set_active",
+    args: [arg.slug, arg.id, arg.flag],
+    revalidate: (slug, id) => [page(slug, id), list(slug)],
+  },
   async (actor, [slug, id, active]) => {
     await setIdentityActive(actor, slug, id, active);
     return active
@@ -66,17 +73,20 @@ export const setIdentityActiveAction = defineAction(
 );
 
 export const revokeIdentityAction = defineAction(
-  { args: [arg.slug, arg.id], revalidate: (slug, id) => [page(slug, id), list(slug)] },
+  { name: "identity.revoke", args: [arg.slug, arg.id], revalidate: (slug, id) => [page(slug, id), list(slug)] },
   async (actor, [slug, id]) => describeRevocation(await revokeIdentityTokens(actor, slug, id)),
 );
 
-export const deleteIdentityAction = defineAction({ args: [arg.slug, arg.id] }, async (actor, [slug, id]) => {
-  const name = await deleteIdentity(actor, slug, id);
-  return { message: `Deleted ${name}.`, redirectTo: `${list(slug)}?deleted=1` };
-});
+export const deleteIdentityAction = defineAction(
+  { name: "identity.delete", args: [arg.slug, arg.id] },
+  async (actor, [slug, id]) => {
+    const name = await deleteIdentity(actor, slug, id);
+    return { message: `Deleted ${name}.`, redirectTo: `${list(slug)}?deleted=1` };
+  },
+);
 
 export const createApiKeyAction = defineAction(
-  { args: [arg.slug, arg.id], form: keyFields, revalidate: (slug, id) => [page(slug, id)] },
+  { name: "key.create", args: [arg.slug, arg.id], form: keyFields, revalidate: (slug, id) => [page(slug, id)] },
   async (actor, [slug, id], fields) => {
     const created = await createApiKey(actor, slug, id, fields);
     return {
@@ -87,12 +97,12 @@ export const createApiKeyAction = defineAction(
 );
 
 export const revokeApiKeyAction = defineAction(
-  { args: [arg.slug, arg.id, arg.id], revalidate: (slug, id) => [page(slug, id)] },
+  { name: "key.revoke", args: [arg.slug, arg.id, arg.id], revalidate: (slug, id) => [page(slug, id)] },
   async (actor, [slug, identityId, keyId]) => `Key ${await revokeApiKey(actor, slug, identityId, keyId)}… revoked.`,
 );
 
 export const deactivateAllAction = defineAction(
-  { args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
+  { name: "team.deactivate_all", args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
   async (actor, [slug], { confirm }) => {
     const count = await deactivateAllInTeam(actor, slug, confirm);
     return `Deactivated ${count} ${count === 1 ? "identity" : "identities"}. Their API keys are refused until reactivated.`;
@@ -100,6 +110,6 @@ export const deactivateAllAction = defineAction(
 );
 
 export const revokeAllAction = defineAction(
-  { args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
+  { name: "team.revoke_all", args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
   async (actor, [slug], { confirm }) => describeRevocation(await revokeAllInTeam(actor, slug, confirm)),
 );
