@@ -9,7 +9,11 @@ export function sessionCookieName() {
 }
 
 export async function sessionIdFromCookie(): Promise<string | null> {
-  const raw = (await cookies()).get(sessionCookieName())?.value;
+  return sessionIdFromToken((await cookies()).get(sessionCookieName())?.value);
+}
+
+/** The session id inside a session cookie's value, or null when it is missing, forged or expired. */
+export async function sessionIdFromToken(raw: string | undefined): Promise<string | null> {
   const secret = env().NEXTAUTH_SECRET;
   if (!raw || !secret) return null;
   try {

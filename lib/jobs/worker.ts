@@ -1,11 +1,13 @@
 // Background work for pages nobody is watching: polling due enrolments (a closed tab, a restarted server), keeping
-// identity grants alive, and clearing spent rate-limit windows. The queues are the tables themselves — claims use
-// leases and SKIP LOCKED — so any number of instances can run this loop safely; it only decides how often to look.
+// identity grants alive, revoking the grants of sessions that ended without a sign-out, and clearing spent
+// rate-limit windows. The queues are the tables themselves — claims use leases and SKIP LOCKED, revocation locks
+// the grant — so any number of instances can run this loop safely; it only decides how often to look.
 import { setTimeout as sleep } from "node:timers/promises";
 import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { log } from "@/lib/log";
 import { pruneRateWindows } from "@/lib/rate-limit";
+import { endLapsedSessions } from "@/lib/users/sessions";
 
 const KEEP_ALIVE_EVERY = 60;
 
@@ -17,6 +19,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
         await pollDueEnrolments({ limit: 10 });
         if (round % KEEP_ALIVE_EVERY === 0) {
           await refreshDueIdentityGrants();
+          await endLapsedSessions();
           await pruneRateWindows();
         }
       } catch (error) {

@@ -45,3 +45,25 @@ export async function endSession(sessionId: string) {
   await revokeGrant(session.grantId, portalEndpoints(), "signed out");
   await recordAudit({ action: "user.sign_out", outcome: "success", actorUserId: session.userId });
 }
+
+const LAPSED_BATCH = 50;
+
+/**
+ * Sessions that ended without a sign-out (expired, idle, user disabled, or already marked ended but with a grant
+ * still in custody) get their grant revoked: the access token logged out at Anaplan and the sealed tokens
+ * destroyed. Run by the background worker, so nothing sealed outlives the session it was for.
+ */
+export async function endLapsedSessions(): Promise<number> {
+  const lapsed = await db().$queryRaw<{ id: string; grantId: string }[]>`
+    SELECT s.id, s.grant_id AS "grantId" FROM user_sessions s
+    JOIN grants g ON g.id = s.grant_id JOIN users u ON u.id = s.user_id
+    WHERE g.status <> 'revoked'
+      AND (s.revoked_at IS NOT NULL OR s.expires_at <= now() OR u.disabled_at IS NOT NULL
+           OR s.last_seen_at <= now() - make_interval(secs => ${IDLE_TIMEOUT_MS / 1000}))
+    LIMIT ${LAPSED_BATCH}`;
+  for (const { id, grantId } of lapsed) {
+    await db().userSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await revokeGrant(grantId, portalEndpoints(), "the session ended");
+  }
+  return lapsed.length;
+}

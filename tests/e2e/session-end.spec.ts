@@ -7,6 +7,19 @@ import { USERS } from "../../lib/simulator/accounts";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInWithSimulator } from "./support/sign-in";
 
+/** Anaplan may still remember this browser: its login page shows only when it does not. */
+async function signInAgain(page: import("@playwright/test").Page) {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
+  const login = page.getByRole("heading", { name: "Sign in to Anaplan" });
+  if (await login.isVisible({ timeout: 5000 }).catch(() => false)) {
+    await page.getByLabel("Email").fill(USERS.member.email);
+    await page.getByLabel("Password").fill(USERS.member.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  }
+  await expect(page).toHaveURL(/\/profile$/, { timeout: 20_000 });
+}
+
 test("an ended session's cookie gets no expiry from /api/auth/session", async ({ browser }) => {
   test.setTimeout(120_000);
   const database = await startDatabase();
@@ -28,6 +41,22 @@ test("an ended session's cookie gets no expiry from /api/auth/session", async ({
     expect(Date.parse(live.expires)).toBeGreaterThan(Date.now());
 
     await db.connect();
+    // Signing in again in the same browser (here after going idle) replaces the session: the old one ends at
+    // once, its grant revoked, without waiting for the background worker.
+    const [first] = (await db.query(`SELECT id FROM user_sessions ORDER BY created_at`)).rows;
+    await db.query(`UPDATE user_sessions SET last_seen_at = now() - interval '31 minutes'`);
+    await signInAgain(page);
+    const sessions = await db.query(
+      `SELECT s.id, s.revoked_at, g.status, g.refresh_token FROM user_sessions s JOIN grants g ON g.id = s.grant_id
+       ORDER BY s.created_at`,
+    );
+    expect(sessions.rows).toHaveLength(2);
+    expect(sessions.rows[0].id).toBe(first.id);
+    expect(sessions.rows[0].revoked_at).not.toBeNull();
+    expect(sessions.rows[0].status).toBe("revoked");
+    expect(sessions.rows[0].refresh_token).toBeNull();
+    expect(sessions.rows[1].revoked_at).toBeNull();
+
     await db.query("UPDATE user_sessions SET revoked_at = now()");
     expect(await (await page.request.get("/api/auth/session")).json()).toEqual({});
     await page.goto("/profile");

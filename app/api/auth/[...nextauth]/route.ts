@@ -2,10 +2,11 @@ import type { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { authOptions } from "@/lib/auth/options";
-import { startedThisSignIn } from "@/lib/auth/session-cookie";
+import { sessionCookieName, sessionIdFromToken, startedThisSignIn } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { takeFromWindow } from "@/lib/rate-limit";
 import { requestContextOf } from "@/lib/request-context";
+import { endSession } from "@/lib/users/sessions";
 
 export const dynamic = "force-dynamic";
 
@@ -37,7 +38,17 @@ async function handler(request: NextRequest, context: Context) {
     }
     return Response.redirect(`${env().NEXTAUTH_URL}/signin?error=${denied ? "denied" : "failed"}`, 303);
   }
-  return NextAuth(request, context, authOptions());
+  const replaced = path.endsWith("/callback/anaplan")
+    ? await sessionIdFromToken(request.cookies.get(sessionCookieName())?.value)
+    : null;
+  const response: Response = await NextAuth(request, context, authOptions());
+  // Signing in again in this browser replaces its session: the old one ends now, its grant with it.
+  if (replaced && startsNewSession(response)) await endSession(replaced);
+  return response;
 }
+
+const startsNewSession = (response: Response) =>
+  response.headers.getSetCookie().some((c) => c.startsWith(`${sessionCookieName()}=`) && !/Max-Age=0/i.test(c)) &&
+  !(response.headers.get("location") ?? "").includes("error=");
 
 export { handler as GET, handler as POST };
