@@ -78,7 +78,7 @@ async function seedKey(): Promise<string> {
   const { pollDeviceToken, requestDeviceCode } = await import("@/lib/anaplan");
   const { simulatorOperator } = await import("@/lib/simulator/operator-client");
   const user = await db().user.create({ data: { anaplanUserId: "b".repeat(32), email: "b@x.example", name: "B" } });
-  const team = await db().team.create({ data: { slug: "bench", name: "Bench" } });
+  const team = await db().team.create({ data: { slug: "bench", name: "Bench", nameSkeleton: "bench" } });
   await db().membership.create({ data: { teamId: team.id, userId: user.id, role: "admin" } });
   const actor = { userId: user.id, isPortalAdmin: false };
   const identity = await createIdentity(actor, "bench", identityFields.parse({ name: "bench-etl" }));

@@ -32,7 +32,7 @@ try {
 
   const admin = await db().user.create({ data: { anaplanUserId: "a".repeat(32), email: "a@x.example", name: "A" } });
   for (const slug of ["big", "other"]) {
-    const team = await db().team.create({ data: { slug, name: slug } });
+    const team = await db().team.create({ data: { slug, name: slug, nameSkeleton: slug } });
     await db().membership.create({ data: { teamId: team.id, userId: admin.id, role: "admin" } });
     const statuses = ["active", "active", "active", "needs_attention", "revoked"] as const;
     for (let start = 0; start < PER_TEAM; start += 1000) {
@@ -49,6 +49,7 @@ try {
         data: grants.map((g, i) => ({
           teamId: team.id,
           name: `identity-${String(start + i).padStart(5, "0")}`,
+          nameSkeleton: `identity-${String(start + i).padStart(5, "0")}`,
           deviceClientId: "c".repeat(32),
           oauthUrl: "https://us1a.app.anaplan.com",
           apiUrl: "https://api.anaplan.com",

@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getIdentityOrThrow } from "@/lib/identities/load";
-import { printable } from "@/lib/identities/schemas";
+import { displayName } from "@/lib/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { generateApiKey, keyPrefixOf } from "./key-format";
 
@@ -14,7 +14,7 @@ const MAX_LIVE_KEYS = 20;
 export const KEY_EXPIRY_DAYS = ["", "7", "30", "90", "365"] as const;
 
 export const keyFields = z.strictObject({
-  name: printable(80).pipe(z.string().min(1, "A name is required, e.g. the script or host that uses it.")),
+  name: displayName(80, "A name is required, e.g. the script or host that uses it."),
   expiresInDays: z
     .enum(KEY_EXPIRY_DAYS, "Choose one of the listed expiries.")
     .default("")

@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { nameSkeleton } from "@/lib/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { likeLiteral } from "@/lib/validation";
 import { getIdentityOrThrow } from "./load";
@@ -17,7 +18,9 @@ export const PAGE_SIZE = 25;
 
 const conflictOnName = (error: unknown): never => {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    throw new AppError("conflict", "This team already has an identity with that name.");
+    throw new AppError("conflict", "This team already has an identity with that name, or one that looks the same.", {
+      fieldErrors: { name: ["Taken (or looks the same as an existing name)."] },
+    });
   }
   throw error;
 };
@@ -29,6 +32,7 @@ function settingsFrom(fields: IdentityFields) {
   }
   return {
     name: fields.name,
+    nameSkeleton: nameSkeleton(fields.name),
     description: fields.description,
     deviceClientId,
     ...endpointsForRegion(fields.region),

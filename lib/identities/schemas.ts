@@ -1,17 +1,10 @@
 import { z } from "zod";
+import { displayName, displayText } from "@/lib/names";
 import { DEFAULT_REGION, REGIONS } from "./regions";
 
-// Printable text only: no control, bidi-override or zero-width characters that could spoof a name.
-export const printable = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `At most ${max} characters.`)
-    .refine((s) => !/[\p{Cc}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u.test(s), "Use printable characters only.");
-
 export const identityFields = z.strictObject({
-  name: printable(80).pipe(z.string().min(1, "A name is required.")),
-  description: printable(500).default(""),
+  name: displayName(80, "A name is required."),
+  description: displayText(500).default(""),
   deviceClientId: z
     .string()
     .trim()

@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { nameSkeleton } from "@/lib/names";
 import { takeFromWindow } from "@/lib/rate-limit";
 import { type Actor, requireTeam } from "./access";
 
@@ -16,10 +17,15 @@ import type { inviteRef, memberFields, memberRef, teamFields } from "./schemas";
 export async function createTeam(actor: Actor, fields: z.infer<typeof teamFields>) {
   if (!actor.isPortalAdmin) throw new AppError("forbidden", "Only portal admins can create teams.");
   const team = await db()
-    .team.create({ data: fields })
+    .team.create({ data: { ...fields, nameSkeleton: nameSkeleton(fields.name) } })
     .catch((error: unknown) => {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-        throw new AppError("conflict", "A team with this slug exists.", { fieldErrors: { slug: ["Already taken."] } });
+        const onSlug = JSON.stringify(error.meta ?? {}).includes("slug");
+        throw new AppError(
+          "conflict",
+          onSlug ? "A team with this slug exists." : "A team with this name (or one that looks the same) exists.",
+          { fieldErrors: onSlug ? { slug: ["Already taken."] } : { name: ["Taken (or looks the same)."] } },
+        );
       }
       throw error;
     });

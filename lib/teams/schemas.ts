@@ -1,14 +1,8 @@
 import { z } from "zod";
-
-const printable = (s: string) => !/[\p{Cc}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u.test(s);
+import { displayName } from "@/lib/names";
 
 export const teamFields = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .min(1, "A name is required.")
-    .max(80, "At most 80 characters.")
-    .refine(printable, "Use printable characters only."),
+  name: displayName(80, "A name is required."),
   slug: z
     .string()
     .trim()

@@ -10,8 +10,8 @@ import type { setUpSimulator } from "./simulator.ts";
 export type Actors = Record<"admin" | "member" | "outsider", Actor>;
 
 export async function setUpTeams(prefix: string): Promise<Actors> {
-  const a = await db().team.create({ data: { slug: `${prefix}-a`, name: `${prefix} A` } });
-  const b = await db().team.create({ data: { slug: `${prefix}-b`, name: `${prefix} B` } });
+  const a = await db().team.create({ data: { slug: `${prefix}-a`, name: `${prefix} A`, nameSkeleton: `${prefix} a` } });
+  const b = await db().team.create({ data: { slug: `${prefix}-b`, name: `${prefix} B`, nameSkeleton: `${prefix} b` } });
   const actors = {} as Actors;
   for (const [key, team, role] of [
     ["admin", a, "admin"],

@@ -26,8 +26,8 @@ describe("service identities and device enrolment", () => {
   const actors = {} as Record<"admin" | "admin2" | "member" | "outsider", Actor>;
 
   before(async () => {
-    const a = await db().team.create({ data: { slug: "alpha", name: "Alpha" } });
-    const b = await db().team.create({ data: { slug: "beta", name: "Beta" } });
+    const a = await db().team.create({ data: { slug: "alpha", name: "Alpha", nameSkeleton: "alpha" } });
+    const b = await db().team.create({ data: { slug: "beta", name: "Beta", nameSkeleton: "beta" } });
     for (const [key, team, role] of [
       ["admin", a, "admin"],
       ["admin2", a, "admin"],

@@ -4,7 +4,7 @@ import { AnaplanError, getCurrentUser } from "@/lib/anaplan";
 import { db } from "@/lib/db";
 import { publishEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { endSession, loadSession } from "@/lib/users/sessions";
+import { endLapsedSessions, endSession, loadSession } from "@/lib/users/sessions";
 import { signInRefusal, startUserSession } from "@/lib/users/sign-in";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
@@ -85,6 +85,39 @@ describe("user sessions", () => {
     }
   });
 
+  test("sessions that lapse (idle, expired, user disabled) lose their sealed tokens to the worker (security review #2)", async () => {
+    const idle = await signIn("member");
+    const expired = await signIn("member");
+    const disabled = await signIn("service");
+    const live = await signIn("admin");
+    await db().userSession.update({
+      where: { id: idle.sessionId },
+      data: { lastSeenAt: new Date(Date.now() - 31 * 60_000) },
+    });
+    await db().userSession.update({ where: { id: expired.sessionId }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await db().user.update({ where: { anaplanUserId: disabled.profile.id }, data: { disabledAt: new Date() } });
+    const logoutsBefore = (await sim.operator.counters()).logout;
+    assert.ok((await endLapsedSessions()) >= 3);
+    for (const ended of [idle, expired, disabled]) {
+      const session = await db().userSession.findUniqueOrThrow({
+        where: { id: ended.sessionId },
+        include: { grant: true },
+      });
+      assert.ok(session.revokedAt);
+      assert.equal(session.grant.status, "revoked");
+      assert.equal(session.grant.refreshToken, null);
+      assert.equal(session.grant.accessToken, null);
+    }
+    assert.ok((await sim.operator.counters()).logout >= logoutsBefore + 3, "their access tokens were logged out");
+    const untouched = await db().userSession.findUniqueOrThrow({
+      where: { id: live.sessionId },
+      include: { grant: true },
+    });
+    assert.equal(untouched.grant.status, "active");
+    assert.equal(await endLapsedSessions(), 0, "nothing left to do");
+    await db().user.update({ where: { anaplanUserId: disabled.profile.id }, data: { disabledAt: null } });
+  });
+
   test("a disabled user is locked out on the next request and cannot sign in again", async () => {
     const { sessionId, profile, tokens } = await signIn("member");
     assert.ok(await loadSession(sessionId));
@@ -111,7 +144,7 @@ describe("user sessions", () => {
   });
 
   test("pending invites become memberships at sign-in", async () => {
-    const team = await db().team.create({ data: { slug: "finance", name: "Finance" } });
+    const team = await db().team.create({ data: { slug: "finance", name: "Finance", nameSkeleton: "finance" } });
     await db().invite.create({ data: { teamId: team.id, email: sim.simulator.users.service.email, role: "admin" } });
     const { profile } = await signIn("service");
     const user = await db().user.findUniqueOrThrow({ where: { anaplanUserId: profile.id } });

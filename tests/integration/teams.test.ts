@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { createIdentity } from "@/lib/identities/manage";
+import { identityFields } from "@/lib/identities/schemas";
 import type { Actor } from "@/lib/teams/access";
 import { addMember, cancelInvite, createTeam, getTeamOverview, listTeamsFor, removeMember } from "@/lib/teams/manage";
 import { memberFields, teamFields } from "@/lib/teams/schemas";
@@ -106,4 +108,23 @@ test("the last admin cannot demote themself, and two admins demoting each other 
   ]);
   assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1, "exactly one demotion goes through");
   assert.equal(await db().membership.count({ where: { team: { slug: "demotions" }, role: "admin" } }), 1);
+});
+
+test("team and identity names that look alike are one name (security review #7)", async () => {
+  await createTeam(actors.portalAdmin, teamFields.parse({ name: "Data Ops", slug: "data-ops" }));
+  await assert.rejects(
+    createTeam(actors.portalAdmin, teamFields.parse({ name: "D\u0430ta OPS", slug: "data-ops-2" })),
+    isCode("conflict"),
+  );
+  await addMember(actors.portalAdmin, "data-ops", memberFields.parse({ email: actors.alice.email, role: "admin" }));
+  const deviceClientId = "0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f6";
+  await createIdentity(actors.alice, "data-ops", identityFields.parse({ name: "etl-a", deviceClientId }));
+  for (const alike of ["etl-\u0430", "ETL-A", "\uFF45\uFF54\uFF4C-\uFF41", "etl\u2010a"]) {
+    await assert.rejects(
+      createIdentity(actors.alice, "data-ops", identityFields.parse({ name: alike, deviceClientId })),
+      isCode("conflict"),
+      JSON.stringify(alike),
+    );
+  }
+  assert.equal(await db().serviceIdentity.count({ where: { team: { slug: "data-ops" } } }), 1);
 });

@@ -1,0 +1,50 @@
+// Names people give teams and identities. What is stored is what is shown, so it must not be able to pass for
+// another name: text is NFKC-normalised, invisible and formatting characters are refused, and uniqueness is decided
+// on a skeleton (confusables folded to their Latin look-alike, dashes to "-", case ignored), so "etl-a" with a
+// Cyrillic "а" or a soft hyphen is the same name as "etl-a".
+import { remove as foldConfusables } from "confusables";
+import { z } from "zod";
+
+// Controls, format characters (soft hyphen, zero-width and bidi marks, tag characters), line and paragraph
+// separators, Hangul fillers and variation selectors: none of them has a visible shape of its own.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Variation_Selector}]|\u115F|\u1160|\u3164|\uFFA0/u;
+
+/** A required display name of at most `max` characters (counted after normalisation); longer is refused, not cut. */
+export const displayName = (max: number, required: string) =>
+  z
+    .string()
+    .transform((s) => s.normalize("NFKC").trim())
+    .pipe(
+      z
+        .string()
+        .min(1, required)
+        .max(max, `At most ${max} characters.`)
+        .refine(
+          (s) => !INVISIBLE.test(s),
+          "Use visible characters only (no invisible, formatting or control characters).",
+        ),
+    );
+
+/** Optional free text (descriptions): the same character rule, empty allowed. */
+export const displayText = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.normalize("NFKC").trim())
+    .pipe(
+      z
+        .string()
+        .max(max, `At most ${max} characters.`)
+        .refine(
+          (s) => !INVISIBLE.test(s),
+          "Use visible characters only (no invisible, formatting or control characters).",
+        ),
+    );
+
+/** What two names that look alike have in common; stored beside the name under a unique index. */
+export function nameSkeleton(name: string): string {
+  return foldConfusables(name.normalize("NFKC"))
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/\p{Pd}/gu, "-")
+    .replace(/\s+/g, " ");
+}
