@@ -23,9 +23,14 @@ export function SiteHeader({
                 Teams
               </Link>
               {user.isPortalAdmin ? (
-                <Link href="/admin/audit" className="text-slate-700 hover:text-brand-700">
-                  Audit
-                </Link>
+                <>
+                  <Link href="/admin/users" className="text-slate-700 hover:text-brand-700">
+                    Users
+                  </Link>
+                  <Link href="/admin/audit" className="text-slate-700 hover:text-brand-700">
+                    Audit
+                  </Link>
+                </>
               ) : null}
               <Link href="/profile" className="text-slate-700 hover:text-brand-700">
                 {user.name}

@@ -74,6 +74,7 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
         ),
         enrolments: await q(`SELECT id, status FROM enrolments`),
         keys: await q(`SELECT id, name, revoked_at FROM api_keys ORDER BY id`),
+        users: await q(`SELECT id, is_portal_admin, disabled_at FROM users ORDER BY id`),
       });
     const before = await snapshot();
 
@@ -93,6 +94,8 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
       ["revokeIdentityAction", [slug, identityId, null]],
       ["deleteIdentityAction", [slug, identityId, null]],
       ["cancelEnrolmentAction", [slug, identityId, null]],
+      ["setUserDisabledAction", [memberRow?.id, true, null]],
+      ["setPortalAdminAction", [memberRow?.id, true, null]],
       ["removeMemberAction", [slug, memberRow?.id, null]],
       ["cancelInviteAction", [slug, invite?.id, null]],
       ["updateIdentityAction", [slug, identityId, null, form({ name: "renamed", description: "pwned" })]],

@@ -1,0 +1,129 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { ActionButton } from "@/components/action-button";
+import { ConfirmAction } from "@/components/confirm-action";
+import { TableHead } from "@/components/table-head";
+import { requireUser } from "@/lib/auth/dal";
+import { orNotFound } from "@/lib/pages";
+import { actorOf } from "@/lib/teams/access";
+import { listUsers } from "@/lib/users/admin";
+import { setPortalAdminAction, setUserDisabledAction } from "./actions";
+
+export const metadata: Metadata = { title: "Users" };
+
+const query = z.object({
+  q: z.string().trim().max(254).optional().catch(undefined),
+  after: z.string().max(320).optional().catch(undefined),
+});
+
+type Props = { searchParams: Promise<Record<string, string | undefined>> };
+
+const when = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+export default async function UsersPage({ searchParams }: Props) {
+  const { q, after } = query.parse(await searchParams);
+  const session = await requireUser();
+  const { users, next } = await orNotFound(listUsers(actorOf(session), { q, after }));
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
+      <div>
+        <h1 className="text-3xl font-bold tracking-tight text-brand-900">Users</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Everyone who has signed in. Disabling a user ends all their sessions and destroys their sealed Anaplan tokens
+          at once; it does not touch their Anaplan account or any service identity.
+        </p>
+      </div>
+      <search>
+        <form action="/admin/users" className="flex gap-2">
+          <label htmlFor="q" className="sr-only">
+            Search by email or name
+          </label>
+          <input
+            id="q"
+            name="q"
+            defaultValue={q}
+            placeholder="Search by email or name"
+            className="rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-600"
+          />
+          <button type="submit" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300">
+            Search
+          </button>
+        </form>
+      </search>
+      {users.length === 0 ? (
+        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">No users match.</p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <TableHead
+              className="bg-slate-50"
+              columns={["Email", "Name", "Role", "Status", "Last sign-in", { hidden: "Actions" }]}
+            />
+            <tbody className="divide-y divide-slate-100">
+              {users.map((u) => (
+                <tr key={u.id} aria-label={`User ${u.email}`}>
+                  <td className="px-3 py-2 font-medium text-slate-900">{u.email}</td>
+                  <td className="px-3 py-2 text-slate-700">{u.name}</td>
+                  <td className="px-3 py-2 text-slate-700">{u.isPortalAdmin ? "portal admin" : "user"}</td>
+                  <td className="px-3 py-2">{u.disabledAt ? "disabled" : "active"}</td>
+                  <td className="px-3 py-2 text-slate-700">{when(u.lastSignInAt)}</td>
+                  <td className="flex flex-wrap gap-2 px-3 py-2">
+                    {u.id === session.user.id ? (
+                      <span className="text-xs text-slate-500">you</span>
+                    ) : (
+                      <>
+                        {u.disabledAt ? (
+                          <ActionButton
+                            action={setUserDisabledAction.bind(null, u.id, false)}
+                            label="Enable"
+                            pendingLabel="Enabling…"
+                            tone="secondary"
+                          />
+                        ) : (
+                          <ConfirmAction
+                            action={setUserDisabledAction.bind(null, u.id, true)}
+                            label="Disable…"
+                            confirmLabel={`Disable ${u.email}`}
+                            pendingLabel="Disabling…"
+                          >
+                            Every session of {u.email} ends now and their sealed Anaplan tokens are destroyed. They
+                            cannot sign in until enabled again.
+                          </ConfirmAction>
+                        )}
+                        <ActionButton
+                          action={setPortalAdminAction.bind(null, u.id, !u.isPortalAdmin)}
+                          label={u.isPortalAdmin ? "Remove portal admin" : "Make portal admin"}
+                          pendingLabel="Saving…"
+                          tone="secondary"
+                        />
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label="Pages" className="flex gap-4 text-sm">
+        {after ? (
+          <Link
+            href={`/admin/users${q ? `?q=${encodeURIComponent(q)}` : ""}`}
+            className="text-brand-700 hover:underline"
+          >
+            ← First page
+          </Link>
+        ) : null}
+        {next ? (
+          <Link
+            href={`/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), after: next })}`}
+            className="text-brand-700 hover:underline"
+          >
+            Next page →
+          </Link>
+        ) : null}
+      </nav>
+    </main>
+  );
+}
