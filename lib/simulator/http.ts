@@ -48,6 +48,22 @@ const GRANTS: Record<string, "authorization_code" | "refresh_token" | "device_co
   "urn:ietf:params:oauth:grant-type:device_code": "device_code",
 };
 
+/**
+ * The operator API can hand out every token the simulator issued, so only a caller that means it gets through: the
+ * Host must be this loopback address (no DNS rebinding), a POST must be JSON and every call must carry the operator
+ * token in a header (neither is possible for a cross-site "simple" request).
+ */
+function operatorRefusal(req: IncomingMessage, url: string, token: string): string | undefined {
+  const { port } = new URL(url);
+  const hosts = [new URL(url).host, `localhost:${port}`, `[::1]:${port}`];
+  if (!hosts.includes(req.headers.host ?? "")) return "operator calls are taken on the loopback address only";
+  if (req.method === "POST" && !(req.headers["content-type"] ?? "").startsWith("application/json")) {
+    return "operator calls must be JSON";
+  }
+  if (req.headers["x-simulator-operator"] !== token) return "operator calls need the x-simulator-operator token";
+  return undefined;
+}
+
 /** The shapes real outages take: a proxy's HTML page, an empty 403, a cut connection, or a proper OAuth error. */
 function answerFault(res: ServerResponse, fault: { status: number; error?: string; body?: FaultBody }) {
   switch (fault.body) {
@@ -97,6 +113,7 @@ export function createHandler(deps: {
   store: ReturnType<typeof createStore>;
   urls: { oauth: string; api: string; auth: string };
   role: "oauth" | "api" | "auth";
+  operatorToken: string;
 }) {
   const { provider, control, store, urls, role } = deps;
   const url = urls[role];
@@ -170,6 +187,8 @@ export function createHandler(deps: {
     if ((endpoint ? HOST_OF[endpoint] : "oauth") !== role) return json(res, 404, { error: "not_found" });
     try {
       if (path.startsWith("/__simulator/")) {
+        const refusal = operatorRefusal(req, url, deps.operatorToken);
+        if (refusal) return json(res, 403, { error: refusal });
         const body = req.method === "POST" ? JSON.parse((await readText(req)) || "{}") : {};
         return await handleOperator(provider, control, store, path, body, res);
       }

@@ -6,11 +6,13 @@ import type { AddressInfo } from "node:net";
 import { CLIENT_IDS, type ClientBehaviour, type SimulatorUser, USERS } from "./accounts";
 import { createControl } from "./control";
 import { createHandler } from "./http";
+import { DEFAULT_OPERATOR_TOKEN } from "./operator-client";
 import { createProvider } from "./provider";
 import { applyAnaplanQuirks } from "./quirks";
 import { createStore } from "./store";
 
 export type { SimulatorUser } from "./accounts";
+export { DEFAULT_OPERATOR_TOKEN } from "./operator-client";
 
 export type SimulatorOptions = {
   /** The OAuth host's port; the API and auth hosts listen on the next two (or on any free port when 0). */
@@ -21,6 +23,8 @@ export type SimulatorOptions = {
   refreshTokenTtlSeconds?: number;
   deviceCodeTtlSeconds?: number;
   deviceInterval?: number;
+  /** Sent by tests as `x-simulator-operator`; see README "The Anaplan simulator". */
+  operatorToken?: string;
 };
 
 /** Anaplan's three hosts, each on an origin of its own, so calling a path on the wrong host fails as it would. */
@@ -81,7 +85,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     ["api", api],
     ["auth", auth],
   ] as const) {
-    listener.server.on("request", createHandler({ provider, control, store, urls, role }));
+    const operatorToken = options.operatorToken ?? DEFAULT_OPERATOR_TOKEN;
+    listener.server.on("request", createHandler({ provider, control, store, urls, role, operatorToken }));
   }
   return {
     url,

@@ -2,11 +2,14 @@
 import type { ClientBehaviour, SimulatorUser } from "./accounts";
 import type { Counters, Defaults, Endpoint, FaultBody } from "./control";
 
-export function simulatorOperator(url: string) {
+/** The operator token when SIMULATOR_OPERATOR_TOKEN is not set: the API stays loopback- and header-bound anyway. */
+export const DEFAULT_OPERATOR_TOKEN = "simulator";
+
+export function simulatorOperator(url: string, token = DEFAULT_OPERATOR_TOKEN) {
   const call = async <T>(path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${url}/__simulator/${path}`, {
       method: body === undefined ? "GET" : "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", "X-Simulator-Operator": token },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`simulator operator ${path}: HTTP ${response.status} ${await response.text()}`);

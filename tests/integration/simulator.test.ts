@@ -1,6 +1,7 @@
 // The simulator must behave like Anaplan where the portal depends on it, or the portal's tests prove nothing.
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
+import http from "node:http";
 import { describe, test } from "node:test";
 import { setUpSimulator } from "../helpers/simulator.ts";
 
@@ -264,5 +265,43 @@ describe("device grant and refresh", () => {
     const before = await operator.counters();
     await fetch(`${sim.urls.api}/2/0/users/me`);
     assert.equal((await operator.counters()).usersMe, before.usersMe + 1);
+  });
+});
+
+describe("the operator API (security review #12)", () => {
+  test("refuses cross-site simple requests, other Host names and calls without the operator token", async () => {
+    const at = `${sim.url}/__simulator/defaults`;
+    const body = JSON.stringify({ deviceInterval: 1 });
+    const token = { "x-simulator-operator": "simulator" };
+    const refused = [
+      await fetch(at, { method: "POST", headers: { ...token, "content-type": "text/plain" }, body }),
+      await fetch(at, { method: "POST", headers: { "content-type": "application/json" }, body }),
+      await fetch(at, {
+        method: "POST",
+        headers: { ...token, "content-type": "application/json", "x-simulator-operator": "guess" },
+        body,
+      }),
+      await fetch(`${sim.url}/__simulator/issued`),
+    ];
+    for (const r of refused) assert.equal(r.status, 403);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${sim.url}/__simulator/issued`);
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          headers: { ...token, host: `evil.example:${url.port}` },
+        },
+        (res) => resolve(res.statusCode ?? 0),
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    assert.equal(rebound, 403, "a DNS-rebound Host is refused");
+    assert.equal(
+      (await fetch(at, { method: "POST", headers: { ...token, "content-type": "application/json" }, body })).status,
+      200,
+    );
   });
 });
