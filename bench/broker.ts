@@ -44,6 +44,7 @@ const server = spawn("node_modules/.bin/next", ["start", "-p", String(PORT)], {
     ...secrets,
     ANAPLAN_SIMULATOR: "0",
     ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
+    PORTAL_TEST_RIG: "1",
     DATABASE_URL: pg.url,
     DATA_DIR: path.join(dir, "data"),
     NEXTAUTH_URL: `http://localhost:${PORT}`,

@@ -4,7 +4,7 @@ import { z } from "zod";
 const flag = z.enum(["0", "1"]).optional();
 const url = (name: string) =>
   z
-    .url({ error: `${name} must be an absolute http(s) URL, e.g. https://example.com` })
+    .url({ protocol: /^https?$/, error: `${name} must be an absolute http(s) URL, e.g. https://example.com` })
     .transform((u) => u.replace(/\/+$/, ""));
 const optionalText = z
   .string()
@@ -25,6 +25,8 @@ const schema = z.object({
   MIGRATE_ON_START: flag,
   /** Set by boot, not by operators: the database is the embedded one, so this is a demo, not production. */
   PORTAL_EMBEDDED_DATABASE: flag,
+  /** Test rigs only: `next start` on a database of its own, on http://localhost, with the simulator. Never production. */
+  PORTAL_TEST_RIG: flag,
   NEXTAUTH_URL: optionalText.pipe(url("NEXTAUTH_URL").optional()),
   NEXTAUTH_SECRET: optionalText.pipe(
     z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters of random data").optional(),
@@ -77,6 +79,7 @@ export type Env = Omit<
   | "PORTAL_EMBEDDED_DATABASE"
   | "ANAPLAN_ALLOW_HTTP_CALLBACK"
   | "ANAPLAN_PKCE"
+  | "PORTAL_TEST_RIG"
 > & {
   /** Production means real secrets and a real database: nothing is generated, the simulator needs an opt-in. */
   isProduction: boolean;
@@ -102,7 +105,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const raw = parsed.data;
   const isProduction =
-    raw.NODE_ENV === "production" && raw.DATABASE_URL !== undefined && raw.PORTAL_EMBEDDED_DATABASE !== "1";
+    raw.NODE_ENV === "production" &&
+    raw.DATABASE_URL !== undefined &&
+    raw.PORTAL_EMBEDDED_DATABASE !== "1" &&
+    raw.PORTAL_TEST_RIG !== "1";
   const useSimulator = raw.ANAPLAN_SIMULATOR ? raw.ANAPLAN_SIMULATOR === "1" : !raw.ANAPLAN_CLIENT_ID && !isProduction;
   const problems: string[] = [];
   if (!useSimulator) {
@@ -118,6 +124,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!raw.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET: required in production (32+ random characters)");
     if (!raw.TOKEN_ENCRYPTION_KEYS) problems.push("TOKEN_ENCRYPTION_KEYS: required in production (see README)");
     if (!raw.NEXTAUTH_URL) problems.push("NEXTAUTH_URL: required in production (the portal's public https URL)");
+    problems.push(...productionProblems(raw));
   }
   if (problems.length > 0) throw new EnvError(problems);
   const {
@@ -128,6 +135,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ANAPLAN_PKCE,
     ANAPLAN_SIMULATOR: _sim,
     PORTAL_EMBEDDED_DATABASE: _e,
+    PORTAL_TEST_RIG: _rig,
     ...rest
   } = raw;
   return {
@@ -146,6 +154,29 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       .map((id) => id.trim().toLowerCase())
       .filter(Boolean),
   };
+}
+
+/** What production refuses outright: plain http anywhere, the simulator, and no named portal admins. */
+function productionProblems(raw: Raw): string[] {
+  const problems: string[] = [];
+  const urls = [
+    "NEXTAUTH_URL",
+    "ANAPLAN_OAUTH_URL",
+    "ANAPLAN_API_URL",
+    "ANAPLAN_AUTH_URL",
+    "ANAPLAN_REVOCATION_URL",
+  ] as const;
+  for (const name of urls) {
+    const value = raw[name];
+    if (value && !value.startsWith("https://")) problems.push(`${name}: must be https:// in production`);
+  }
+  if (raw.ANAPLAN_SIMULATOR === "1") {
+    problems.push("ANAPLAN_SIMULATOR: the simulator is not allowed in production (it is not Anaplan)");
+  }
+  if (!raw.ADMIN_EMAILS) {
+    problems.push("ADMIN_EMAILS: required in production (otherwise the first person to sign in becomes portal admin)");
+  }
+  return problems;
 }
 
 const LOOPBACK = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;

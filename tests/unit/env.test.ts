@@ -34,6 +34,7 @@ describe("environment", () => {
     const found = problems({ NODE_ENV: "production", DATABASE_URL: "postgresql://db/portal" });
     const names = found.map((p) => p.split(":")[0]);
     assert.deepEqual(names.sort(), [
+      "ADMIN_EMAILS",
       "ANAPLAN_CLIENT_ID",
       "ANAPLAN_CLIENT_SECRET",
       "NEXTAUTH_SECRET",
@@ -42,16 +43,42 @@ describe("environment", () => {
     ]);
   });
 
-  it("never turns the simulator on in production unless asked, and obeys ANAPLAN_SIMULATOR=0", () => {
+  it("production refuses the simulator, plain http, unknown URL schemes and a missing ADMIN_EMAILS (security review #8)", () => {
     const production = {
       NODE_ENV: "production",
       DATABASE_URL: "postgresql://db/portal",
       NEXTAUTH_SECRET: "x".repeat(40),
       NEXTAUTH_URL: "https://portal.example.com",
       TOKEN_ENCRYPTION_KEYS: "v1:abc",
+      ANAPLAN_CLIENT_ID: "abc",
+      ANAPLAN_CLIENT_SECRET: "s",
+      ADMIN_EMAILS: "ops@example.com",
     };
-    assert.ok(problems(production).some((p) => p.startsWith("ANAPLAN_CLIENT_ID:")));
-    assert.equal(parseEnv({ ...production, ANAPLAN_SIMULATOR: "1" }).useSimulator, true);
+    assert.equal(parseEnv(production).isProduction, true);
+    assert.equal(parseEnv(production).useSimulator, false);
+    const refused = (patch: Record<string, string>, name: string) =>
+      assert.ok(
+        problems({ ...production, ...patch }).some((p) => p.startsWith(`${name}:`)),
+        JSON.stringify(patch),
+      );
+    refused({ ANAPLAN_SIMULATOR: "1" }, "ANAPLAN_SIMULATOR");
+    refused({ NEXTAUTH_URL: "http://portal.example.com" }, "NEXTAUTH_URL");
+    refused({ ANAPLAN_API_URL: "http://api.anaplan.com" }, "ANAPLAN_API_URL");
+    refused({ ADMIN_EMAILS: "" }, "ADMIN_EMAILS");
+    for (const scheme of ["ftp://portal.example.com", "javascript:alert(1)", "file:///etc/passwd"]) {
+      refused({ NEXTAUTH_URL: scheme }, "NEXTAUTH_URL");
+      assert.ok(
+        problems({ ANAPLAN_OAUTH_URL: scheme }).some((p) => p.startsWith("ANAPLAN_OAUTH_URL:")),
+        scheme,
+      );
+    }
+    const rig = parseEnv({
+      ...production,
+      NEXTAUTH_URL: "http://localhost:3000",
+      ANAPLAN_SIMULATOR: "1",
+      PORTAL_TEST_RIG: "1",
+    });
+    assert.equal(rig.isProduction, false, "a test rig says so explicitly");
     assert.ok(problems({ ANAPLAN_SIMULATOR: "0" }).some((p) => p.startsWith("ANAPLAN_CLIENT_ID:")));
   });
 

@@ -54,6 +54,8 @@ export function startPortal(options: {
       TOKEN_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
       ANAPLAN_SIMULATOR: "1",
       SIMULATOR_PORT: "0",
+      // next start on a database of its own is "production"; this rig is not (http://localhost, the simulator).
+      PORTAL_TEST_RIG: "1",
       ...options.env,
     },
   });
