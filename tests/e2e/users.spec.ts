@@ -1,0 +1,36 @@
+// The portal admin's Users page in Chromium: find a user, disable them (their signed-in browser is out at once),
+// enable them again (they must sign in anew).
+import { expect, test } from "@playwright/test";
+import { USERS } from "../../lib/simulator/accounts";
+import { signInWithSimulator } from "./support/sign-in";
+
+test("a portal admin disables a user, whose open session ends at once, then enables them", async ({ browser }) => {
+  const member = await browser.newContext();
+  const memberPage = await member.newPage();
+  await memberPage.goto("/signin");
+  await signInWithSimulator(memberPage, USERS.member);
+  await expect(memberPage).toHaveURL(/\/profile$/);
+
+  const admin = await browser.newContext();
+  const page = await admin.newPage();
+  await page.goto("/signin");
+  await signInWithSimulator(page, USERS.admin);
+  await page.getByRole("link", { name: "Users" }).click();
+  await page.getByLabel("Search by email or name").fill("member@");
+  await page.getByRole("button", { name: "Search" }).click();
+  const row = page.getByRole("row", { name: `User ${USERS.member.email}` });
+  await row.getByRole("button", { name: "Disable…" }).click();
+  await expect(row.getByRole("form")).toContainText("Every session");
+  await row.getByRole("button", { name: `Disable ${USERS.member.email}` }).click();
+  await expect(row).toContainText("disabled");
+  await page.screenshot({ path: "test-results/users.png", fullPage: true });
+
+  await memberPage.goto("/profile");
+  await expect(memberPage).toHaveURL(/\/signin/);
+
+  await row.getByRole("button", { name: "Enable" }).click();
+  await expect(row.getByRole("cell", { name: "active", exact: true })).toBeVisible();
+  await memberPage.goto("/profile");
+  await expect(memberPage).toHaveURL(/\/signin/, { timeout: 10_000 });
+  await Promise.all([member.close(), admin.close()]);
+});
