@@ -35,3 +35,10 @@ test("pages carry the security headers", async ({ request }) => {
   }
   expect((await request.get("/api/health")).headers()["cache-control"]).toBe("no-store");
 });
+
+test("an unknown page gets the portal's own 404 with a way home", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "There is nothing here" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Home" })).toBeVisible();
+});
