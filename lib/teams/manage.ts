@@ -9,10 +9,9 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { nameSkeleton } from "@/lib/names";
 import { takeFromWindow } from "@/lib/rate-limit";
 import { type Actor, requireTeam } from "./access";
+import type { inviteRef, memberFields, memberRef, teamFields } from "./schemas";
 
 const INVITES_PER_MINUTE = 20;
-
-import type { inviteRef, memberFields, memberRef, teamFields } from "./schemas";
 
 export async function createTeam(actor: Actor, fields: z.infer<typeof teamFields>) {
   if (!actor.isPortalAdmin) throw new AppError("forbidden", "Only portal admins can create teams.");
