@@ -6,8 +6,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-export const identityNotFound = () => new AppError("not_found", "No such identity in this team.");
-export const enrolmentNotFound = () => new AppError("not_found", "No such enrolment in this team.");
+const identityNotFound = () => new AppError("not_found", "No such identity in this team.");
+const enrolmentNotFound = () => new AppError("not_found", "No such enrolment in this team.");
 
 const uuid = z.uuid();
 type Db = Pick<Prisma.TransactionClient, "serviceIdentity" | "enrolment">;
