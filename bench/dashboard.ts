@@ -1,6 +1,7 @@
-// `npm run bench`: how the team dashboard query behaves with 10,000 identities in one team (and 10,000 in
-// another), against a real embedded PostgreSQL. Prints medians and each figure as a ratio to a baseline measured
-// in the same run (fetching one identity by primary key), so the numbers compare across machines.
+// `npm run bench`: the team dashboard at 1,000, 10,000 and 100,000 identities in one team, against a real embedded
+// PostgreSQL. Each case is timed at each size (median of RUNS), then printed as ratios: to the same case at 1k
+// (target ≤ 1.5× at 100k) and to a baseline measured in the same run, one identity read by primary key (target
+// ≤ 5×). Keyset pages make every case independent of the team's size and of how deep the page is.
 import { randomBytes, randomUUID } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -10,8 +11,9 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { publishEnv } from "@/lib/env";
 
-const PER_TEAM = 10_000;
-const RUNS = 30;
+const SIZES = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const HOUR = 3600_000;
 
 const dir = await mkdtemp(path.join(os.tmpdir(), "portal-bench-"));
 await chmod(dir, 0o755);
@@ -28,41 +30,45 @@ try {
     TOKEN_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
   });
   const { db, disconnectDb } = await import("@/lib/db");
-  const { listIdentities } = await import("@/lib/identities/manage");
+  const { listIdentities, encodeCursor } = await import("@/lib/identities/list");
+  const { listQuery } = await import("@/lib/identities/schemas");
 
   const admin = await db().user.create({ data: { anaplanUserId: "a".repeat(32), email: "a@x.example", name: "A" } });
-  for (const slug of ["big", "other"]) {
+  const actor = { userId: admin.id, isPortalAdmin: false };
+  const name = (i: number) => `identity-${String(i).padStart(6, "0")}`;
+
+  /** A team of `size` identities: mostly active, a fifth needing attention, a few expired, paused or unenrolled. */
+  async function seedTeam(slug: string, size: number) {
     const team = await db().team.create({ data: { slug, name: slug, nameSkeleton: slug } });
     await db().membership.create({ data: { teamId: team.id, userId: admin.id, role: "admin" } });
-    const statuses = ["active", "active", "active", "needs_attention", "revoked"] as const;
-    for (let start = 0; start < PER_TEAM; start += 1000) {
-      const grants = Array.from({ length: 1000 }, (_, i) => ({
+    for (let start = 0; start < size; start += 1000) {
+      const batch = Array.from({ length: Math.min(1000, size - start) }, (_, k) => start + k);
+      const grants = batch.map((i) => ({
         id: randomUUID(),
         kind: "identity" as const,
         clientId: "c".repeat(32),
         oauthUrl: "https://us1a.app.anaplan.com",
-        status: statuses[(start + i) % statuses.length],
+        status: i % 5 === 3 ? ("needs_attention" as const) : ("active" as const),
+        refreshTokenExpiresAt: i % 40 === 1 ? new Date(Date.now() - HOUR) : new Date(Date.now() + (i % 720) * HOUR),
         lastRefreshAt: new Date(),
       }));
       await db().grant.createMany({ data: grants });
       await db().serviceIdentity.createMany({
-        data: grants.map((g, i) => ({
+        data: batch.map((i, k) => ({
           teamId: team.id,
-          name: `identity-${String(start + i).padStart(5, "0")}`,
-          nameSkeleton: `identity-${String(start + i).padStart(5, "0")}`,
+          name: name(i),
+          nameSkeleton: name(i),
           deviceClientId: "c".repeat(32),
           oauthUrl: "https://us1a.app.anaplan.com",
           apiUrl: "https://api.anaplan.com",
           authUrl: "https://auth.anaplan.com",
-          grantId: (start + i) % 7 === 0 ? null : g.id,
-          deactivatedAt: (start + i) % 50 === 0 ? new Date() : null,
+          grantId: i % 10 === 7 ? null : grants[k]?.id,
+          deactivatedAt: i % 50 === 0 ? new Date() : null,
+          lastUsedAt: i % 3 === 0 ? null : new Date(Date.now() - (i % 1000) * 60_000),
         })),
       });
     }
   }
-  await db().$executeRaw`ANALYZE`;
-  const actor = { userId: admin.id, isPortalAdmin: false };
-  const one = await db().serviceIdentity.findFirstOrThrow({ where: { name: "identity-05000" } });
 
   async function median(work: () => Promise<unknown>) {
     for (let i = 0; i < 3; i++) await work();
@@ -75,22 +81,62 @@ try {
     return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)] ?? 0;
   }
 
-  const baseline = await median(() => db().serviceIdentity.findUnique({ where: { id: one.id } }));
-  const cases: [string, () => Promise<unknown>][] = [
-    ["first page, all states", () => listIdentities(actor, "big", { page: 1 })],
-    ["last page, all states", () => listIdentities(actor, "big", { page: PER_TEAM / 25 })],
-    ["filter: needs attention", () => listIdentities(actor, "big", { state: "needs_attention", page: 1 })],
-    ["filter: active, page 100", () => listIdentities(actor, "big", { state: "active", page: 100 })],
-    ["search: name contains '0421'", () => listIdentities(actor, "big", { q: "0421", page: 1 })],
-  ];
-  console.info(`dashboard with ${PER_TEAM} identities per team, 2 teams, median of ${RUNS} runs`);
-  console.info(`baseline (one identity by id): ${baseline.toFixed(2)} ms`);
-  for (const [name, work] of cases) {
-    const ms = await median(work);
+  const cases = (size: number): [string, Record<string, string>][] => {
+    const middle = name(Math.floor(size / 2));
+    return [
+      ["first page, by name", {}],
+      ["middle page, by name", { after: encodeCursor([middle]) }],
+      ["last page, by name", { last: "1" }],
+      ["filter: needs attention", { state: "needs_attention" }],
+      ["filter: active, middle page", { state: "active", after: encodeCursor([middle]) }],
+      ["filter: expired", { state: "expired" }],
+      ["filter: deactivated, last page", { state: "deactivated", last: "1" }],
+      ["sort: state", { sort: "state" }],
+      ["sort: state, middle page", { sort: "state", after: encodeCursor(["active", middle]) }],
+      ["sort: last used", { sort: "last_used" }],
+      ["sort: expiry", { sort: "expiry" }],
+      ["sort: expiry, last page", { sort: "expiry", last: "1" }],
+      ["search: '0421'", { q: "0421" }],
+    ];
+  };
+
+  const figures = new Map<string, number[]>();
+  const baselines: number[] = [];
+  for (const size of SIZES) {
+    const slug = `team-${size}`;
+    const seeded = performance.now();
+    console.info(`seeding ${size}`);
+    await seedTeam(slug, size);
+    await db().$executeRawUnsafe("VACUUM ANALYZE"); // as autovacuum would: statistics, and the GIN pending list merged
+    console.info(`seeded ${size} identities in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    const one = await db().serviceIdentity.findFirstOrThrow({ where: { team: { slug }, name: name(size / 2) } });
+    baselines.push(await median(() => db().serviceIdentity.findUnique({ where: { id: one.id } })));
+    for (const [label, query] of cases(size)) {
+      const ms = await median(() => listIdentities(actor, slug, listQuery.parse(query)));
+      figures.set(label, [...(figures.get(label) ?? []), ms]);
+    }
+  }
+
+  const baseline = Math.max(...baselines);
+  const [smallest, largest] = [SIZES[0], SIZES.at(-1)].map((s) => `${(s ?? 0) / 1000}k`);
+  console.info(
+    `\ndashboard list, median of ${RUNS} runs; baseline (one identity by primary key): ${baseline.toFixed(2)} ms`,
+  );
+  console.info(
+    `${"case".padEnd(32)}${SIZES.map((s) => `${s / 1000}k ms`.padStart(10)).join("")}${`${largest}/${smallest}`.padStart(10)}${`${largest}/baseline`.padStart(16)}`,
+  );
+  let met = true;
+  for (const [label, ms] of figures) {
+    const small = ms[0] ?? 0;
+    const large = ms.at(-1) ?? 0;
+    const growth = large / small;
+    const overBaseline = large / baseline;
+    met &&= growth <= 1.5 && overBaseline <= 5;
     console.info(
-      `${name.padEnd(32)} ${ms.toFixed(2).padStart(8)} ms  ${(ms / baseline).toFixed(1).padStart(6)}× baseline`,
+      `${label.padEnd(32)}${ms.map((m) => m.toFixed(2).padStart(10)).join("")}${`${growth.toFixed(2)}×`.padStart(10)}${`${overBaseline.toFixed(1)}×`.padStart(16)}`,
     );
   }
+  console.info(`\ntargets (≤ 1.5× of ${smallest} at ${largest}, ≤ 5× baseline): ${met ? "met" : "NOT met"}`);
   await disconnectDb();
 } finally {
   await pg.stop();

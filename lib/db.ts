@@ -25,7 +25,7 @@ export function db(): PrismaClient {
 
 /**
  * A named statement: Postgres parses and plans it once per connection instead of on every call. For the broker's
- * per-request query only; everything else goes through db().
+ * per-request query and the dashboard list only; everything else goes through db().
  */
 export async function preparedQuery<T extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) {
   return (await pool().query<T>({ name, text, values })).rows;

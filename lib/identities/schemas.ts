@@ -38,11 +38,19 @@ export const IDENTITY_STATES = [
 ] as const;
 export type IdentityState = (typeof IDENTITY_STATES)[number];
 
+export const IDENTITY_SORTS = ["name", "state", "last_used", "expiry"] as const;
+export type IdentitySort = (typeof IDENTITY_SORTS)[number];
+
+/** The dashboard's URL: filters, a sort, and at most one keyset cursor (opaque to users, checked when decoded). */
 export const listQuery = z.object({
   state: z.enum(IDENTITY_STATES).optional().catch(undefined),
   q: z.string().trim().max(80).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  sort: z.enum(IDENTITY_SORTS).default("name").catch("name"),
+  after: z.string().max(400).optional().catch(undefined),
+  before: z.string().max(400).optional().catch(undefined),
+  last: z.literal("1").optional().catch(undefined),
 });
+export type ListQuery = z.infer<typeof listQuery>;
 
 /** Team-wide incident actions are confirmed by typing the team's slug. */
 export const confirmFields = z.strictObject({ confirm: z.string().trim().max(40, "At most 40 characters.") });

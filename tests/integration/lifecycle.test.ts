@@ -15,8 +15,9 @@ import {
   revokeIdentityTokens,
   setIdentityActive,
 } from "@/lib/identities/lifecycle";
-import { createIdentity, getIdentity, listIdentities } from "@/lib/identities/manage";
-import { identityFields } from "@/lib/identities/schemas";
+import { listIdentities } from "@/lib/identities/list";
+import { createIdentity, getIdentity } from "@/lib/identities/manage";
+import { identityFields, listQuery } from "@/lib/identities/schemas";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { dumpDatabase, leakedForms } from "../helpers/dump.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
@@ -73,7 +74,7 @@ describe("deactivate, revoke, delete, cancel", () => {
       for (const form of leakedForms(token)) assert.ok(!dump.includes(form), "no token value survives");
     }
     assert.equal((await getIdentity(actors.admin, "life-a", identity.id)).identity.state, "revoked");
-    const revokedList = await listIdentities(actors.admin, "life-a", { state: "revoked", page: 1 });
+    const revokedList = await listIdentities(actors.admin, "life-a", listQuery.parse({ state: "revoked" }));
     assert.deepEqual(
       revokedList.identities.map((i) => i.name),
       ["to-revoke"],

@@ -10,7 +10,9 @@ import { getAccessToken } from "@/lib/grants/access-token";
 import { backoffSeconds } from "@/lib/grants/refresh-failure";
 import { grantClientOf } from "@/lib/identities/endpoints";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
-import { getIdentity, listIdentities } from "@/lib/identities/manage";
+import { listIdentities } from "@/lib/identities/list";
+import { getIdentity } from "@/lib/identities/manage";
+import { listQuery } from "@/lib/identities/schemas";
 import type { FaultBody } from "@/lib/simulator/control";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
@@ -84,7 +86,11 @@ describe("refresh failures, classified by what they mean", () => {
         const shown = (await getIdentity(actors.admin, "rf-a", identity.id)).identity;
         assert.equal(shown.state, "needs_attention", "the cached token is gone: scripts are failing now");
         assert.match(shown.attentionReason ?? "", /has not answered since .* keeps retrying/);
-        const listed = await listIdentities(actors.admin, "rf-a", { state: "needs_attention", page: 1, q: shown.name });
+        const listed = await listIdentities(
+          actors.admin,
+          "rf-a",
+          listQuery.parse({ state: "needs_attention", q: shown.name }),
+        );
         assert.deepEqual(
           listed.identities.map((i) => i.id),
           [identity.id],
@@ -131,7 +137,7 @@ describe("refresh failures, classified by what they mean", () => {
     const grant = await db().grant.findUniqueOrThrow({ where: { id: identity.grantId } });
     assert.ok(grant.unreachableSince);
     assert.equal((await getIdentity(actors.admin, "rf-a", identity.id)).identity.state, "active", "scripts still work");
-    const stranded = await listIdentities(actors.admin, "rf-a", { state: "needs_attention", page: 1 });
+    const stranded = await listIdentities(actors.admin, "rf-a", listQuery.parse({ state: "needs_attention" }));
     assert.ok(!stranded.identities.some((i) => i.id === identity.id), "the SQL filter agrees");
   });
 

@@ -1,44 +1,115 @@
 import Link from "next/link";
 import { StateBadge } from "@/components/state-badge";
-import { TableHead } from "@/components/table-head";
-import type { IdentityView } from "@/lib/identities/manage";
+import { When } from "@/components/when";
+import type { ListedIdentity } from "@/lib/identities/list";
+import type { IdentitySort } from "@/lib/identities/schemas";
 
-const when = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
+type Props = { slug: string; identities: ListedIdentity[]; sort: IdentitySort; sortHref: (s: IdentitySort) => string };
 
-export function IdentityTable({ slug, identities }: { slug: string; identities: IdentityView[] }) {
+const COLUMNS: { label: string; sort?: IdentitySort; hint?: string }[] = [
+  { label: "Name", sort: "name" },
+  { label: "State", sort: "state", hint: "needs attention first" },
+  { label: "Approved by" },
+  { label: "Last refreshed" },
+  { label: "Last used", sort: "last_used", hint: "most recent first" },
+  { label: "Refresh token expires", sort: "expiry", hint: "soonest first" },
+];
+
+function Expiry({ identity }: { identity: ListedIdentity }) {
+  const expiry = identity.refreshTokenExpiry;
+  if (!expiry) return <span>—</span>;
   return (
-    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <TableHead
-          columns={["Name", "State", "Approved by", "Last refreshed", "Last used", "Refresh token expires"]}
-          className="bg-slate-50"
-        />
-        <tbody className="divide-y divide-slate-100">
-          {identities.map((i) => (
-            <tr key={i.id}>
-              <td className="px-4 py-3 font-medium">
-                <Link href={`/teams/${slug}/identities/${i.id}`} className="text-brand-700 hover:underline">
-                  {i.name}
-                </Link>
-              </td>
-              <td className="px-4 py-3">
-                <StateBadge state={i.state} />
-                {i.state === "needs_attention" && i.grant?.statusReason ? (
-                  <p className="mt-1 max-w-xs text-xs text-amber-900">{i.grant.statusReason}</p>
-                ) : null}
-              </td>
-              <td className="px-4 py-3 text-slate-700">{i.approvedByEmail ?? "—"}</td>
-              <td className="px-4 py-3 text-slate-700">{when(i.grant?.lastRefreshAt)}</td>
-              <td className="px-4 py-3 text-slate-700">{when(i.lastUsedAt)}</td>
-              <td className="px-4 py-3 text-slate-700">
-                {i.refreshTokenExpiry
-                  ? `${when(i.refreshTokenExpiry.at)}${i.refreshTokenExpiry.estimated ? " (estimated)" : ""}`
-                  : "—"}
-              </td>
+    <>
+      <When at={expiry.at} />
+      {expiry.estimated ? <span className="text-slate-500"> (estimated)</span> : null}
+    </>
+  );
+}
+
+function Reason({ identity }: { identity: ListedIdentity }) {
+  return identity.state === "needs_attention" && identity.attentionReason ? (
+    <p className="mt-1 max-w-xs text-xs text-amber-900">{identity.attentionReason}</p>
+  ) : null;
+}
+
+/** A table at desktop widths; at phone widths the same rows as cards, so nothing scrolls out of sight. */
+export function IdentityTable({ slug, identities, sort, sortHref }: Props) {
+  const link = (i: ListedIdentity) => (
+    <Link href={`/teams/${slug}/identities/${i.id}`} className="break-all text-brand-700 hover:underline">
+      {i.name}
+    </Link>
+  );
+  return (
+    <>
+      <div className="hidden overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 md:block">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              {COLUMNS.map((c) => (
+                <th
+                  key={c.label}
+                  scope="col"
+                  className="px-3 py-2"
+                  aria-sort={
+                    c.sort && c.sort === sort ? (c.sort === "last_used" ? "descending" : "ascending") : undefined
+                  }
+                >
+                  {c.sort ? (
+                    <Link href={sortHref(c.sort)} title={`Sort by ${c.label.toLowerCase()}, ${c.hint ?? "A to Z"}`}>
+                      {c.label}
+                      {c.sort === sort ? <span aria-hidden="true"> ▾</span> : null}
+                    </Link>
+                  ) : (
+                    c.label
+                  )}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {identities.map((i) => (
+              <tr key={i.id}>
+                <td className="px-3 py-3 font-medium">{link(i)}</td>
+                <td className="px-3 py-3">
+                  <StateBadge state={i.state} />
+                  <Reason identity={i} />
+                </td>
+                <td className="px-3 py-3 text-slate-700">{i.approvedByEmail ?? "—"}</td>
+                <td className="px-3 py-3 text-slate-700">
+                  <When at={i.lastRefreshAt} />
+                </td>
+                <td className="px-3 py-3 text-slate-700">
+                  <When at={i.lastUsedAt} />
+                </td>
+                <td className="px-3 py-3 text-slate-700">
+                  <Expiry identity={i} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ul className="flex flex-col gap-3 md:hidden">
+        {identities.map((i) => (
+          <li key={i.id} className="rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
+            <div className="flex items-start justify-between gap-3 font-medium">
+              {link(i)}
+              <StateBadge state={i.state} />
+            </div>
+            <Reason identity={i} />
+            <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-slate-700">
+              <dt className="text-slate-500">Last used</dt>
+              <dd>
+                <When at={i.lastUsedAt} />
+              </dd>
+              <dt className="text-slate-500">Expires</dt>
+              <dd>
+                <Expiry identity={i} />
+              </dd>
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

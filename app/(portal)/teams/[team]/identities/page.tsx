@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/dal";
-import { listIdentities } from "@/lib/identities/manage";
-import { IDENTITY_STATES, listQuery } from "@/lib/identities/schemas";
+import { listIdentities } from "@/lib/identities/list";
+import { IDENTITY_STATES, type ListQuery, listQuery } from "@/lib/identities/schemas";
 import { STATE_LABELS } from "@/lib/identities/state";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
@@ -18,15 +18,17 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
   const { team: slug } = await params;
   const query = listQuery.parse(await searchParams);
   const session = await requireUser();
-  const { team, role, total, pages, identities } = await orNotFound(listIdentities(actorOf(session), slug, query));
-  const href = (change: Partial<typeof query>) => {
-    const next = { ...query, ...change };
+  const { team, role, identities, next, previous, beyondEnd } = await orNotFound(
+    listIdentities(actorOf(session), slug, query),
+  );
+  // Filters and sort survive paging; a change of filter or sort starts again at the first page.
+  const href = (change: Partial<ListQuery>, keepFilters = true) => {
+    const next = { ...(keepFilters ? { state: query.state, q: query.q, sort: query.sort } : {}), ...change };
     const search = new URLSearchParams();
-    if (next.state) search.set("state", next.state);
-    if (next.q) search.set("q", next.q);
-    if (next.page > 1) search.set("page", String(next.page));
+    for (const [k, v] of Object.entries(next)) if (v && !(k === "sort" && v === "name")) search.set(k, v);
     return `/teams/${slug}/identities${search.size ? `?${search}` : ""}`;
   };
+  const filtered = Boolean(query.state || query.q);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -56,7 +58,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
       <div className="flex flex-wrap items-center gap-3">
         <nav aria-label="Filter by state" className="flex flex-wrap gap-2 text-sm">
           <Link
-            href={href({ state: undefined, page: 1 })}
+            href={href({ state: undefined })}
             aria-current={!query.state ? "page" : undefined}
             className={chip(!query.state)}
           >
@@ -65,7 +67,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           {IDENTITY_STATES.map((s) => (
             <Link
               key={s}
-              href={href({ state: s, page: 1 })}
+              href={href({ state: s })}
               aria-current={query.state === s ? "page" : undefined}
               className={chip(query.state === s)}
             >
@@ -76,6 +78,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
         <search className="ml-auto">
           <form className="flex gap-2" action={`/teams/${slug}/identities`}>
             {query.state ? <input type="hidden" name="state" value={query.state} /> : null}
+            {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
             <label htmlFor="q" className="sr-only">
               Search by name
             </label>
@@ -98,35 +101,53 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
       {identities.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium text-slate-900">
-            {total === 0 && !query.state && !query.q ? "No identities yet" : "Nothing matches"}
+            {beyondEnd ? "No more identities here" : filtered ? "Nothing matches" : "No identities yet"}
           </p>
           <p className="mt-1 text-sm text-slate-600">
-            {can(role, "identity.create")
-              ? "Create an identity for each script, then enrol it with Anaplan's device grant."
-              : "A team admin creates identities for scripts."}
+            {beyondEnd ? (
+              <Link href={href({})} className="font-medium text-brand-700 hover:underline">
+                Back to the first page
+              </Link>
+            ) : can(role, "identity.create") ? (
+              "Create an identity for each script, then enrol it with Anaplan's device grant."
+            ) : (
+              "A team admin creates identities for scripts."
+            )}
           </p>
         </div>
       ) : (
-        <IdentityTable slug={slug} identities={identities} />
+        <IdentityTable
+          slug={slug}
+          identities={identities}
+          sort={query.sort}
+          sortHref={(sort) => href({ state: query.state, q: query.q, sort }, false)}
+        />
       )}
-      <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600">
-        <span>
-          {total} {total === 1 ? "identity" : "identities"} · page {Math.min(query.page, pages)} of {pages}
-        </span>
-        <span className="flex gap-2">
-          {query.page > 1 ? (
-            <Link href={href({ page: query.page - 1 })} className={chip(false)}>
-              Previous
-            </Link>
+      {previous || next ? (
+        <nav aria-label="Pages" className="flex flex-wrap justify-end gap-2 text-sm">
+          {previous ? (
+            <>
+              <Link href={href({})} className={chip(false)}>
+                First
+              </Link>
+              <Link href={href({ before: previous })} className={chip(false)}>
+                Previous
+              </Link>
+            </>
           ) : null}
-          {query.page < pages ? (
-            <Link href={href({ page: query.page + 1 })} className={chip(false)}>
-              Next
-            </Link>
+          {next ? (
+            <>
+              <Link href={href({ after: next })} className={chip(false)}>
+                Next
+              </Link>
+              <Link href={href({ last: "1" })} className={chip(false)}>
+                Last
+              </Link>
+            </>
           ) : null}
-        </span>
-      </nav>
-      {can(role, "identity.revoke") && total > 0 ? <IncidentPanel slug={slug} /> : null}
+        </nav>
+      ) : null}
+      {can(role, "identity.revoke") && (identities.length > 0 || filtered) ? <IncidentPanel slug={slug} /> : null}
     </main>
   );
 }
