@@ -4,8 +4,16 @@ import { FormStatus } from "@/components/field";
 import type { ActionState } from "@/lib/actions";
 
 const TONES = {
-  danger: "bg-red-600 text-white hover:bg-red-700",
-  primary: "bg-brand-600 text-white hover:bg-brand-700",
+  danger: {
+    confirm: "bg-red-600 text-white hover:bg-red-700",
+    trigger: "text-red-700 ring-red-600 hover:bg-red-50",
+    panel: "bg-red-50 ring-red-200 text-red-950",
+  },
+  primary: {
+    confirm: "bg-brand-600 text-white hover:bg-brand-700",
+    trigger: "text-slate-800 ring-slate-300 hover:bg-slate-50",
+    panel: "bg-slate-50 ring-slate-200 text-slate-900",
+  },
 };
 
 /**
@@ -34,7 +42,7 @@ export function ConfirmAction(props: {
         <button
           type="button"
           onClick={() => setOpen(true)}
-          className="self-start rounded-md bg-white px-4 py-2 text-sm font-semibold text-red-700 ring-1 ring-red-600 hover:bg-red-50"
+          className={`self-start rounded-md bg-white px-4 py-2 text-sm font-semibold ring-1 ${tone.trigger}`}
         >
           {props.label}
         </button>
@@ -46,15 +54,15 @@ export function ConfirmAction(props: {
     <form
       action={formAction}
       aria-label={props.label}
-      className="flex flex-col gap-3 rounded-lg bg-red-50 p-4 ring-1 ring-red-200"
+      className={`flex flex-col gap-3 rounded-lg p-4 ring-1 ${tone.panel}`}
     >
-      <div className="text-sm text-red-950">{props.children}</div>
+      <div className="text-sm">{props.children}</div>
       {state && !state.ok ? <FormStatus state={state} /> : null}
       <div className="flex flex-wrap items-center gap-3">
         <button
           type="submit"
           disabled={pending}
-          className={`rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${tone}`}
+          className={`rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${tone.confirm}`}
         >
           {pending ? props.pendingLabel : props.confirmLabel}
         </button>

@@ -9,14 +9,21 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { nameSkeleton } from "@/lib/names";
 import { takeFromWindow } from "@/lib/rate-limit";
 import { type Actor, requireTeam } from "./access";
-import type { inviteRef, memberFields, memberRef, teamFields } from "./schemas";
+import type { inviteRef, memberFields, memberRef, roleChange, teamFields } from "./schemas";
 
 const INVITES_PER_MINUTE = 20;
 
+/** The creator becomes the team's first admin, so the team is never without one and its members page says who. */
 export async function createTeam(actor: Actor, fields: z.infer<typeof teamFields>) {
   if (!actor.isPortalAdmin) throw new AppError("forbidden", "Only portal admins can create teams.");
   const team = await db()
-    .team.create({ data: { ...fields, nameSkeleton: nameSkeleton(fields.name) } })
+    .team.create({
+      data: {
+        ...fields,
+        nameSkeleton: nameSkeleton(fields.name),
+        memberships: { create: { userId: actor.userId, role: "admin" } },
+      },
+    })
     .catch((error: unknown) => {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
         const onSlug = JSON.stringify(error.meta ?? {}).includes("slug");
@@ -107,6 +114,26 @@ export async function addMember(actor: Actor, slug: string, fields: z.infer<type
     details: { email: fields.email, role: fields.role },
   });
   return user ? "member" : "invited";
+}
+
+export async function changeMemberRole(actor: Actor, slug: string, change: z.infer<typeof roleChange>) {
+  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  await keepingAnAdmin(team.id, (tx) =>
+    tx.membership
+      .update({ where: { teamId_userId: { teamId: team.id, userId: change.userId } }, data: { role: change.role } })
+      .catch(() => {
+        throw new AppError("not_found", "No such member in this team.");
+      }),
+  );
+  await recordAudit({
+    action: "team.member_role",
+    outcome: "success",
+    actor,
+    teamId: team.id,
+    targetType: "user",
+    targetId: change.userId,
+    details: { role: change.role },
+  });
 }
 
 export async function removeMember(actor: Actor, slug: string, ref: z.infer<typeof memberRef>) {

@@ -16,5 +16,6 @@ export const memberFields = z.strictObject({
   role: z.enum(["admin", "member"]),
 });
 
+export const roleChange = z.strictObject({ userId: z.uuid("Unknown member."), role: z.enum(["admin", "member"]) });
 export const memberRef = z.strictObject({ userId: z.uuid("Unknown member.") });
 export const inviteRef = z.strictObject({ inviteId: z.uuid("Unknown invite.") });

@@ -5,7 +5,15 @@ import { AppError } from "@/lib/errors";
 import { createIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
 import type { Actor } from "@/lib/teams/access";
-import { addMember, cancelInvite, createTeam, getTeamOverview, listTeamsFor, removeMember } from "@/lib/teams/manage";
+import {
+  addMember,
+  cancelInvite,
+  changeMemberRole,
+  createTeam,
+  getTeamOverview,
+  listTeamsFor,
+  removeMember,
+} from "@/lib/teams/manage";
 import { memberFields, teamFields } from "@/lib/teams/schemas";
 import { setUpTestDatabase } from "../helpers/db.ts";
 
@@ -41,6 +49,12 @@ test("only portal admins create teams; slugs are unique and validated", async ()
     assert.equal(teamFields.safeParse(bad).success, false, JSON.stringify(bad));
   }
   assert.equal(await db().team.count(), 2);
+  const { members } = await getTeamOverview(actors.portalAdmin, "finance");
+  assert.deepEqual(
+    members.map((m) => [m.user.email, m.role]),
+    [[actors.portalAdmin.email, "admin"]],
+    "the creator is the first admin",
+  );
 });
 
 test("team admins add signed-in users as members and others as invites; members cannot", async () => {
@@ -61,7 +75,11 @@ test("team admins add signed-in users as members and others as invites; members 
     isCode("forbidden"),
   );
   const overview = await getTeamOverview(actors.bob, "finance");
-  assert.deepEqual(overview.members.map((m) => m.user.email).sort(), [actors.alice.email, actors.bob.email]);
+  assert.deepEqual(overview.members.map((m) => m.user.email).sort(), [
+    actors.alice.email,
+    actors.bob.email,
+    actors.portalAdmin.email,
+  ]);
   assert.deepEqual(
     overview.invites.map((i) => i.email),
     ["new.person@x.example"],
@@ -84,11 +102,17 @@ test("another team's admin gets not-found for everything, and changes nothing", 
   // Finance's ids under Carol's own team: unknown there.
   await assert.rejects(removeMember(actors.carol, "sales", { userId: actors.bob.userId }), isCode("not_found"));
   await assert.rejects(cancelInvite(actors.carol, "sales", { inviteId: invite.id }), isCode("not_found"));
-  assert.equal(await db().membership.count({ where: { team: { slug: "finance" } } }), 2);
+  await assert.rejects(
+    changeMemberRole(actors.carol, "finance", { userId: actors.bob.userId, role: "admin" }),
+    isCode("not_found"),
+  );
+  assert.equal(await db().membership.count({ where: { team: { slug: "finance" } } }), 3);
+  assert.equal(await db().membership.count({ where: { team: { slug: "finance" }, role: "admin" } }), 2);
   assert.equal(await db().invite.count(), 1);
 });
 
 test("a team keeps at least one admin", async () => {
+  await removeMember(actors.alice, "finance", { userId: actors.portalAdmin.userId });
   await assert.rejects(removeMember(actors.alice, "finance", { userId: actors.alice.userId }), isCode("conflict"));
   await removeMember(actors.alice, "finance", { userId: actors.bob.userId });
   assert.equal(await db().membership.count({ where: { team: { slug: "finance" } } }), 1);
@@ -100,7 +124,12 @@ test("the last admin cannot demote themself, and two admins demoting each other 
   const add = (who: Actor, email: string, role: "admin" | "member") =>
     addMember(who, "demotions", memberFields.parse({ email, role }));
   await add(actors.portalAdmin, actors.alice.email, "admin");
+  await removeMember(actors.alice, "demotions", { userId: actors.portalAdmin.userId });
   await assert.rejects(add(actors.alice, actors.alice.email, "member"), isCode("conflict"), "the last admin stays");
+  await assert.rejects(
+    changeMemberRole(actors.alice, "demotions", { userId: actors.alice.userId, role: "member" }),
+    isCode("conflict"),
+  );
   await add(actors.alice, actors.carol.email, "admin");
   const outcomes = await Promise.allSettled([
     add(actors.alice, actors.carol.email, "member"),
@@ -108,6 +137,29 @@ test("the last admin cannot demote themself, and two admins demoting each other 
   ]);
   assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1, "exactly one demotion goes through");
   assert.equal(await db().membership.count({ where: { team: { slug: "demotions" }, role: "admin" } }), 1);
+});
+
+test("team admins change roles; members cannot; each change is audited", async () => {
+  await createTeam(actors.portalAdmin, teamFields.parse({ name: "Roles", slug: "roles" }));
+  await addMember(actors.portalAdmin, "roles", memberFields.parse({ email: actors.bob.email, role: "member" }));
+  const role = async (who: Actor) =>
+    (await db().membership.findFirstOrThrow({ where: { team: { slug: "roles" }, userId: who.userId } })).role;
+  await assert.rejects(
+    changeMemberRole(actors.bob, "roles", { userId: actors.bob.userId, role: "admin" }),
+    isCode("forbidden"),
+  );
+  assert.equal(await role(actors.bob), "member");
+  await changeMemberRole(actors.portalAdmin, "roles", { userId: actors.bob.userId, role: "admin" });
+  assert.equal(await role(actors.bob), "admin");
+  await changeMemberRole(actors.bob, "roles", { userId: actors.portalAdmin.userId, role: "member" });
+  assert.equal(await role(actors.portalAdmin), "member");
+  await assert.rejects(
+    changeMemberRole(actors.bob, "roles", { userId: actors.carol.userId, role: "admin" }),
+    isCode("not_found"),
+    "not a member",
+  );
+  const roles = await db().team.findUniqueOrThrow({ where: { slug: "roles" } });
+  assert.equal(await db().auditEvent.count({ where: { action: "team.member_role", teamId: roles.id } }), 2);
 });
 
 test("team and identity names that look alike are one name (security review #7)", async () => {

@@ -1,6 +1,7 @@
 "use server";
+import { z } from "zod";
 import { arg, defineAction } from "@/lib/actions";
-import { addMember, cancelInvite, createTeam, removeMember } from "@/lib/teams/manage";
+import { addMember, cancelInvite, changeMemberRole, createTeam, removeMember } from "@/lib/teams/manage";
 import { memberFields, teamFields } from "@/lib/teams/schemas";
 
 const members = (slug: string) => [`/teams/${slug}/members`];
@@ -16,6 +17,14 @@ export const addMemberAction = defineAction(
     (await addMember(actor, slug, fields)) === "member"
       ? `${fields.email} is now a ${fields.role}.`
       : `${fields.email} is invited; they join at their first sign-in.`,
+);
+
+export const changeMemberRoleAction = defineAction(
+  { name: "team.member_role", args: [arg.slug, arg.id, z.enum(["admin", "member"])], revalidate: members },
+  async (actor, [slug, userId, role]) => {
+    await changeMemberRole(actor, slug, { userId, role });
+    return role === "admin" ? "Now an admin." : "Now a member.";
+  },
 );
 
 export const removeMemberAction = defineAction(

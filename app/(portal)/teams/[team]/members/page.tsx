@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/components/action-button";
+import { ConfirmAction } from "@/components/confirm-action";
 import { requireUser } from "@/lib/auth/dal";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
 import { actorOf } from "@/lib/teams/access";
 import { getTeamOverview } from "@/lib/teams/manage";
-import { addMemberAction, cancelInviteAction, removeMemberAction } from "../../actions";
+import { addMemberAction, cancelInviteAction, changeMemberRoleAction, removeMemberAction } from "../../actions";
 import { AddMemberForm } from "./add-member-form";
 
 export const metadata: Metadata = { title: "Members" };
@@ -18,6 +19,7 @@ export default async function MembersPage({ params }: Props) {
   const session = await requireUser();
   const { team, role, members, invites } = await orNotFound(getTeamOverview(actorOf(session), slug));
   const manage = can(role, "team.manage_members");
+  const admins = members.filter((m) => m.role === "admin").length;
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-8 px-6 py-12">
       <div>
@@ -28,31 +30,64 @@ export default async function MembersPage({ params }: Props) {
       </div>
       {members.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          No members yet.
+          No members yet. Portal admins manage this team until a member is added.
         </p>
       ) : (
         <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          {members.map((m) => (
-            <li key={m.userId} className="flex flex-wrap items-center justify-between gap-4 px-6 py-3">
-              <div>
-                <p className="font-medium text-slate-900">{m.user.name}</p>
-                <p className="text-sm text-slate-600">{m.user.email}</p>
-              </div>
-              <div className="flex items-center gap-4">
-                <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold text-slate-700">
-                  {m.role}
-                </span>
-                {manage ? (
-                  <ActionButton
-                    action={removeMemberAction.bind(null, slug, m.userId)}
-                    label="Remove"
-                    pendingLabel="Removing…"
-                    tone="danger"
-                  />
+          {members.map((m) => {
+            const lastAdmin = m.role === "admin" && admins === 1;
+            const who = m.user.name || m.user.email;
+            return (
+              <li key={m.userId} className="flex flex-col gap-3 px-6 py-4">
+                <div className="flex flex-wrap items-center justify-between gap-3">
+                  <div className="min-w-0">
+                    <p className="font-medium text-slate-900">
+                      {m.user.name}
+                      {m.userId === session.user.id ? <span className="text-slate-500"> (you)</span> : null}
+                    </p>
+                    <p className="break-all text-sm text-slate-600">{m.user.email}</p>
+                  </div>
+                  <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold text-slate-700">
+                    {m.role}
+                    {lastAdmin ? " · last admin" : ""}
+                  </span>
+                </div>
+                {manage && !lastAdmin ? (
+                  <div className="flex flex-wrap items-start gap-3">
+                    <ConfirmAction
+                      action={changeMemberRoleAction.bind(
+                        null,
+                        slug,
+                        m.userId,
+                        m.role === "admin" ? "member" : "admin",
+                      )}
+                      label={m.role === "admin" ? `Make ${who} a member` : `Make ${who} an admin`}
+                      confirmLabel={m.role === "admin" ? "Make member" : "Make admin"}
+                      pendingLabel="Changing…"
+                      tone="primary"
+                    >
+                      {m.role === "admin"
+                        ? `${who} will no longer manage members, identities, keys or the audit trail of ${team.name}.`
+                        : `${who} will manage members, identities, keys and the audit trail of ${team.name}.`}
+                    </ConfirmAction>
+                    <ConfirmAction
+                      action={removeMemberAction.bind(null, slug, m.userId)}
+                      label={`Remove ${who}`}
+                      confirmLabel="Remove"
+                      pendingLabel="Removing…"
+                    >
+                      {who} loses access to {team.name} at once. Identities and keys they created keep working.
+                    </ConfirmAction>
+                  </div>
                 ) : null}
-              </div>
-            </li>
-          ))}
+                {manage && lastAdmin ? (
+                  <p className="text-xs text-slate-500">
+                    The last admin can be neither removed nor made a member: appoint another admin first.
+                  </p>
+                ) : null}
+              </li>
+            );
+          })}
         </ul>
       )}
       {invites.length > 0 ? (
