@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Field, inputClass as input, SubmitRow } from "@/components/field";
+import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import type { ActionState } from "@/lib/actions";
 
 type Props = {
@@ -11,12 +12,18 @@ type Props = {
   submitLabel: string;
 };
 
+const ADVANCED = ["deviceClientId", "region", "rotatable", "refreshTokenTtlSeconds", "refreshLifetime"];
+
 export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state?.fieldErrors ?? {};
   const typed = state?.values ?? initial;
+  const form = useFocusFirstInvalid(state);
+  const advancedErrors = ADVANCED.some((name) => errors[name]?.length);
+  const regionLabel = regions.find((r) => r.value === (typed?.region ?? "default"))?.label ?? "default";
   return (
     <form
+      ref={form}
       key={JSON.stringify(typed ?? {})}
       action={formAction}
       className="flex flex-col gap-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
@@ -24,13 +31,13 @@ export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
       <Field
         name="name"
         label="Name"
-        hint="Unique in this team, e.g. the script or job it serves."
+        hint="Unique in this team, e.g. the script or job it serves. Up to 80 characters."
         errors={errors.name}
       >
-        {(a) => <input {...a} defaultValue={typed?.name} required maxLength={80} className={input} />}
+        {(a) => <input {...a} defaultValue={typed?.name} required className={input} />}
       </Field>
-      <Field name="description" label="Description" errors={errors.description}>
-        {(a) => <textarea {...a} defaultValue={typed?.description} maxLength={500} rows={2} className={input} />}
+      <Field name="description" label="Description" hint="Up to 500 characters." errors={errors.description}>
+        {(a) => <textarea {...a} defaultValue={typed?.description} rows={2} className={input} />}
       </Field>
       <Field
         name="expectedEmail"
@@ -40,62 +47,82 @@ export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
       >
         {(a) => <input {...a} defaultValue={typed?.expectedEmail} type="email" className={input} />}
       </Field>
-      <Field
-        name="deviceClientId"
-        label="Device-grant client id"
-        hint="32 hex characters, from Administration → Security → OAuth Clients."
-        errors={errors.deviceClientId}
-      >
-        {(a) => (
-          <input {...a} defaultValue={typed?.deviceClientId} pattern="[0-9a-f]{32}" className={`${input} font-mono`} />
-        )}
-      </Field>
-      <Field name="region" label="Anaplan region" errors={errors.region}>
-        {(a) => (
-          <select {...a} defaultValue={typed?.region ?? "default"} className={input}>
-            {regions.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <div className="flex items-center gap-2">
-        {/* An unticked box sends nothing; this says "off" so that it cannot fall back to the default. */}
-        <input type="hidden" name="rotatable" value="off" />
-        <input
-          id="rotatable"
-          name="rotatable"
-          type="checkbox"
-          defaultChecked={typed ? typed.rotatable === "on" : true}
-          className="size-4"
-        />
-        <label htmlFor="rotatable" className="text-sm text-slate-900">
-          The client's refresh tokens are Rotatable
-        </label>
-      </div>
-      <Field
-        name="refreshTokenTtlSeconds"
-        label="Refresh-token TTL in seconds (if known)"
-        hint="Anaplan's default for Rotatable clients is 43000."
-        errors={errors.refreshTokenTtlSeconds}
-      >
-        {(a) => <input {...a} defaultValue={typed?.refreshTokenTtlSeconds} type="number" min={60} className={input} />}
-      </Field>
-      <Field
-        name="refreshLifetime"
-        label="Refresh-token lifetime"
-        hint="Absolute: the TTL counts from the enrolment and refreshing cannot extend it, so re-enrol before it ends (the safe assumption; Anaplan does not document which applies). Sliding: each refresh starts a new TTL."
-        errors={errors.refreshLifetime}
-      >
-        {(a) => (
-          <select {...a} defaultValue={typed?.refreshLifetime ?? "absolute"} className={input}>
-            <option value="absolute">Absolute (from the enrolment)</option>
-            <option value="sliding">Sliding (from the last refresh)</option>
-          </select>
-        )}
-      </Field>
+      <details open={advancedErrors} className="rounded-md ring-1 ring-slate-200 open:pb-4">
+        <summary className="cursor-pointer px-4 py-3 text-sm font-medium text-slate-900">
+          Advanced: OAuth client settings
+          <span className="block text-xs font-normal text-slate-500">
+            {typed?.deviceClientId ? "The portal's device-grant client" : "No default client: give one"} · {regionLabel}{" "}
+            · {typed?.rotatable === "off" ? "not rotatable" : "rotatable"} · TTL{" "}
+            {typed?.refreshTokenTtlSeconds ? `${typed.refreshTokenTtlSeconds} s` : "unknown"} ·{" "}
+            {typed?.refreshLifetime === "sliding" ? "sliding" : "absolute"} lifetime
+          </span>
+        </summary>
+        <div className="flex flex-col gap-5 px-4 pt-2">
+          <Field
+            name="deviceClientId"
+            label="Device-grant client id"
+            hint="32 hex characters, from Administration → Security → OAuth Clients."
+            errors={errors.deviceClientId}
+          >
+            {(a) => (
+              <input
+                {...a}
+                defaultValue={typed?.deviceClientId}
+                pattern="[0-9a-f]{32}"
+                className={`${input} font-mono`}
+              />
+            )}
+          </Field>
+          <Field name="region" label="Anaplan region" errors={errors.region}>
+            {(a) => (
+              <select {...a} defaultValue={typed?.region ?? "default"} className={input}>
+                {regions.map((r) => (
+                  <option key={r.value} value={r.value}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <div className="flex items-center gap-2">
+            {/* An unticked box sends nothing; this says "off" so that it cannot fall back to the default. */}
+            <input type="hidden" name="rotatable" value="off" />
+            <input
+              id="rotatable"
+              name="rotatable"
+              type="checkbox"
+              defaultChecked={typed ? typed.rotatable === "on" : true}
+              className="size-4"
+            />
+            <label htmlFor="rotatable" className="text-sm text-slate-900">
+              The client's refresh tokens are Rotatable
+            </label>
+          </div>
+          <Field
+            name="refreshTokenTtlSeconds"
+            label="Refresh-token TTL in seconds (if known)"
+            hint="Anaplan's default for Rotatable clients is 43000."
+            errors={errors.refreshTokenTtlSeconds}
+          >
+            {(a) => (
+              <input {...a} defaultValue={typed?.refreshTokenTtlSeconds} type="number" min={60} className={input} />
+            )}
+          </Field>
+          <Field
+            name="refreshLifetime"
+            label="Refresh-token lifetime"
+            hint="Absolute: the TTL counts from the enrolment and refreshing cannot extend it, so re-enrol before it ends (the safe assumption; Anaplan does not document which applies). Sliding: each refresh starts a new TTL."
+            errors={errors.refreshLifetime}
+          >
+            {(a) => (
+              <select {...a} defaultValue={typed?.refreshLifetime ?? "absolute"} className={input}>
+                <option value="absolute">Absolute (from the enrolment)</option>
+                <option value="sliding">Sliding (from the last refresh)</option>
+              </select>
+            )}
+          </Field>
+        </div>
+      </details>
       <div className="flex items-center gap-3">
         <SubmitRow pending={pending} label={submitLabel} pendingLabel="Saving…" state={state} />
       </div>

@@ -1,13 +1,20 @@
 "use client";
 import { useActionState } from "react";
 import { Field, inputClass, SubmitRow } from "@/components/field";
+import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import type { ActionState } from "@/lib/actions";
 
 export function AddMemberForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state?.fieldErrors ?? {};
+  const form = useFocusFirstInvalid(state);
   return (
-    <form key={JSON.stringify(state?.values ?? {})} action={formAction} className="mt-4 grid gap-4 sm:grid-cols-3">
+    <form
+      ref={form}
+      key={JSON.stringify(state?.values ?? {})}
+      action={formAction}
+      className="mt-4 grid gap-4 sm:grid-cols-3"
+    >
       <div className="sm:col-span-2">
         <Field
           name="email"

@@ -7,6 +7,7 @@ import { Snippets } from "@/components/snippets";
 import type { ActionState } from "@/lib/actions";
 import type { Snippet } from "@/lib/broker/snippets";
 import type { EnrolmentView } from "@/lib/identities/enrol-view";
+import { MismatchPanel } from "./mismatch-panel";
 
 type Action = (previous: ActionState) => Promise<ActionState>;
 
@@ -80,14 +81,7 @@ export function EnrolmentLive(props: {
   }
   if (view.status === "mismatch") {
     return (
-      <section role="alert" className="rounded-lg bg-amber-50 p-6 ring-1 ring-amber-300">
-        <h2 className="text-lg font-semibold text-amber-900">Approved by an unexpected account</h2>
-        <p className="mt-1 text-sm text-amber-900">{view.message}</p>
-        <div className="mt-4 flex flex-wrap gap-4">
-          <ActionButton action={props.discard} label="Discard this token" pendingLabel="Discarding…" tone="danger" />
-          <ActionButton action={props.keep} label="Use it anyway" pendingLabel="Saving…" tone="secondary" />
-        </div>
-      </section>
+      <MismatchPanel message={view.message} keep={props.keep} discard={props.discard} identityHref={identityHref} />
     );
   }
   return (
@@ -184,9 +178,15 @@ function Pending({ view, qrSvg }: { view: EnrolmentView; qrSvg: string | null })
             style={{ width: `${Math.min(100, (secondsLeft / 900) * 100)}%` }}
           />
         </div>
-        <p aria-live="polite" className="mt-2 text-sm text-slate-600">
+        <p aria-hidden="true" className="mt-2 text-sm text-slate-600">
           Expires in {minutes}:{String(secondsLeft % 60).padStart(2, "0")} · checking every {view.intervalSeconds} s ·{" "}
           {view.polls} checks so far
+        </p>
+        {/* Screen readers hear the time left once a minute, not every second. */}
+        <p aria-live="polite" className="sr-only">
+          {secondsLeft > 0
+            ? `The code expires in about ${minutes + 1} minute${minutes ? "s" : ""}.`
+            : "The code expired."}
         </p>
       </div>
     </section>

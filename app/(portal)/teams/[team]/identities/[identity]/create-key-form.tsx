@@ -2,6 +2,7 @@
 import { useActionState } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { Field, inputClass, SubmitRow } from "@/components/field";
+import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import { Snippets } from "@/components/snippets";
 import type { ActionState } from "@/lib/actions";
 import { brokerSnippets } from "@/lib/broker/snippets";
@@ -15,13 +16,17 @@ export function CreateKeyForm(props: {
   const [state, formAction, pending] = useActionState(props.action, null);
   const created = state?.ok && typeof state.data?.key === "string" ? state.data.key : null;
   const errors = state?.fieldErrors ?? {};
+  const form = useFocusFirstInvalid(state);
   return (
     <div className="flex flex-col gap-4">
-      <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start">
-        <Field name="name" label="Key name" hint="Where it is used, e.g. nightly-etl on host-42." errors={errors.name}>
-          {(control) => (
-            <input {...control} maxLength={80} defaultValue={state?.values?.name ?? ""} className={inputClass} />
-          )}
+      <form ref={form} action={formAction} className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start">
+        <Field
+          name="name"
+          label="Key name"
+          hint="Where it is used, e.g. nightly-etl on host-42. Up to 80 characters."
+          errors={errors.name}
+        >
+          {(control) => <input {...control} defaultValue={state?.values?.name ?? ""} className={inputClass} />}
         </Field>
         <Field name="expiresInDays" label="Expires" errors={errors.expiresInDays}>
           {(control) => (
