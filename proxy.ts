@@ -1,14 +1,34 @@
-// Saves signed-out visitors a round trip to a page that would redirect them anyway. Not a security check: every
-// page, action and route handler verifies the session itself (lib/auth/dal.ts).
+// Two conveniences before a page renders; neither is a security check (every page, action and route handler
+// verifies the session itself, lib/auth/dal.ts):
+// - a page opened on another host than NEXTAUTH_URL (127.0.0.1 for localhost, say) is sent to NEXTAUTH_URL first,
+//   because a sign-in started there ends on NEXTAUTH_URL without its cookies and "could not be verified";
+// - signed-out visitors of signed-in pages go straight to the sign-in page.
 import { type NextRequest, NextResponse } from "next/server";
+import { env } from "@/lib/env";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
+const SIGNED_IN_PAGES = /^\/(profile|teams|admin)(\/|$)/;
+
+function onCanonicalHost(request: NextRequest): NextResponse | null {
+  const canonical = env().NEXTAUTH_URL;
+  if (!canonical || (request.method !== "GET" && request.method !== "HEAD")) return null;
+  if (request.headers.get("host") === new URL(canonical).host) return null;
+  // Next shortens a proxy's redirect to the server's own name into a bare path, which would loop; the route
+  // handler's redirect is sent as given.
+  const headers = new Headers(request.headers);
+  headers.set("x-portal-moved-to", `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  return NextResponse.rewrite(new URL("/api/moved", request.url), { request: { headers } });
+}
 
 export function proxy(request: NextRequest) {
+  const moved = onCanonicalHost(request);
+  if (moved) return moved;
+  if (!SIGNED_IN_PAGES.test(request.nextUrl.pathname)) return NextResponse.next();
   if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next();
   const signIn = new URL("/signin", request.url);
   signIn.searchParams.set("callbackUrl", request.nextUrl.pathname);
   return NextResponse.redirect(signIn);
 }
 
-export const config = { matcher: ["/profile/:path*", "/teams/:path*", "/admin/:path*"] };
+// Pages only: the API (scripts call the broker by whatever name reaches the portal) and static files are left alone.
+export const config = { matcher: ["/((?!api/|_next/|icon.svg|favicon.ico).*)"] };

@@ -44,6 +44,11 @@ const schema = z.object({
   ANAPLAN_AUTH_URL: url("ANAPLAN_AUTH_URL").default("https://auth.anaplan.com"),
   /** RFC 7009 revocation endpoint; Anaplan documents none, so revocation there is attempted only when set. */
   ANAPLAN_REVOCATION_URL: optionalText.pipe(url("ANAPLAN_REVOCATION_URL").optional()),
+  /**
+   * OpenID RP-initiated logout endpoint: signing out of the portal also ends the browser's session there. Anaplan
+   * documents none, so with real Anaplan sign-out ends the portal session only; the simulator offers one.
+   */
+  ANAPLAN_END_SESSION_URL: optionalText.pipe(url("ANAPLAN_END_SESSION_URL").optional()),
   /** Token requests per API key per minute, counted in Postgres across instances. */
   BROKER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   ANAPLAN_CLIENT_ID: optionalText,
@@ -165,6 +170,7 @@ function productionProblems(raw: Raw): string[] {
     "ANAPLAN_API_URL",
     "ANAPLAN_AUTH_URL",
     "ANAPLAN_REVOCATION_URL",
+    "ANAPLAN_END_SESSION_URL",
   ] as const;
   for (const name of urls) {
     const value = raw[name];

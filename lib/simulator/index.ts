@@ -123,5 +123,6 @@ export function simulatorSettings(simulator: Simulator) {
     ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
     ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
     ANAPLAN_REVOCATION_URL: `${simulator.urls.oauth}/oauth/revoke`,
+    ANAPLAN_END_SESSION_URL: `${simulator.urls.oauth}/session/end`,
   };
 }

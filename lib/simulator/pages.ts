@@ -61,3 +61,20 @@ export function devicePage(userCode: string, result?: { error?: string; ok?: str
 </form>${accounts()}`,
   );
 }
+
+/**
+ * oidc-provider's logout form, submitted at once with logout=yes (end the whole session): the user already chose
+ * to sign out in the portal. The button is there for browsers without scripts.
+ */
+export function signingOutPage(form: string) {
+  const submitting = form.replace("</form>", '<input type="hidden" name="logout" value="yes"></form>');
+  return page(
+    "Signing out",
+    `${submitting}<button class="primary" type="submit" form="op.logoutForm">Sign out of Anaplan</button>
+<script>document.getElementById("op.logoutForm").submit()</script>`,
+  );
+}
+
+export function signedOutPage() {
+  return page("Signed out", message(undefined, "You are signed out of the Anaplan simulator."));
+}

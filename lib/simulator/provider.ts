@@ -5,7 +5,11 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { CLIENT_IDS, userById } from "./accounts";
 import type { Control } from "./control";
+import { signedOutPage, signingOutPage } from "./pages";
 import type { createStore } from "./store";
+
+/** Where the portal lands after signing out: its sign-in page, on the origin of its registered callback. */
+export const signedOutUrl = (redirectUri: string) => `${new URL(redirectUri).origin}/signin?signedOut=1`;
 
 export function createProvider(options: {
   url: string;
@@ -24,6 +28,7 @@ export function createProvider(options: {
         client_id: CLIENT_IDS.authCode,
         client_secret: options.authCodeSecret,
         redirect_uris: options.redirectUris,
+        post_logout_redirect_uris: options.redirectUris.map(signedOutUrl),
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
@@ -63,6 +68,18 @@ export function createProvider(options: {
       // Anaplan documents no RFC 7009 endpoint; the simulator offers one so the optional code path is exercised.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
+      // The portal's sign-out ends the simulator's browser session too, without a confirmation page in between.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = "html";
+          ctx.body = signingOutPage(form);
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = "html";
+          ctx.body = signedOutPage();
+        },
+      },
     },
     pkce: { required: () => control.state.pkce === "required" },
     // Anaplan issues a refresh token whenever offline_access is asked for; oidc-provider would also insist on
@@ -94,6 +111,7 @@ export function createProvider(options: {
       code_verification: "/activate",
       revocation: "/oauth/revoke",
       jwks: "/.well-known/jwks.json",
+      end_session: "/session/end",
     },
     renderError: (ctx: KoaContextWithOIDC, out) => {
       ctx.type = "html";
