@@ -3,6 +3,7 @@ import { inputClass } from "@/components/field";
 import { TableHead } from "@/components/table-head";
 import { OUTCOMES } from "@/lib/audit";
 import type { AuditFilters, AuditRow } from "@/lib/audit/read";
+import { When } from "./when";
 
 const OUTCOME_STYLE: Record<string, string> = {
   success: "bg-emerald-50 text-emerald-800",
@@ -85,40 +86,38 @@ export function AuditView(props: {
         <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">No events match.</p>
       ) : (
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
             <TableHead
               className="bg-slate-50"
-              columns={[
-                "When (UTC)",
-                ...(props.showTeam ? ["Team"] : []),
-                "Actor",
-                "Action",
-                "Outcome",
-                "Target",
-                "From",
-              ]}
+              columns={["When", ...(props.showTeam ? ["Team"] : []), "Actor", "Action", "Outcome", "Target", "From"]}
             />
             <tbody className="divide-y divide-slate-100">
               {props.rows.map((r) => (
                 <tr key={r.id}>
-                  <td className="whitespace-nowrap px-3 py-2 text-slate-700">
-                    {r.at.toISOString().slice(0, 19).replace("T", " ")}
+                  <td data-label="When" className="whitespace-nowrap px-3 py-2 text-slate-700">
+                    <When at={r.at} exact />
                   </td>
-                  {props.showTeam ? <td className="px-3 py-2 text-slate-700">{r.team || "—"}</td> : null}
-                  <td className="px-3 py-2 font-mono text-xs text-slate-800">
+                  {props.showTeam ? (
+                    <td data-label="Team" className="px-3 py-2 text-slate-700">
+                      {r.team || "—"}
+                    </td>
+                  ) : null}
+                  <td data-label="Actor" className="px-3 py-2 font-mono text-xs text-slate-800">
                     <Link href={`${props.path}${query(withoutCursor, { actor: r.actor })}`} className="hover:underline">
                       {r.actor}
                     </Link>
                   </td>
-                  <td className="px-3 py-2 font-mono text-xs text-slate-900">{r.action}</td>
-                  <td className="px-3 py-2">
+                  <td data-label="Action" className="px-3 py-2 font-mono text-xs text-slate-900">
+                    {r.action}
+                  </td>
+                  <td data-label="Outcome" className="px-3 py-2">
                     <span
                       className={`rounded-full px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`}
                     >
                       {r.outcome}
                     </span>
                   </td>
-                  <td className="max-w-48 break-all px-3 py-2 text-slate-700">
+                  <td data-label="Target" className="max-w-48 break-all px-3 py-2 text-slate-700">
                     {r.targetType === "identity" && r.targetId ? (
                       <Link
                         href={`${props.path}${query(withoutCursor, { identity: r.targetId })}`}
@@ -131,7 +130,7 @@ export function AuditView(props: {
                       r.target || "—"
                     )}
                   </td>
-                  <td className="px-3 py-2 text-xs text-slate-600" title={r.userAgent || undefined}>
+                  <td data-label="From" className="px-3 py-2 text-xs text-slate-600" title={r.userAgent || undefined}>
                     {r.ip || "—"}
                   </td>
                 </tr>

@@ -2,47 +2,64 @@ import Link from "next/link";
 import { SignOutButton } from "./auth-buttons";
 import { SimulatorBadge } from "./simulator-badge";
 
-export function SiteHeader({
-  simulator,
-  user,
-}: {
-  simulator: boolean;
-  user: { name: string; isPortalAdmin: boolean } | null;
-}) {
+type User = { name: string; isPortalAdmin: boolean };
+
+function NavLinks({ user }: { user: User }) {
+  const link = "text-slate-700 hover:text-brand-700";
+  return (
+    <>
+      <Link href="/teams" className={link}>
+        Teams
+      </Link>
+      {user.isPortalAdmin ? (
+        <>
+          <Link href="/admin/users" className={link}>
+            Users
+          </Link>
+          <Link href="/admin/audit" className={link}>
+            Audit
+          </Link>
+        </>
+      ) : null}
+      <Link href="/profile" className={link}>
+        {user.name}
+      </Link>
+      <SignOutButton />
+    </>
+  );
+}
+
+/** One row at every width: the links sit inline on wide screens and behind a Menu button on phones. */
+export function SiteHeader({ simulator, user }: { simulator: boolean; user: User | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center gap-4 px-6 py-3">
-        <Link href="/" className="font-semibold text-brand-900">
+      <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-3 sm:px-6">
+        <Link href="/" className="shrink-0 font-semibold text-brand-900">
           Anaplan Token Portal
         </Link>
         {simulator ? <SimulatorBadge /> : null}
-        <nav aria-label="Main" className="ml-auto flex items-center gap-4 text-sm">
-          {user ? (
-            <>
-              <Link href="/teams" className="text-slate-700 hover:text-brand-700">
-                Teams
-              </Link>
-              {user.isPortalAdmin ? (
-                <>
-                  <Link href="/admin/users" className="text-slate-700 hover:text-brand-700">
-                    Users
-                  </Link>
-                  <Link href="/admin/audit" className="text-slate-700 hover:text-brand-700">
-                    Audit
-                  </Link>
-                </>
-              ) : null}
-              <Link href="/profile" className="text-slate-700 hover:text-brand-700">
-                {user.name}
-              </Link>
-              <SignOutButton />
-            </>
-          ) : (
-            <Link href="/signin" className="font-medium text-brand-700 hover:underline">
-              Sign in
-            </Link>
-          )}
-        </nav>
+        {user ? (
+          <>
+            <nav aria-label="Main" className="ml-auto hidden items-center gap-4 text-sm md:flex">
+              <NavLinks user={user} />
+            </nav>
+            <details className="relative ml-auto md:hidden">
+              <summary className="cursor-pointer list-none rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-slate-300">
+                Menu
+              </summary>
+              <nav
+                aria-label="Main"
+                className="absolute right-0 z-10 mt-2 flex w-56 flex-col items-start gap-3 rounded-lg bg-white p-4 text-sm shadow-lg ring-1 ring-slate-200"
+              >
+                <NavLinks user={user} />
+              </nav>
+            </details>
+          </>
+        ) : (
+          <Link href="/signin" className="ml-auto text-sm font-medium text-brand-700 hover:underline">
+            Sign in
+          </Link>
+        )}
       </div>
     </header>
   );

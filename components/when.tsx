@@ -23,7 +23,15 @@ export function relativeTime(at: Date, now: number) {
 }
 
 export function exactTime(at: Date, timeZone?: string) {
-  return at.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" });
+  return at.toLocaleString("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  });
 }
 
 /** A date, or an em dash for none. `exact` shows the full time inline as well (for audit rows). */

@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { ActionButton } from "@/components/action-button";
 import { SignInButton } from "@/components/auth-buttons";
+import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
 import { loadAnaplanProfile } from "@/lib/users/profile";
 import { refreshNow } from "./actions";
 
 export const metadata: Metadata = { title: "Profile" };
 
-const when = (d: Date | null | undefined) =>
-  d ? `${d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC` : "—";
-
-function Row({ label, value }: { label: string; value: string }) {
+function Row({ label, value }: { label: string; value: ReactNode }) {
   return (
     <div className="grid grid-cols-3 gap-4 py-2.5">
       <dt className="text-sm font-medium text-slate-500">{label}</dt>
@@ -35,10 +34,10 @@ export default async function ProfilePage() {
             <Row label="Email" value={profile.anaplan.email} />
             <Row label="Anaplan user id" value={profile.anaplan.id} />
             <Row label="Customer id" value={profile.anaplan.customerId ?? "—"} />
-            <Row label="Last Anaplan login" value={when(profile.anaplan.lastLoginDate)} />
-            <Row label="Signed in to the portal" value={when(session.user.lastSignInAt)} />
+            <Row label="Last Anaplan login" value={<When at={profile.anaplan.lastLoginDate} />} />
+            <Row label="Signed in to the portal" value={<When at={session.user.lastSignInAt} />} />
             <Row label="Portal role" value={session.user.isPortalAdmin ? "Portal admin" : "User"} />
-            <Row label="Session's Anaplan token expires" value={when(profile.tokenExpiresAt)} />
+            <Row label="Session's Anaplan token expires" value={<When at={profile.tokenExpiresAt} />} />
           </dl>
           <div className="mt-4">
             <ActionButton action={refreshNow} label="Refresh now" pendingLabel="Refreshing…" tone="secondary" />

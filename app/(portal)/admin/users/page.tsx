@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
 import { TableHead } from "@/components/table-head";
+import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
 import { orNotFound } from "@/lib/pages";
 import { actorOf } from "@/lib/teams/access";
@@ -18,8 +19,6 @@ const query = z.object({
 });
 
 type Props = { searchParams: Promise<Record<string, string | undefined>> };
-
-const when = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 export default async function UsersPage({ searchParams }: Props) {
   const { q, after } = query.parse(await searchParams);
@@ -55,7 +54,7 @@ export default async function UsersPage({ searchParams }: Props) {
         <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">No users match.</p>
       ) : (
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
             <TableHead
               className="bg-slate-50"
               columns={["Email", "Name", "Role", "Status", "Last sign-in", { hidden: "Actions" }]}
@@ -63,42 +62,54 @@ export default async function UsersPage({ searchParams }: Props) {
             <tbody className="divide-y divide-slate-100">
               {users.map((u) => (
                 <tr key={u.id} aria-label={`User ${u.email}`}>
-                  <td className="px-3 py-2 font-medium text-slate-900">{u.email}</td>
-                  <td className="px-3 py-2 text-slate-700">{u.name}</td>
-                  <td className="px-3 py-2 text-slate-700">{u.isPortalAdmin ? "portal admin" : "user"}</td>
-                  <td className="px-3 py-2">{u.disabledAt ? "disabled" : "active"}</td>
-                  <td className="px-3 py-2 text-slate-700">{when(u.lastSignInAt)}</td>
-                  <td className="flex flex-wrap gap-2 px-3 py-2">
-                    {u.id === session.user.id ? (
-                      <span className="text-xs text-slate-500">you</span>
-                    ) : (
-                      <>
-                        {u.disabledAt ? (
+                  <td data-label="Email" className="px-3 py-2 font-medium text-slate-900">
+                    {u.email}
+                  </td>
+                  <td data-label="Name" className="px-3 py-2 text-slate-700">
+                    {u.name}
+                  </td>
+                  <td data-label="Role" className="px-3 py-2 text-slate-700">
+                    {u.isPortalAdmin ? "portal admin" : "user"}
+                  </td>
+                  <td data-label="Status" className="px-3 py-2">
+                    {u.disabledAt ? "disabled" : "active"}
+                  </td>
+                  <td data-label="Last sign-in" className="px-3 py-2 text-slate-700">
+                    <When at={u.lastSignInAt} />
+                  </td>
+                  <td className="px-3 py-2">
+                    <div className="flex flex-wrap gap-2">
+                      {u.id === session.user.id ? (
+                        <span className="text-xs text-slate-500">you</span>
+                      ) : (
+                        <>
+                          {u.disabledAt ? (
+                            <ActionButton
+                              action={setUserDisabledAction.bind(null, u.id, false)}
+                              label="Enable"
+                              pendingLabel="Enabling…"
+                              tone="secondary"
+                            />
+                          ) : (
+                            <ConfirmAction
+                              action={setUserDisabledAction.bind(null, u.id, true)}
+                              label="Disable…"
+                              confirmLabel={`Disable ${u.email}`}
+                              pendingLabel="Disabling…"
+                            >
+                              Every session of {u.email} ends now and their sealed Anaplan tokens are destroyed. They
+                              cannot sign in until enabled again.
+                            </ConfirmAction>
+                          )}
                           <ActionButton
-                            action={setUserDisabledAction.bind(null, u.id, false)}
-                            label="Enable"
-                            pendingLabel="Enabling…"
+                            action={setPortalAdminAction.bind(null, u.id, !u.isPortalAdmin)}
+                            label={u.isPortalAdmin ? "Remove portal admin" : "Make portal admin"}
+                            pendingLabel="Saving…"
                             tone="secondary"
                           />
-                        ) : (
-                          <ConfirmAction
-                            action={setUserDisabledAction.bind(null, u.id, true)}
-                            label="Disable…"
-                            confirmLabel={`Disable ${u.email}`}
-                            pendingLabel="Disabling…"
-                          >
-                            Every session of {u.email} ends now and their sealed Anaplan tokens are destroyed. They
-                            cannot sign in until enabled again.
-                          </ConfirmAction>
-                        )}
-                        <ActionButton
-                          action={setPortalAdminAction.bind(null, u.id, !u.isPortalAdmin)}
-                          label={u.isPortalAdmin ? "Remove portal admin" : "Make portal admin"}
-                          pendingLabel="Saving…"
-                          tone="secondary"
-                        />
-                      </>
-                    )}
+                        </>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}

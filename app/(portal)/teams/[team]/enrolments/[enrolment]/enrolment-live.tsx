@@ -125,8 +125,11 @@ function Pending({ view, qrSvg }: { view: EnrolmentView; qrSvg: string | null })
       {view.userCode ? (
         <>
           <p className="mt-4 text-sm text-slate-600">Code to confirm at Anaplan</p>
-          <div className="mt-1 flex items-center gap-4">
-            <output aria-label="User code" className="font-mono text-5xl font-bold tracking-widest text-brand-900">
+          <div className="mt-1 flex flex-wrap items-center gap-4">
+            <output
+              aria-label="User code"
+              className="whitespace-nowrap font-mono text-3xl font-bold tracking-widest text-brand-900 sm:text-5xl"
+            >
               {view.userCode}
             </output>
             <CopyButton value={view.userCode} label="Copy code" />

@@ -1,9 +1,8 @@
 import { ConfirmAction } from "@/components/confirm-action";
 import { TableHead } from "@/components/table-head";
+import { When } from "@/components/when";
 import type { ApiKeyView } from "@/lib/broker/keys";
 import { revokeApiKeyAction } from "../actions";
-
-const when = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
 
 /** The identity's keys by prefix: who made each, when it expires, when and from where it was last used. */
 export function ApiKeyList(props: { slug: string; identityId: string; keys: ApiKeyView[]; canManage: boolean }) {
@@ -12,23 +11,29 @@ export function ApiKeyList(props: { slug: string; identityId: string; keys: ApiK
   }
   return (
     <div className="overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
+      <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
         <TableHead columns={["Name", "Key", "Created", "Expires", "Last used", "State", { hidden: "Actions" }]} />
         <tbody className="divide-y divide-slate-100">
           {props.keys.map((k) => (
             <tr key={k.id} aria-label={`API key ${k.name}`}>
-              <td className="py-2 pr-4 font-medium text-slate-900">{k.name}</td>
-              <td className="py-2 pr-4 font-mono text-xs text-slate-700">{k.prefix}_…</td>
-              <td className="py-2 pr-4 text-slate-700">
-                {when(k.createdAt)}
+              <td data-label="Name" className="py-2 pr-4 font-medium text-slate-900">
+                {k.name}
+              </td>
+              <td data-label="Key" className="py-2 pr-4 font-mono text-xs text-slate-700">
+                {k.prefix}_…
+              </td>
+              <td data-label="Created" className="py-2 pr-4 text-slate-700">
+                <When at={k.createdAt} />
                 {k.createdBy ? <span className="block text-xs text-slate-500">by {k.createdBy}</span> : null}
               </td>
-              <td className="py-2 pr-4 text-slate-700">{k.expiresAt ? when(k.expiresAt) : "never"}</td>
-              <td className="py-2 pr-4 text-slate-700">
-                {when(k.lastUsedAt)}
+              <td data-label="Expires" className="py-2 pr-4 text-slate-700">
+                {k.expiresAt ? <When at={k.expiresAt} /> : "never"}
+              </td>
+              <td data-label="Last used" className="py-2 pr-4 text-slate-700">
+                <When at={k.lastUsedAt} />
                 {k.lastUsedIp ? <span className="block text-xs text-slate-500">from {k.lastUsedIp}</span> : null}
               </td>
-              <td className="py-2 pr-4">
+              <td data-label="State" className="py-2 pr-4">
                 <span
                   className={`rounded-full px-2 py-0.5 text-xs font-semibold ${
                     k.state === "live" ? "bg-emerald-50 text-emerald-800" : "bg-slate-100 text-slate-600"

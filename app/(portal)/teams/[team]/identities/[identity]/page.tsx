@@ -5,6 +5,7 @@ import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
 import { Snippets } from "@/components/snippets";
 import { StateBadge } from "@/components/state-badge";
+import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
 import { listApiKeys } from "@/lib/broker/keys";
 import { brokerSnippets } from "@/lib/broker/snippets";
@@ -28,8 +29,6 @@ export const metadata: Metadata = { title: "Service identity" };
 
 type Props = { params: Promise<{ team: string; identity: string }> };
 
-const when = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
-
 function Section({ title, id, children }: { title: string; id: string; children: ReactNode }) {
   return (
     <section
@@ -51,7 +50,7 @@ export default async function IdentityPage({ params }: Props) {
   const { team, role, identity } = await orNotFound(getIdentity(actor, slug, id));
   const keys = await listApiKeys(actor, slug, identity.id);
   const portalUrl = env().NEXTAUTH_URL ?? "http://localhost:3000";
-  const rows: [string, string][] = [
+  const rows: [string, ReactNode][] = [
     ["Description", identity.description || "—"],
     ["Approved by", identity.approvedByEmail ?? "—"],
     ["Expected service account", identity.expectedEmail ?? "any"],
@@ -64,8 +63,8 @@ export default async function IdentityPage({ params }: Props) {
         ? `Rotatable${identity.refreshTokenTtlSeconds ? `, TTL ${identity.refreshTokenTtlSeconds} s` : ""}`
         : "Non-Rotatable",
     ],
-    ["Last refreshed", when(identity.grant?.lastRefreshAt)],
-    ["Last used", when(identity.lastUsedAt)],
+    ["Last refreshed", <When key="r" at={identity.grant?.lastRefreshAt} />],
+    ["Last used", <When key="u" at={identity.lastUsedAt} />],
     [
       "Refresh-token lifetime",
       identity.refreshLifetime === "absolute"
@@ -74,9 +73,16 @@ export default async function IdentityPage({ params }: Props) {
     ],
     [
       "Refresh token expires",
-      identity.refreshTokenExpiry
-        ? `${identity.refreshTokenExpiry.lifetime === "absolute" ? "Re-enrol before " : ""}${when(identity.refreshTokenExpiry.at)}${identity.refreshTokenExpiry.lifetime === "sliding" ? " unless refreshed first" : ""}${identity.refreshTokenExpiry.estimated ? " (estimated)" : ""}`
-        : "—",
+      identity.refreshTokenExpiry ? (
+        <span key="e">
+          {identity.refreshTokenExpiry.lifetime === "absolute" ? "Re-enrol before " : ""}
+          <When at={identity.refreshTokenExpiry.at} exact />
+          {identity.refreshTokenExpiry.lifetime === "sliding" ? " unless refreshed first" : ""}
+          {identity.refreshTokenExpiry.estimated ? " (estimated)" : ""}
+        </span>
+      ) : (
+        "—"
+      ),
     ],
   ];
   const paused = identity.state === "deactivated";
