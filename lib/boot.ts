@@ -51,6 +51,25 @@ export async function boot() {
   }
   log.info("Anaplan callback URL to register", { callbackUrl: `${settings.NEXTAUTH_URL}/api/auth/callback/anaplan` });
   stopOnExit(startWorker());
+  if (!settings.isProduction) process.stdout.write(await startSummary(settings, database.embedded));
+}
+
+/** What a newcomer needs on one screen: where to go, what it runs on, and which accounts sign in. */
+async function startSummary(settings: Env, embeddedDatabase: boolean) {
+  const database = embeddedDatabase
+    ? `embedded PostgreSQL in ${path.resolve(settings.DATA_DIR, "pg")}`
+    : `PostgreSQL at ${new URL(settings.DATABASE_URL ?? "").host}`;
+  const lines = ["", `  Anaplan Token Portal is ready: open ${settings.NEXTAUTH_URL}`, `  Database: ${database}`];
+  if (settings.useSimulator) {
+    const { USERS } = await import("@/lib/simulator/accounts");
+    lines.push(`  Anaplan: the bundled SIMULATOR at ${settings.ANAPLAN_OAUTH_URL} (not real Anaplan). Demo accounts:`);
+    for (const u of Object.values(USERS))
+      lines.push(`    ${u.email.padEnd(28)} ${u.password}${u.sso ? "  (SSO)" : ""}`);
+  } else {
+    lines.push(`  Anaplan: ${settings.ANAPLAN_OAUTH_URL} (OAuth), ${settings.ANAPLAN_API_URL} (API)`);
+  }
+  lines.push(`  Callback URL to register: ${settings.NEXTAUTH_URL}/api/auth/callback/anaplan`, "", "");
+  return lines.join("\n");
 }
 
 /** No Anaplan configured: serve the bundled simulator and point every Anaplan setting at it. */
@@ -58,6 +77,7 @@ async function startBundledSimulator(settings: Env) {
   const { simulatorSettings, startSimulator } = await import("@/lib/simulator");
   const simulator = await startSimulator({
     port: settings.SIMULATOR_PORT,
+    host: settings.SIMULATOR_HOST,
     operatorToken: settings.SIMULATOR_OPERATOR_TOKEN,
     redirectUris: [`${settings.NEXTAUTH_URL}/api/auth/callback/anaplan`],
   });
