@@ -3,7 +3,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { redact } from "@/lib/log";
+import { log, redact } from "@/lib/log";
 import type { RequestContext } from "@/lib/request-context";
 
 export const OUTCOMES = ["success", "failure", "denied"] as const;
@@ -38,11 +38,18 @@ const row = (entry: AuditEntry) => ({
   details: redact(entry.details ?? {}) as Prisma.InputJsonObject,
 });
 
+/** Every audited event is also one info-level log line (sign-in and -out, enrolments, state changes): no details. */
+function logged(entry: ReturnType<typeof row>) {
+  const { action, outcome, actorUserId, actorApiKeyId, teamId, targetType, targetId } = entry;
+  log.info(action, { outcome, actorUserId, actorApiKeyId, teamId, targetType, targetId });
+  return entry;
+}
+
 export async function recordAudit(entry: AuditEntry, client: Client = db()) {
-  await client.auditEvent.create({ data: row(entry) });
+  await client.auditEvent.create({ data: logged(row(entry)) });
 }
 
 /** Many events in one statement: team-wide actions write one row per identity they touched. */
 export async function recordAudits(entries: AuditEntry[], client: Client = db()) {
-  if (entries.length > 0) await client.auditEvent.createMany({ data: entries.map(row) });
+  if (entries.length > 0) await client.auditEvent.createMany({ data: entries.map((e) => logged(row(e))) });
 }
