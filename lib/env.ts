@@ -39,6 +39,14 @@ const schema = z.object({
   ANAPLAN_ALLOW_HTTP_CALLBACK: flag,
   SIMULATOR_OPERATOR_TOKEN: optionalText,
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  /**
+   * The address the simulator listens on and puts in its links and QR codes. The default is reachable from this
+   * computer only; a LAN address lets a phone approve a device code (and exposes the demo accounts to that LAN).
+   */
+  SIMULATOR_HOST: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, "SIMULATOR_HOST must be a host name or an IPv4 address")
+    .default("127.0.0.1"),
   ANAPLAN_OAUTH_URL: url("ANAPLAN_OAUTH_URL").default("https://us1a.app.anaplan.com"),
   ANAPLAN_API_URL: url("ANAPLAN_API_URL").default("https://api.anaplan.com"),
   ANAPLAN_AUTH_URL: url("ANAPLAN_AUTH_URL").default("https://auth.anaplan.com"),

@@ -12,6 +12,7 @@ import { MismatchPanel } from "./mismatch-panel";
 type Action = (previous: ActionState) => Promise<ActionState>;
 
 const POLL_MS = 2000;
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 function useLiveEnrolment(initial: EnrolmentView) {
   const [view, setView] = useState(initial);
@@ -163,6 +164,12 @@ function Pending({ view, qrSvg }: { view: EnrolmentView; qrSvg: string | null })
               />
             ) : null}
           </div>
+          {link && LOOPBACK.test(new URL(link).hostname) ? (
+            <p className="mt-3 text-xs text-amber-900">
+              This link (and its QR code) works on this computer only. To approve from a phone, start the portal with
+              SIMULATOR_HOST set to this computer's network address.
+            </p>
+          ) : null}
         </>
       ) : (
         <p className="mt-2 text-sm text-slate-600">Another admin started this enrolment; only they see its code.</p>
