@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/auth-buttons";
+import { PageTitle } from "@/components/ui";
 import { currentSession } from "@/lib/auth/dal";
 import { safeRedirect } from "@/lib/auth/redirects";
 
@@ -29,7 +30,7 @@ export default async function SignInPage({ searchParams }: Props) {
   const message = error ? (MESSAGES[error] ?? MESSAGES.Callback) : undefined;
   return (
     <main className="mx-auto flex max-w-md flex-col gap-6 px-6 py-20">
-      <h1 className="text-3xl font-bold tracking-tight text-brand-900">Sign in</h1>
+      <PageTitle>Sign in</PageTitle>
       <p className="text-slate-600">Use your Anaplan account. The portal never sees your password.</p>
       {message ? (
         <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800 ring-1 ring-red-200">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ActionButton } from "@/components/action-button";
 import { SignInButton } from "@/components/auth-buttons";
+import { Card, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
 import { loadAnaplanProfile } from "@/lib/users/profile";
@@ -23,9 +24,9 @@ export default async function ProfilePage() {
   const profile = await loadAnaplanProfile(session.grantId);
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
-      <h1 className="text-3xl font-bold tracking-tight text-brand-900">{session.user.name}</h1>
+      <PageTitle>{session.user.name}</PageTitle>
       {profile.ok ? (
-        <section aria-labelledby="anaplan-profile" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <Card aria-labelledby="anaplan-profile">
           <h2 id="anaplan-profile" className="text-lg font-semibold text-slate-900">
             Your Anaplan profile
           </h2>
@@ -42,7 +43,7 @@ export default async function ProfilePage() {
           <div className="mt-4">
             <ActionButton action={refreshNow} label="Refresh now" pendingLabel="Refreshing…" tone="secondary" />
           </div>
-        </section>
+        </Card>
       ) : (
         <section role="alert" className="rounded-lg bg-amber-50 p-6 ring-1 ring-amber-200">
           <h2 className="font-semibold text-amber-900">

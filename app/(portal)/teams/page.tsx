@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Card, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { actorOf } from "@/lib/teams/access";
 import { listTeamsFor } from "@/lib/teams/manage";
@@ -13,7 +14,7 @@ export default async function TeamsPage() {
   const teams = await listTeamsFor(actorOf(session));
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-8 px-6 py-12">
-      <h1 className="text-3xl font-bold tracking-tight text-brand-900">Teams</h1>
+      <PageTitle>Teams</PageTitle>
       {teams.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium text-slate-900">You are not in a team yet</p>
@@ -46,12 +47,12 @@ export default async function TeamsPage() {
         </ul>
       )}
       {session.user.isPortalAdmin ? (
-        <section aria-labelledby="create-team" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <Card aria-labelledby="create-team">
           <h2 id="create-team" className="text-lg font-semibold text-slate-900">
             Create a team
           </h2>
           <CreateTeamForm action={createTeamAction} />
-        </section>
+        </Card>
       ) : null}
     </main>
   );

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AuditView } from "@/components/audit-view";
+import { PageTitle } from "@/components/ui";
 import { auditFilters, readAuditPage } from "@/lib/audit/read";
 import { requireUser } from "@/lib/auth/dal";
 import { orNotFound } from "@/lib/pages";
@@ -16,7 +17,7 @@ export default async function PortalAuditPage({ searchParams }: Props) {
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
       <div>
-        <h1 className="text-3xl font-bold tracking-tight text-brand-900">Portal audit trail</h1>
+        <PageTitle>Portal audit trail</PageTitle>
         <p className="mt-1 text-sm text-slate-600">Every team's events and sign-ins, newest first (portal admins).</p>
       </div>
       <AuditView rows={rows} filters={filters} next={next} path="/admin/audit" csvPath="/api/admin/audit" showTeam />

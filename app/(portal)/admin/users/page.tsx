@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
 import { TableHead } from "@/components/table-head";
+import { PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
 import { orNotFound } from "@/lib/pages";
@@ -27,7 +28,7 @@ export default async function UsersPage({ searchParams }: Props) {
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
       <div>
-        <h1 className="text-3xl font-bold tracking-tight text-brand-900">Users</h1>
+        <PageTitle>Users</PageTitle>
         <p className="mt-1 text-sm text-slate-600">
           Everyone who has signed in. Disabling a user ends all their sessions and destroys their sealed Anaplan tokens
           at once; it does not touch their Anaplan account or any service identity.

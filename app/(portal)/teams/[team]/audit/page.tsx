@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditView } from "@/components/audit-view";
+import { PageTitle } from "@/components/ui";
 import { auditFilters, readAuditPage } from "@/lib/audit/read";
 import { requireUser } from "@/lib/auth/dal";
 import { orNotFound } from "@/lib/pages";
@@ -21,7 +22,7 @@ export default async function TeamAuditPage({ params, searchParams }: Props) {
         <Link href={`/teams/${team}/identities`} className="text-sm text-brand-700 hover:underline">
           ← Identities
         </Link>
-        <h1 className="mt-2 text-3xl font-bold tracking-tight text-brand-900">Audit trail</h1>
+        <PageTitle className="mt-2">Audit trail</PageTitle>
         <p className="mt-1 text-sm text-slate-600">
           Everything done in this team, newest first: by people and by API keys. Events cannot be changed or deleted.
         </p>

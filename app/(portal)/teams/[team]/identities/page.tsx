@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ButtonLink, Eyebrow, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { listIdentities } from "@/lib/identities/list";
 import { IDENTITY_STATES, type ListQuery, listQuery } from "@/lib/identities/schemas";
@@ -33,8 +34,8 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <p className="text-sm font-medium text-slate-500">{team.name}</p>
-          <h1 className="text-3xl font-bold tracking-tight text-brand-900">Service identities</h1>
+          <Eyebrow>{team.name}</Eyebrow>
+          <PageTitle>Service identities</PageTitle>
         </div>
         <div className="flex items-center gap-4">
           <Link href={`/teams/${slug}/members`} className="text-sm font-medium text-slate-700 hover:text-brand-700">
@@ -46,12 +47,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
             </Link>
           ) : null}
           {can(role, "identity.create") ? (
-            <Link
-              href={`/teams/${slug}/identities/new`}
-              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
-            >
-              New identity
-            </Link>
+            <ButtonLink href={`/teams/${slug}/identities/new`}>New identity</ButtonLink>
           ) : null}
         </div>
       </div>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
+import { Card, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
@@ -26,7 +27,7 @@ export default async function MembersPage({ params }: Props) {
         <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
           ← {team.name}: identities
         </Link>
-        <h1 className="mt-2 text-3xl font-bold tracking-tight text-brand-900">Members of {team.name}</h1>
+        <PageTitle className="mt-2">Members of {team.name}</PageTitle>
       </div>
       {members.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
@@ -115,12 +116,12 @@ export default async function MembersPage({ params }: Props) {
         </section>
       ) : null}
       {manage ? (
-        <section aria-labelledby="add-member" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <Card aria-labelledby="add-member">
           <h2 id="add-member" className="text-lg font-semibold text-slate-900">
             Add a member
           </h2>
           <AddMemberForm action={addMemberAction.bind(null, slug)} />
-        </section>
+        </Card>
       ) : null}
     </main>
   );

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { ActionButton } from "@/components/action-button";
 import { CopyButton } from "@/components/copy-button";
 import { Snippets } from "@/components/snippets";
+import { ButtonLink, Card } from "@/components/ui";
 import type { ActionState } from "@/lib/actions";
 import type { Snippet } from "@/lib/broker/snippets";
 import type { EnrolmentView } from "@/lib/identities/enrol-view";
@@ -69,12 +70,9 @@ export function EnrolmentLive(props: {
             Create an API key on the identity's page, put it in the script's environment as ANAPLAN_PORTAL_KEY, and ask
             the portal for a token whenever the script needs one.
           </p>
-          <Link
-            href={`${identityHref}#api-keys`}
-            className="self-start rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
-          >
+          <ButtonLink href={`${identityHref}#api-keys`} className="self-start">
             Create an API key
-          </Link>
+          </ButtonLink>
           <Snippets snippets={props.snippets} />
         </section>
       </div>
@@ -119,7 +117,7 @@ function Pending({ view, qrSvg }: { view: EnrolmentView; qrSvg: string | null })
   const minutes = Math.floor(secondsLeft / 60);
   const link = view.verificationUriComplete ?? view.verificationUri;
   return (
-    <section aria-labelledby="pending-title" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+    <Card aria-labelledby="pending-title">
       <h2 id="pending-title" className="text-lg font-semibold text-slate-900">
         Waiting for approval at Anaplan
       </h2>
@@ -199,6 +197,6 @@ function Pending({ view, qrSvg }: { view: EnrolmentView; qrSvg: string | null })
             : "The code expired."}
         </p>
       </div>
-    </section>
+    </Card>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import QRCode from "qrcode";
+import { Eyebrow, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { brokerSnippets } from "@/lib/broker/snippets";
 import { env } from "@/lib/env";
@@ -23,8 +24,8 @@ export default async function EnrolmentPage({ params }: Props) {
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
       <div>
-        <p className="text-sm font-medium text-slate-500">Device authorization</p>
-        <h1 className="text-3xl font-bold tracking-tight text-brand-900">Enrol “{view.identity.name}”</h1>
+        <Eyebrow>Device authorization</Eyebrow>
+        <PageTitle>Enrol “{view.identity.name}”</PageTitle>
         <p className="mt-2 text-slate-600">
           Approving lets the portal act as <strong>{view.identity.expectedEmail ?? "the approving account"}</strong> in
           Anaplan for the scripts of this identity.

@@ -5,6 +5,7 @@ import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
 import { Snippets } from "@/components/snippets";
 import { StateBadge } from "@/components/state-badge";
+import { ButtonLink, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
 import { listApiKeys } from "@/lib/broker/keys";
@@ -95,7 +96,7 @@ export default async function IdentityPage({ params }: Props) {
           ← {team.name}: identities
         </Link>
         <div className="mt-2 flex flex-wrap items-center gap-3">
-          <h1 className="break-all text-3xl font-bold tracking-tight text-brand-900">{identity.name}</h1>
+          <PageTitle className="break-all">{identity.name}</PageTitle>
           <StateBadge state={identity.state} />
         </div>
         {identity.state === "needs_attention" && identity.grant?.statusReason ? (
@@ -134,12 +135,9 @@ export default async function IdentityPage({ params }: Props) {
         {can(role, "identity.enrol") && !paused ? (
           identity.pendingEnrolmentId ? (
             <>
-              <Link
-                href={`/teams/${slug}/enrolments/${identity.pendingEnrolmentId}`}
-                className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
-              >
+              <ButtonLink href={`/teams/${slug}/enrolments/${identity.pendingEnrolmentId}`}>
                 Continue enrolment
-              </Link>
+              </ButtonLink>
               <ActionButton
                 action={cancelEnrolmentAction.bind(null, slug, identity.pendingEnrolmentId)}
                 label="Cancel enrolment"

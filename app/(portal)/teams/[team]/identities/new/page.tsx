@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Eyebrow, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { env } from "@/lib/env";
 import { regionChoices } from "@/lib/identities/regions";
@@ -18,8 +19,8 @@ export default async function NewIdentityPage({ params }: Props) {
   return (
     <main className="mx-auto flex max-w-2xl flex-col gap-6 px-6 py-12">
       <div>
-        <p className="text-sm font-medium text-slate-500">{team.name}</p>
-        <h1 className="text-3xl font-bold tracking-tight text-brand-900">New service identity</h1>
+        <Eyebrow>{team.name}</Eyebrow>
+        <PageTitle>New service identity</PageTitle>
       </div>
       <IdentityForm
         action={createIdentityAction.bind(null, slug)}

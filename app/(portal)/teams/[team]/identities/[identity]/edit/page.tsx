@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { getIdentity } from "@/lib/identities/manage";
 import { regionChoices, regionOf } from "@/lib/identities/regions";
@@ -18,7 +19,7 @@ export default async function EditIdentityPage({ params }: Props) {
   const { identity } = await orNotFound(getIdentity(actorOf(session), slug, id));
   return (
     <main className="mx-auto flex max-w-2xl flex-col gap-6 px-6 py-12">
-      <h1 className="text-3xl font-bold tracking-tight text-brand-900">Edit “{identity.name}”</h1>
+      <PageTitle>Edit “{identity.name}”</PageTitle>
       <IdentityForm
         action={updateIdentityAction.bind(null, slug, identity.id)}
         regions={regionChoices()}

@@ -1,0 +1,28 @@
+// The few shapes every page repeats, so a page says what it shows rather than how it is styled.
+import Link from "next/link";
+import type { ComponentProps, ReactNode } from "react";
+
+export function PageTitle({ children, className = "" }: { children: ReactNode; className?: string }) {
+  return <h1 className={`text-3xl font-bold tracking-tight text-brand-900 ${className}`}>{children}</h1>;
+}
+
+/** The small line above a title that says where the page belongs (a team's name, a flow's name). */
+export function Eyebrow({ children }: { children: ReactNode }) {
+  return <p className="text-sm font-medium text-slate-500">{children}</p>;
+}
+
+export function Card({ children, className = "", ...rest }: ComponentProps<"section">) {
+  return (
+    <section className={`rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200 ${className}`} {...rest}>
+      {children}
+    </section>
+  );
+}
+
+export const primaryButton =
+  "rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700";
+
+/** A link that looks like the page's main button. */
+export function ButtonLink({ className = "", ...rest }: ComponentProps<typeof Link>) {
+  return <Link className={`${primaryButton} ${className}`} {...rest} />;
+}
