@@ -116,42 +116,39 @@ export async function addMember(actor: Actor, slug: string, fields: z.infer<type
   return user ? "member" : "invited";
 }
 
-export async function changeMemberRole(actor: Actor, slug: string, change: z.infer<typeof roleChange>) {
-  const { team } = await requireTeam(actor, slug, "team.manage_members");
-  await keepingAnAdmin(team.id, (tx) =>
-    tx.membership
-      .update({ where: { teamId_userId: { teamId: team.id, userId: change.userId } }, data: { role: change.role } })
-      .catch(() => {
-        throw new AppError("not_found", "No such member in this team.");
-      }),
-  );
-  await recordAudit({
-    action: "team.member_role",
-    outcome: "success",
-    actor,
-    teamId: team.id,
-    targetType: "user",
-    targetId: change.userId,
-    details: { role: change.role },
-  });
-}
+type MembershipKey = { teamId_userId: { teamId: string; userId: string } };
 
-export async function removeMember(actor: Actor, slug: string, ref: z.infer<typeof memberRef>) {
+/** One change to an existing membership: authorized, under the last-admin rule, audited. */
+async function changeMembership(
+  actor: Actor,
+  slug: string,
+  userId: string,
+  audit: { action: string; details?: Record<string, unknown> },
+  change: (tx: Prisma.TransactionClient, where: MembershipKey) => Promise<unknown>,
+) {
   const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const where = { teamId_userId: { teamId: team.id, userId } };
   await keepingAnAdmin(team.id, (tx) =>
-    tx.membership.delete({ where: { teamId_userId: { teamId: team.id, userId: ref.userId } } }).catch(() => {
+    change(tx, where).catch(() => {
       throw new AppError("not_found", "No such member in this team.");
     }),
   );
-  await recordAudit({
-    action: "team.member_remove",
-    outcome: "success",
-    actor,
-    teamId: team.id,
-    targetType: "user",
-    targetId: ref.userId,
-  });
+  await recordAudit({ ...audit, outcome: "success", actor, teamId: team.id, targetType: "user", targetId: userId });
 }
+
+export const changeMemberRole = (actor: Actor, slug: string, change: z.infer<typeof roleChange>) =>
+  changeMembership(
+    actor,
+    slug,
+    change.userId,
+    { action: "team.member_role", details: { role: change.role } },
+    (tx, where) => tx.membership.update({ where, data: { role: change.role } }),
+  );
+
+export const removeMember = (actor: Actor, slug: string, ref: z.infer<typeof memberRef>) =>
+  changeMembership(actor, slug, ref.userId, { action: "team.member_remove" }, (tx, where) =>
+    tx.membership.delete({ where }),
+  );
 
 export async function cancelInvite(actor: Actor, slug: string, ref: z.infer<typeof inviteRef>) {
   const { team } = await requireTeam(actor, slug, "team.manage_members");

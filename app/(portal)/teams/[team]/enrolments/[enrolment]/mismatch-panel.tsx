@@ -6,6 +6,11 @@ import type { ActionState } from "@/lib/actions";
 
 type Action = (previous: ActionState) => Promise<ActionState>;
 
+const CHOICES = [
+  { choice: "discard", label: "Discard this token", tone: "text-slate-800 ring-slate-300 hover:bg-slate-50" },
+  { choice: "keep", label: "Use it anyway", tone: "text-red-700 ring-red-600 hover:bg-red-50" },
+] as const;
+
 /**
  * A token approved by another account than the expected one. Discarding is the safe default, so it is the neutral
  * button; keeping it is the risk. Once either has answered, both buttons stay disabled and the panel says what
@@ -22,22 +27,17 @@ export function MismatchPanel(props: { message: string | null; keep: Action; dis
       <h2 className="text-lg font-semibold text-amber-900">Approved by an unexpected account</h2>
       <p className="mt-1 text-sm text-amber-900">{props.message}</p>
       <form className="mt-4 flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          formAction={() => act("discard")}
-          disabled={pending || done}
-          className="rounded-md bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-60"
-        >
-          Discard this token
-        </button>
-        <button
-          type="submit"
-          formAction={() => act("keep")}
-          disabled={pending || done}
-          className="rounded-md bg-white px-4 py-2 text-sm font-semibold text-red-700 shadow-sm ring-1 ring-red-600 hover:bg-red-50 disabled:opacity-60"
-        >
-          Use it anyway
-        </button>
+        {CHOICES.map((c) => (
+          <button
+            key={c.choice}
+            type="submit"
+            formAction={() => act(c.choice)}
+            disabled={pending || done}
+            className={`rounded-md bg-white px-4 py-2 text-sm font-semibold shadow-sm ring-1 disabled:opacity-60 ${c.tone}`}
+          >
+            {c.label}
+          </button>
+        ))}
         {pending ? <span className="text-sm text-slate-600">Saving…</span> : null}
       </form>
       <div className="mt-3">
