@@ -3,6 +3,7 @@ import { inputClass } from "@/components/field";
 import { TableHead } from "@/components/table-head";
 import { OUTCOMES } from "@/lib/audit";
 import type { AuditFilters, AuditRow } from "@/lib/audit/read";
+import { primaryButton } from "./ui";
 import { When } from "./when";
 
 const OUTCOME_STYLE: Record<string, string> = {
@@ -65,10 +66,7 @@ export function AuditView(props: {
           <input type="date" name="to" defaultValue={filters.to ?? ""} className={inputClass} />
         </label>
         <div className="flex flex-wrap items-center gap-3 sm:col-span-3">
-          <button
-            type="submit"
-            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
-          >
+          <button type="submit" className={primaryButton}>
             Apply filters
           </button>
           <Link href={props.path} className="text-sm text-slate-700 hover:underline">
@@ -83,7 +81,18 @@ export function AuditView(props: {
         </div>
       </form>
       {props.rows.length === 0 ? (
-        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">No events match.</p>
+        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">
+          {filters.before ? (
+            <>
+              No older events here.{" "}
+              <Link href={`${props.path}${query(withoutCursor)}`} className="font-medium text-brand-700 underline">
+                Back to the newest
+              </Link>
+            </>
+          ) : (
+            "No events match."
+          )}
+        </p>
       ) : (
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">

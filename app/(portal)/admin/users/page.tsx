@@ -52,7 +52,9 @@ export default async function UsersPage({ searchParams }: Props) {
         </form>
       </search>
       {users.length === 0 ? (
-        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">No users match.</p>
+        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">
+          {after ? "No more users here; go back to the first page." : "No users match."}
+        </p>
       ) : (
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
