@@ -57,6 +57,8 @@ const schema = z.object({
    * documents none, so with real Anaplan sign-out ends the portal session only; the simulator offers one.
    */
   ANAPLAN_END_SESSION_URL: optionalText.pipe(url("ANAPLAN_END_SESSION_URL").optional()),
+  /** Bearer token that GET /api/metrics requires; without it the endpoint does not exist (404). */
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
   /** Token requests per API key per minute, counted in Postgres across instances. */
   BROKER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   ANAPLAN_CLIENT_ID: optionalText,

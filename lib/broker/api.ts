@@ -4,6 +4,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/metrics";
 import { type RequestContext, requestContextOf } from "@/lib/request-context";
 import { authenticate, type Caller } from "./caller";
 import { BrokerError } from "./errors";
@@ -21,6 +22,7 @@ export function brokerError(code: BrokerErrorCode, message: string, retryAfterSe
 }
 
 function toResponse(error: unknown): Response {
+  metrics().brokerRequests.inc({ outcome: error instanceof BrokerError ? error.code : "internal" });
   if (error instanceof BrokerError) return brokerError(error.code, error.userMessage, error.retryAfterSeconds);
   const reference = randomUUID().slice(0, 8);
   log.error("token broker failed", { reference, error });
@@ -62,7 +64,9 @@ export async function withApiKey(
       );
     }
     const caller = await authenticate(request.headers.get("authorization"));
-    return Response.json(await handle(caller, requestContextOf(request.headers)), { headers: NO_STORE });
+    const answer = await handle(caller, requestContextOf(request.headers));
+    metrics().brokerRequests.inc({ outcome: "ok" });
+    return Response.json(answer, { headers: NO_STORE });
   } catch (error) {
     return toResponse(error);
   }

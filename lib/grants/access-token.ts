@@ -10,6 +10,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/metrics";
 import { type RefreshLifetime, refreshTokenDeadline } from "./lifetime";
 import { backOff, failForGood, isFinal, recovered } from "./refresh-failure";
 import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
@@ -101,6 +102,7 @@ export async function getAccessToken(
       WHERE id = ${grantId}::uuid AND generation = ${grant.generation} AND status = 'active'
         AND (lease_until IS NULL OR lease_until < now())`;
     if (taken === 1) return refreshUnderLease(grant, owner, client);
+    if (attempt === 0) metrics().singleFlightWaits.inc();
     if (Date.now() > deadline) {
       throw new AppError(
         "provider_unavailable",
@@ -117,6 +119,7 @@ export async function getAccessToken(
 async function refreshUnderLease(grant: Grant, owner: string, client: GrantClient): Promise<AccessToken> {
   const release = { leaseOwner: null, leaseUntil: null, refreshStartedAt: null };
   let tokens: TokenSet;
+  const timer = metrics().refreshSeconds.startTimer();
   try {
     if (!grant.refreshToken) throw new AnaplanError("invalid_grant", { reason: "no refresh token is stored" });
     // Always the OAuth host that issued this grant: editing an identity's region must not re-point its tokens.
@@ -128,7 +131,11 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
         refreshToken: await openRefreshToken(grant.id, grant.refreshToken),
       },
     );
+    timer();
+    metrics().refreshCalls.inc({ result: "ok" });
   } catch (error) {
+    timer();
+    metrics().refreshCalls.inc({ result: isFinal(error) ? "final" : "transient" });
     if (isFinal(error)) throw new AppError("reauthenticate", await failForGood(grant, owner, client, error));
     const wait = await backOff(grant, owner, error);
     // Anaplan being down must not stop scripts while the cached token still works.

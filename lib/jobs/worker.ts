@@ -8,6 +8,7 @@ import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { log } from "@/lib/log";
 import { pruneRateWindows } from "@/lib/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
+import { beat } from "./heartbeat";
 
 const KEEP_ALIVE_EVERY = 60;
 
@@ -21,6 +22,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
           await refreshDueIdentityGrants();
           await endLapsedSessions();
           await pruneRateWindows();
+          await beat("keep_alive");
         }
       } catch (error) {
         log.warn("background worker: a round failed; retrying", { error });

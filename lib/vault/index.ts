@@ -26,3 +26,13 @@ function current() {
 
 export const vault = (): Vault => current().vault;
 export const keyring = (): LocalKeyring => current().keyring;
+
+/** For /api/health: the key ring parses and a probe seals and opens again. Never throws, never says why. */
+export async function keyRingReady(): Promise<boolean> {
+  try {
+    const probe = `health:${Date.now()}`;
+    return (await vault().open(await vault().seal(probe, "health"), "health")) === probe;
+  } catch {
+    return false;
+  }
+}

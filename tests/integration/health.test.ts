@@ -10,12 +10,23 @@ test("health answers ok after a real query, and 503 with a reason when the datab
   await setUpTestDatabase();
   const ok = await GET();
   assert.equal(ok.status, 200);
-  assert.deepEqual(await ok.json(), { status: "ok", db: "ok" });
+  assert.deepEqual(await ok.json(), {
+    status: "ok",
+    db: "ok",
+    keyRing: "ok",
+    worker: "not yet run",
+    lastSweepSecondsAgo: null,
+  });
   assert.equal(ok.headers.get("cache-control"), "no-store");
 
   await disconnectDb();
   publishEnv({ DATABASE_URL: `postgresql://nobody:nothing@127.0.0.1:${await freePort()}/none` });
   const down = await GET();
   assert.equal(down.status, 503);
-  assert.deepEqual(await down.json(), { status: "error", db: "unreachable", reason: "the database did not answer" });
+  assert.deepEqual(await down.json(), {
+    status: "error",
+    db: "unreachable",
+    keyRing: "ok",
+    reason: "the database did not answer",
+  });
 });
