@@ -57,6 +57,12 @@ const schema = z.object({
    * documents none, so with real Anaplan sign-out ends the portal session only; the simulator offers one.
    */
   ANAPLAN_END_SESSION_URL: optionalText.pipe(url("ANAPLAN_END_SESSION_URL").optional()),
+  /** Days before a refresh token's end at which the dashboard warns, e.g. "14,3,1". */
+  EXPIRY_WARNING_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, "EXPIRY_WARNING_DAYS is a comma-separated list of days, e.g. 14,3,1")
+    .default("14,3,1")
+    .transform((v) => v.split(",").map(Number)),
   /** Bearer token that GET /api/metrics requires; without it the endpoint does not exist (404). */
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
   /** Token requests per API key per minute, counted in Postgres across instances. */

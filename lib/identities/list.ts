@@ -10,6 +10,7 @@ import { type Actor, requireTeam } from "@/lib/teams/access";
 import { likeLiteral } from "@/lib/validation";
 import { IDENTITY_STATES, type IdentitySort, type ListQuery } from "./schemas";
 import { attentionReason, deriveState } from "./state";
+import { expiryWarning } from "./warnings";
 
 export const PAGE_SIZE = 25;
 
@@ -88,7 +89,7 @@ function decodeCursor(spec: SortSpec, text: string | undefined): unknown[] | nul
 }
 
 /** Time-driven state changes (expiry, a stranded cached token) that came due are written before the team is read. */
-async function settleDueStates(teamId: string) {
+export async function settleDueStates(teamId: string) {
   await preparedQuery(
     "identity-list-settle",
     `SELECT settle_identity_list(ARRAY(
@@ -157,6 +158,7 @@ function present(row: ListedRow, now: Date) {
     attentionReason: attentionReason(inputs, now),
     refreshTokenExpiry:
       row.expires.getTime() === NO_EXPIRY ? null : { at: row.expires, estimated: row.refreshTokenExpiresAt === null },
+    expiryWarning: row.expires.getTime() === NO_EXPIRY ? null : expiryWarning(row.expires, now),
   };
 }
 

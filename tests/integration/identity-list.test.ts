@@ -3,11 +3,15 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type ListedIdentity, listIdentities, PAGE_SIZE } from "@/lib/identities/list";
 import { getIdentity } from "@/lib/identities/manage";
 import { IDENTITY_STATES, type IdentitySort, type ListQuery, listQuery } from "@/lib/identities/schemas";
+import { teamSummary } from "@/lib/identities/summary";
+import { expiryWarning } from "@/lib/identities/warnings";
 import type { Actor } from "@/lib/teams/access";
 import { setUpTestDatabase } from "../helpers/db.ts";
 
@@ -212,6 +216,68 @@ describe("the identities list", () => {
     assert.equal(beyond.beyondEnd, true);
     assert.ok(first.identities.length > 0);
     assert.ok(!first.identities.some((i) => i.name === "elsewhere"), "another team's rows never show");
+  });
+});
+
+describe("the team summary and expiry warnings", () => {
+  test("warnings: the smallest threshold an expiry falls within; severe nearer than the widest", () => {
+    const now = new Date("2026-01-01T00:00:00Z");
+    const inDays = (d: number) => new Date(now.getTime() + d * 24 * HOUR);
+    const warn = (d: number) => expiryWarning(inDays(d), now, [14, 3, 1]);
+    assert.equal(warn(20), null);
+    assert.deepEqual(warn(14), { withinDays: 14, severe: false });
+    assert.deepEqual(warn(10), { withinDays: 14, severe: false });
+    assert.deepEqual(warn(2.5), { withinDays: 3, severe: true });
+    assert.deepEqual(warn(0.5), { withinDays: 1, severe: true });
+    assert.deepEqual(warn(-1), { withinDays: 1, severe: true }, "already past");
+    assert.equal(expiryWarning(null, now, [14]), null);
+  });
+
+  test("counts by state, the next five ends among active identities, and final refresh failures today", async () => {
+    const team = await db().team.create({ data: { slug: "sum", name: "Sum", nameSkeleton: "sum" } });
+    const user = await db().user.create({ data: { anaplanUserId: "s".repeat(32), email: "s@x.example", name: "S" } });
+    await db().membership.create({ data: { teamId: team.id, userId: user.id, role: "member" } });
+    const make = async (name: string, grant: Partial<Prisma.GrantCreateInput> | null) => {
+      const created = await db().serviceIdentity.create({
+        data: {
+          teamId: team.id,
+          name,
+          nameSkeleton: name,
+          deviceClientId: "c".repeat(32),
+          oauthUrl: "https://us1a.app.anaplan.com",
+          apiUrl: "https://api.anaplan.com",
+          authUrl: "https://auth.anaplan.com",
+        },
+      });
+      if (!grant) return;
+      const g = await db().grant.create({
+        data: { kind: "identity", clientId: "c".repeat(32), oauthUrl: "https://us1a.app.anaplan.com", ...grant },
+      });
+      await db().serviceIdentity.update({ where: { id: created.id }, data: { grantId: g.id } });
+    };
+    for (let i = 0; i < 7; i++) await make(`ends-${i}`, { refreshTokenExpiresAt: at((7 - i) * 24 * HOUR) });
+    await make("no-end", {});
+    await make("broken", { status: "needs_attention", refreshTokenExpiresAt: at(HOUR) });
+    await make("unenrolled", null);
+    await recordAudit({ action: "grant.refresh", outcome: "failure", teamId: team.id });
+    await recordAudit({ action: "grant.refresh", outcome: "success", teamId: team.id });
+    const member = { userId: user.id, isPortalAdmin: false };
+    const summary = await teamSummary(member, "sum");
+    assert.deepEqual(summary.counts, { active: 8, needs_attention: 1, not_enrolled: 1 });
+    assert.deepEqual(
+      summary.nextExpiries.map((e) => e.name),
+      ["ends-6", "ends-5", "ends-4", "ends-3", "ends-2"],
+      "soonest first, active only (the broken one is not counted as ending)",
+    );
+    assert.deepEqual(summary.nextExpiries[0]?.warning, { withinDays: 1, severe: true });
+    assert.equal(summary.failuresLastDay, 1);
+    const stranger = await db().user.create({
+      data: { anaplanUserId: "t".repeat(32), email: "t@x.example", name: "T" },
+    });
+    await assert.rejects(
+      teamSummary({ userId: stranger.id, isPortalAdmin: false }, "sum"),
+      (e: unknown) => e instanceof AppError && e.code === "not_found",
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ExpiryWarning } from "@/components/expiry-warning";
 import { StateBadge } from "@/components/state-badge";
 import { When } from "@/components/when";
 import type { ListedIdentity } from "@/lib/identities/list";
@@ -22,6 +23,7 @@ function Expiry({ identity }: { identity: ListedIdentity }) {
     <>
       <When at={expiry.at} />
       {expiry.estimated ? <span className="text-slate-500"> (estimated)</span> : null}
+      <ExpiryWarning warning={identity.expiryWarning} />
     </>
   );
 }

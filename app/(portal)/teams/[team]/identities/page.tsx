@@ -5,11 +5,13 @@ import { requireUser } from "@/lib/auth/dal";
 import { listIdentities } from "@/lib/identities/list";
 import { IDENTITY_STATES, type ListQuery, listQuery } from "@/lib/identities/schemas";
 import { STATE_LABELS } from "@/lib/identities/state";
+import { teamSummary } from "@/lib/identities/summary";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
 import { actorOf } from "@/lib/teams/access";
 import { IdentityTable } from "./identity-table";
 import { IncidentPanel } from "./incident-panel";
+import { TeamSummary } from "./team-summary";
 
 export const metadata: Metadata = { title: "Service identities" };
 
@@ -19,8 +21,8 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
   const { team: slug } = await params;
   const query = listQuery.parse(await searchParams);
   const session = await requireUser();
-  const { team, role, identities, next, previous, beyondEnd } = await orNotFound(
-    listIdentities(actorOf(session), slug, query),
+  const [{ team, role, identities, next, previous, beyondEnd }, summary] = await orNotFound(
+    Promise.all([listIdentities(actorOf(session), slug, query), teamSummary(actorOf(session), slug)]),
   );
   // Filters and sort survive paging; a change of filter or sort starts again at the first page.
   const href = (change: Partial<ListQuery>, keepFilters = true) => {
@@ -51,6 +53,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           ) : null}
         </div>
       </div>
+      <TeamSummary slug={slug} summary={summary} />
       <div className="flex flex-wrap items-center gap-3">
         <nav aria-label="Filter by state" className="flex flex-wrap gap-2 text-sm">
           <Link
@@ -58,7 +61,10 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
             aria-current={!query.state ? "page" : undefined}
             className={chip(!query.state)}
           >
-            All
+            All{" "}
+            <span className="tabular-nums opacity-75">
+              {Object.values(summary.counts).reduce((a, b) => a + (b ?? 0), 0)}
+            </span>
           </Link>
           {IDENTITY_STATES.map((s) => (
             <Link
@@ -67,7 +73,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
               aria-current={query.state === s ? "page" : undefined}
               className={chip(query.state === s)}
             >
-              {STATE_LABELS[s]}
+              {STATE_LABELS[s]} <span className="tabular-nums opacity-75">{summary.counts[s] ?? 0}</span>
             </Link>
           ))}
         </nav>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
+import { ExpiryWarning } from "@/components/expiry-warning";
 import { Snippets } from "@/components/snippets";
 import { StateBadge } from "@/components/state-badge";
 import { ButtonLink, PageTitle } from "@/components/ui";
@@ -12,6 +13,7 @@ import { listApiKeys } from "@/lib/broker/keys";
 import { brokerSnippets } from "@/lib/broker/snippets";
 import { env } from "@/lib/env";
 import { getIdentity } from "@/lib/identities/manage";
+import { expiryWarning } from "@/lib/identities/warnings";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
 import { actorOf } from "@/lib/teams/access";
@@ -80,6 +82,7 @@ export default async function IdentityPage({ params }: Props) {
           <When at={identity.refreshTokenExpiry.at} exact />
           {identity.refreshTokenExpiry.lifetime === "sliding" ? " unless refreshed first" : ""}
           {identity.refreshTokenExpiry.estimated ? " (estimated)" : ""}
+          <ExpiryWarning warning={expiryWarning(identity.refreshTokenExpiry.at)} />
         </span>
       ) : (
         "—"

@@ -1,0 +1,48 @@
+// The team dashboard's header: how many identities are in each state, which refresh tokens end next, and how
+// many refreshes failed for good in the last day. All from indexed reads of the list's read model, so it costs
+// the same at 100 or 100,000 identities... except the counts, one index-only pass over the team.
+import "server-only";
+import { db } from "@/lib/db";
+import type { Actor } from "@/lib/teams/access";
+import { requireTeam } from "@/lib/teams/access";
+import { settleDueStates } from "./list";
+import type { IdentityState } from "./schemas";
+import { expiryWarning } from "./warnings";
+
+const NO_EXPIRY = new Date("9999-12-31T00:00:00Z");
+const DAY_MS = 24 * 3600_000;
+
+export async function teamSummary(actor: Actor, teamSlug: string) {
+  const { team } = await requireTeam(actor, teamSlug, "identity.view");
+  await settleDueStates(team.id);
+  const [counts, nextExpiries, failures] = await Promise.all([
+    db().$queryRaw<{ state: IdentityState; n: number }[]>`
+      SELECT list_state::text AS state, count(*)::int AS n FROM service_identities
+      WHERE team_id = ${team.id}::uuid GROUP BY list_state`,
+    db().serviceIdentity.findMany({
+      where: { teamId: team.id, listState: "active", listExpiresAt: { lt: NO_EXPIRY } },
+      orderBy: [{ listExpiresAt: "asc" }, { id: "asc" }],
+      take: 5,
+      select: { id: true, name: true, listExpiresAt: true, grant: { select: { refreshTokenExpiresAt: true } } },
+    }),
+    db().auditEvent.count({
+      where: {
+        teamId: team.id,
+        action: "grant.refresh",
+        outcome: "failure",
+        at: { gt: new Date(Date.now() - DAY_MS) },
+      },
+    }),
+  ]);
+  return {
+    counts: Object.fromEntries(counts.map((c) => [c.state, c.n])) as Partial<Record<IdentityState, number>>,
+    nextExpiries: nextExpiries.map((i) => ({
+      id: i.id,
+      name: i.name,
+      at: i.listExpiresAt,
+      estimated: !i.grant?.refreshTokenExpiresAt,
+      warning: expiryWarning(i.listExpiresAt),
+    })),
+    failuresLastDay: failures,
+  };
+}
