@@ -50,8 +50,29 @@ export async function boot() {
     );
   }
   log.info("Anaplan callback URL to register", { callbackUrl: `${settings.NEXTAUTH_URL}/api/auth/callback/anaplan` });
-  stopOnExit(startWorker());
+  if (settings.PORTAL_WORKER === "0") log.info("background worker off in this instance (PORTAL_WORKER=0)");
+  else stopOnExit(startWorker());
   if (!settings.isProduction) process.stdout.write(await startSummary(settings, database.embedded));
+}
+
+/**
+ * `npm run worker`: the background work as a process of its own, beside app instances started with
+ * PORTAL_WORKER=0. It shares their database (so DATABASE_URL is required: an embedded one belongs to one app
+ * process) and their Anaplan settings and keys; it serves nothing.
+ */
+export async function bootWorker() {
+  const settings = env();
+  setLogLevel(settings.LOG_LEVEL);
+  if (!settings.DATABASE_URL) {
+    throw new Error("DATABASE_URL: required by `npm run worker` (it works on the app instances' database)");
+  }
+  if (settings.useSimulator) {
+    throw new Error("The worker needs the Anaplan settings of the app instances (ANAPLAN_CLIENT_ID and the hosts)");
+  }
+  if (settings.migrateOnStart) await migrate(settings.DATABASE_URL);
+  await assertKeysCoverStoredRows();
+  stopOnExit(startWorker());
+  log.info("background worker started");
 }
 
 /** What a newcomer needs on one screen: where to go, what it runs on, and which accounts sign in. */

@@ -1,0 +1,10 @@
+// `npm run worker`: the portal's background work (enrolment polling, keep-alive, lapsed sessions) as its own
+// process, for deployments whose app instances run with PORTAL_WORKER=0. See lib/boot.ts bootWorker().
+import { bootWorker } from "@/lib/boot";
+
+try {
+  await bootWorker();
+} catch (error) {
+  console.error(`\nThe worker cannot start.\n${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
