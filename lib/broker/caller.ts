@@ -41,7 +41,7 @@ export type Caller = {
 
 /**
  * The key, its identity and grant in one round trip, and, only when the secret's hash matches a live key, this
- * call counted in the key's rate-limit window. The hash equality here only decides whether to count; the
+ * call counted in the key's rate-limit window and in the identity's hourly usage. The hash equality here only decides whether to count; the
  * authoritative comparison is the constant-time one in authenticate().
  */
 const CALLER_SQL = `
@@ -63,12 +63,18 @@ const CALLER_SQL = `
     JOIN service_identities si ON si.id = k.identity_id
     LEFT JOIN grants g ON g.id = si.grant_id
     WHERE k.lookup_id = $1
+  ), live AS (
+    SELECT c."keyId", c.id FROM caller c
+    WHERE c."secretHash" = $2 AND c."keyRevokedAt" IS NULL AND (c."keyExpiresAt" IS NULL OR c."keyExpiresAt" > now())
   ), counted AS (
     INSERT INTO rate_limit_counters AS r (bucket, window_start, count)
-    SELECT 'broker:' || c."keyId", date_trunc('minute', now()), 1 FROM caller c
-    WHERE c."secretHash" = $2 AND c."keyRevokedAt" IS NULL AND (c."keyExpiresAt" IS NULL OR c."keyExpiresAt" > now())
+    SELECT 'broker:' || l."keyId", date_trunc('minute', now()), 1 FROM live l
     ON CONFLICT (bucket, window_start) DO UPDATE SET count = r.count + 1
     RETURNING r.count, EXTRACT(EPOCH FROM r.window_start + interval '1 minute' - now())::float8 AS reset
+  ), used AS (
+    INSERT INTO identity_usage AS u (identity_id, hour, requests)
+    SELECT l.id, date_trunc('hour', now()), 1 FROM live l
+    ON CONFLICT (identity_id, hour) DO UPDATE SET requests = u.requests + 1
   )
   SELECT caller.*, counted.count AS "rateCount", counted.reset AS "rateReset" FROM caller LEFT JOIN counted ON true`;
 

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
+import { pruneUsage } from "@/lib/identities/usage";
 import { log } from "@/lib/log";
 import { pruneRateWindows } from "@/lib/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
@@ -22,6 +23,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
           await refreshDueIdentityGrants();
           await endLapsedSessions();
           await pruneRateWindows();
+          await pruneUsage();
           await beat("keep_alive");
         }
       } catch (error) {

@@ -117,6 +117,8 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
   await page.getByLabel("Action (e.g. token.issue)").fill("token.issue");
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/action=token.issue/);
+  // The filtered page may still be loading when the URL changes: wait for its rows before counting.
+  await expect(page.getByRole("table").getByRole("cell", { name: "token.issue", exact: true }).first()).toBeVisible();
   const issued = await page.getByRole("table").locator("tbody tr").count();
   expect(issued).toBeGreaterThan(0);
   await expect(page.getByRole("table").getByRole("cell", { name: "identity.revoke", exact: true })).toHaveCount(0);

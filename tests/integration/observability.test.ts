@@ -10,6 +10,7 @@ import { db } from "@/lib/db";
 import { publishEnv } from "@/lib/env";
 import { getAccessToken } from "@/lib/grants/access-token";
 import { grantClientOf } from "@/lib/identities/endpoints";
+import { hourlySeries, usageOf } from "@/lib/identities/usage";
 import { beat } from "@/lib/jobs/heartbeat";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
@@ -59,7 +60,16 @@ describe("observability", () => {
       tokenRoute(new Request("http://portal.test/api/v1/token", { method: "POST", headers: { authorization } }));
     const before = samples(await (await scrape(`Bearer ${TOKEN}`)).text());
     assert.equal((await ask(`Bearer ${key}`)).status, 200);
+    assert.equal((await ask(`Bearer ${key}`)).status, 200);
     assert.equal((await ask("Bearer atp_nothing_here")).status, 401);
+    // Both good calls are in this hour's usage (the last point of the 7-day series); the bad key counted nowhere.
+    const usage = await usageOf(identity.id);
+    assert.equal(usage.length, 168);
+    assert.equal(usage.at(-1), 2);
+    assert.equal(
+      usage.reduce((a, b) => a + b, 0),
+      2,
+    );
     // Ten concurrent refreshes of one grant: one refresh call, the others wait for it.
     await db().grant.update({ where: { id: identity.grantId }, data: { accessTokenExpiresAt: new Date(0) } });
     await Promise.all(
@@ -74,7 +84,7 @@ describe("observability", () => {
     assert.match(response.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
     const after = samples(await response.text());
     const grew = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
-    assert.equal(grew('portal_broker_requests_total{outcome="ok"}'), 1);
+    assert.equal(grew('portal_broker_requests_total{outcome="ok"}'), 2);
     assert.equal(grew('portal_broker_requests_total{outcome="invalid_key"}'), 1);
     assert.equal(grew('portal_refresh_calls_total{result="ok"}'), 1);
     assert.equal(grew("portal_refresh_duration_seconds_count"), 1);
@@ -85,6 +95,28 @@ describe("observability", () => {
     assert.ok((after.get("portal_keep_alive_sweep_lag_seconds") ?? -1) >= 0);
     for (const name of after.keys())
       assert.doesNotMatch(name, /atp_|[0-9a-f]{8}-[0-9a-f]{4}/, "no key or id in a label");
+  });
+
+  test("the usage series has one point per hour for 7 days, zeros where nothing was asked", () => {
+    const now = new Date("2026-11-23T12:30:00Z");
+    const series = hourlySeries(
+      [
+        { hour: new Date("2026-11-23T12:00:00Z"), requests: 5 },
+        { hour: new Date("2026-11-23T09:00:00Z"), requests: 2 },
+        { hour: new Date("2026-11-16T13:00:00Z"), requests: 7 },
+        { hour: new Date("2026-11-16T12:00:00Z"), requests: 99 },
+      ],
+      now,
+    );
+    assert.equal(series.length, 168);
+    assert.equal(series[167], 5);
+    assert.equal(series[164], 2);
+    assert.equal(series[0], 7, "the oldest hour shown");
+    assert.equal(
+      series.reduce((a, b) => a + b, 0),
+      14,
+      "older hours are not shown",
+    );
   });
 
   test("health reports the database, the key ring and the sweep, without configuration", async () => {

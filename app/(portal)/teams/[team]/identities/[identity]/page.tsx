@@ -5,6 +5,7 @@ import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
 import { ExpiryWarning } from "@/components/expiry-warning";
 import { Snippets } from "@/components/snippets";
+import { Sparkline } from "@/components/sparkline";
 import { StateBadge } from "@/components/state-badge";
 import { ButtonLink, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
@@ -13,6 +14,7 @@ import { listApiKeys } from "@/lib/broker/keys";
 import { brokerSnippets } from "@/lib/broker/snippets";
 import { env } from "@/lib/env";
 import { getIdentity } from "@/lib/identities/manage";
+import { usageOf } from "@/lib/identities/usage";
 import { expiryWarning } from "@/lib/identities/warnings";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
@@ -51,7 +53,8 @@ export default async function IdentityPage({ params }: Props) {
   const session = await requireUser();
   const actor = actorOf(session);
   const { team, role, identity } = await orNotFound(getIdentity(actor, slug, id));
-  const keys = await listApiKeys(actor, slug, identity.id);
+  const [keys, usage] = await Promise.all([listApiKeys(actor, slug, identity.id), usageOf(identity.id)]);
+  const weekTotal = usage.reduce((a, b) => a + b, 0);
   const portalUrl = env().NEXTAUTH_URL ?? "http://localhost:3000";
   const rows: [string, ReactNode][] = [
     ["Description", identity.description || "—"],
@@ -157,6 +160,17 @@ export default async function IdentityPage({ params }: Props) {
           )
         ) : null}
       </div>
+
+      <Section title="Usage" id="usage">
+        <p className="text-sm text-slate-600">
+          {weekTotal === 0
+            ? "No script asked for a token in the last 7 days."
+            : `${weekTotal} token request${weekTotal === 1 ? "" : "s"} in the last 7 days, per hour:`}
+        </p>
+        {weekTotal > 0 ? (
+          <Sparkline series={usage} label={`${weekTotal} token requests in the last 7 days, hour by hour`} />
+        ) : null}
+      </Section>
 
       <Section title="API keys" id="api-keys">
         <p className="text-sm text-slate-600">
