@@ -63,6 +63,8 @@ const schema = z.object({
     .regex(/^\d{1,3}(,\d{1,3})*$/, "EXPIRY_WARNING_DAYS is a comma-separated list of days, e.g. 14,3,1")
     .default("14,3,1")
     .transform((v) => v.split(",").map(Number)),
+  /** "1" lets webhooks reach private, loopback and link-local addresses; the default outside production only. */
+  WEBHOOK_ALLOW_PRIVATE: flag,
   /** "0": this app instance runs no background work (a separate `npm run worker` process does). */
   PORTAL_WORKER: z.enum(["0", "1"]).default("1"),
   /** Bearer token that GET /api/metrics requires; without it the endpoint does not exist (404). */

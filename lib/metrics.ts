@@ -34,6 +34,12 @@ function create() {
       help: "Times a caller waited because another caller held the grant's refresh lease.",
       registers,
     }),
+    webhookDeliveries: new Counter({
+      name: "portal_webhook_deliveries_total",
+      help: "Webhook delivery attempts by result: delivered, retrying or failed (given up).",
+      labelNames: ["result"] as const,
+      registers,
+    }),
     identities: new Gauge({
       name: "portal_identities",
       help: "Service identities by state (all teams).",
@@ -48,15 +54,18 @@ function create() {
     }),
     queueDepth: new Gauge({
       name: "portal_queue_depth",
-      help: "Background work that is due now: enrolments to poll, identity grants to keep alive.",
+      help: "Background work that is due now: enrolments to poll, refreshes to retry, webhook deliveries to send.",
       labelNames: ["queue"] as const,
       registers,
       async collect() {
-        const [row] = await db().$queryRaw<{ enrolments: number; refreshes: number }[]>`
+        const [row] = await db().$queryRaw<{ enrolments: number; refreshes: number; webhooks: number }[]>`
           SELECT (SELECT count(*)::int FROM enrolments WHERE status = 'pending' AND next_poll_at <= now()) AS enrolments,
-                 (SELECT count(*)::int FROM grants WHERE status = 'active' AND next_attempt_at <= now()) AS refreshes`;
+                 (SELECT count(*)::int FROM grants WHERE status = 'active' AND next_attempt_at <= now()) AS refreshes,
+                 (SELECT count(*)::int FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now())
+                   AS webhooks`;
         this.set({ queue: "enrolment_poll" }, row?.enrolments ?? 0);
         this.set({ queue: "refresh_retry" }, row?.refreshes ?? 0);
+        this.set({ queue: "webhook_delivery" }, row?.webhooks ?? 0);
       },
     }),
     sweepLag: new Gauge({

@@ -4,6 +4,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { log, redact } from "@/lib/log";
+import { type EventClient, enqueueEvents } from "@/lib/notify/events";
 import type { RequestContext } from "@/lib/request-context";
 
 export const OUTCOMES = ["success", "failure", "denied"] as const;
@@ -23,7 +24,7 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-type Client = Pick<Prisma.TransactionClient, "auditEvent">;
+type Client = Pick<Prisma.TransactionClient, "auditEvent"> & EventClient;
 
 const row = (entry: AuditEntry) => ({
   action: entry.action,
@@ -46,10 +47,15 @@ function logged(entry: ReturnType<typeof row>) {
 }
 
 export async function recordAudit(entry: AuditEntry, client: Client = db()) {
-  await client.auditEvent.create({ data: logged(row(entry)) });
+  const data = logged(row(entry));
+  await client.auditEvent.create({ data });
+  await enqueueEvents([data], client);
 }
 
 /** Many events in one statement: team-wide actions write one row per identity they touched. */
 export async function recordAudits(entries: AuditEntry[], client: Client = db()) {
-  if (entries.length > 0) await client.auditEvent.createMany({ data: entries.map((e) => logged(row(e))) });
+  if (entries.length === 0) return;
+  const data = entries.map((e) => logged(row(e)));
+  await client.auditEvent.createMany({ data });
+  await enqueueEvents(data, client);
 }

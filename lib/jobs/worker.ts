@@ -7,6 +7,7 @@ import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { pruneUsage } from "@/lib/identities/usage";
 import { log } from "@/lib/log";
+import { deliverDueWebhooks } from "@/lib/notify/deliver";
 import { pruneRateWindows } from "@/lib/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
 import { beat } from "./heartbeat";
@@ -19,6 +20,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
     for (let round = 0; running; round++) {
       try {
         await pollDueEnrolments({ limit: 10 });
+        await deliverDueWebhooks();
         if (round % KEEP_ALIVE_EVERY === 0) {
           await refreshDueIdentityGrants();
           await endLapsedSessions();

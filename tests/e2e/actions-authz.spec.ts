@@ -60,6 +60,12 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
     expect(
       (await asAdmin("createApiKeyAction", ["authz-a", identityId, null, form({ name: "script" })])).text,
     ).toContain('"ok":true');
+    expect(
+      (await asAdmin("addWebhookAction", ["authz-a", null, form({ url: "http://127.0.0.1:9/hook" })])).text,
+    ).toContain('"ok":true');
+    const [webhook] = await q(`SELECT id FROM webhook_endpoints`);
+    expect((await asAdmin("sendTestEventAction", ["authz-a", webhook?.id, null])).text).toContain('"ok":true');
+    const [delivery] = await q(`SELECT id FROM webhook_deliveries`);
     const [keyRow] = await q(`SELECT id FROM api_keys`);
     const [memberRow] = await q(`SELECT id FROM users WHERE email = $1`, [USERS.member.email]);
     const [invite] = await q(`SELECT id FROM invites WHERE email = 'someone@x.example'`);
@@ -74,6 +80,7 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
         ),
         enrolments: await q(`SELECT id, status FROM enrolments`),
         keys: await q(`SELECT id, name, revoked_at FROM api_keys ORDER BY id`),
+        webhooks: await q(`SELECT id, team_id, url FROM webhook_endpoints ORDER BY id`),
         users: await q(`SELECT id, is_portal_admin, disabled_at FROM users ORDER BY id`),
       });
     const before = await snapshot();
@@ -86,6 +93,7 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
             ["addMemberAction", [slug, null, form({ email: USERS.service.email, role: "admin" })]],
             ["createIdentityAction", [slug, null, form({ name: "evil" })]],
             ["createApiKeyAction", [slug, identityId, null, form({ name: "evil" })]],
+            ["addWebhookAction", [slug, null, form({ url: "https://evil.example/hook" })]],
             ["deactivateAllAction", [slug, null, form({ confirm: slug })]],
             ["revokeAllAction", [slug, null, form({ confirm: slug })]],
           ] as [string, unknown[]][])
@@ -98,6 +106,9 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
       ["setPortalAdminAction", [memberRow?.id, true, null]],
       ["removeMemberAction", [slug, memberRow?.id, null]],
       ["changeMemberRoleAction", [slug, memberRow?.id, "admin", null]],
+      ["removeWebhookAction", [slug, webhook?.id, null]],
+      ["sendTestEventAction", [slug, webhook?.id, null]],
+      ["redeliverAction", [slug, delivery?.id, null]],
       ["cancelInviteAction", [slug, invite?.id, null]],
       ["updateIdentityAction", [slug, identityId, null, form({ name: "renamed", description: "pwned" })]],
       ["setIdentityActiveAction", [slug, identityId, false, null]],

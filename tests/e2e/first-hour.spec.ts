@@ -194,6 +194,7 @@ const PAGES = [
   ["new-identity", "/teams/shots/identities/new"],
   ["members", "/teams/shots/members"],
   ["team-audit", "/teams/shots/audit"],
+  ["notifications", "/teams/shots/notifications"],
   ["admin-users", "/admin/users"],
   ["admin-audit", "/admin/audit"],
   ["not-found", "/no-such-page"],

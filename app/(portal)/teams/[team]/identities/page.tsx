@@ -39,10 +39,18 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           <Eyebrow>{team.name}</Eyebrow>
           <PageTitle>Service identities</PageTitle>
         </div>
-        <div className="flex items-center gap-4">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <Link href={`/teams/${slug}/members`} className="text-sm font-medium text-slate-700 hover:text-brand-700">
             Members
           </Link>
+          {can(role, "team.manage_members") ? (
+            <Link
+              href={`/teams/${slug}/notifications`}
+              className="text-sm font-medium text-slate-700 hover:text-brand-700"
+            >
+              Notifications
+            </Link>
+          ) : null}
           {can(role, "audit.view") ? (
             <Link href={`/teams/${slug}/audit`} className="text-sm font-medium text-slate-700 hover:text-brand-700">
               Audit

@@ -1,8 +1,8 @@
 "use client";
 import { useActionState } from "react";
-import { CopyButton } from "@/components/copy-button";
 import { Field, inputClass, SubmitRow } from "@/components/field";
 import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
+import { ShownOnce } from "@/components/shown-once";
 import { Snippets } from "@/components/snippets";
 import type { ActionState } from "@/lib/actions";
 import { brokerSnippets } from "@/lib/broker/snippets";
@@ -44,21 +44,17 @@ export function CreateKeyForm(props: {
         </div>
       </form>
       {created ? (
-        <div className="flex flex-col gap-3 rounded-lg bg-emerald-50 p-4 ring-1 ring-emerald-300">
-          <p className="text-sm font-semibold text-emerald-950">
-            Your new key. Copy it now: the portal keeps only a hash and cannot show it again.
-          </p>
-          <div className="flex flex-wrap items-center gap-3">
-            <output aria-label="New API key" className="break-all rounded bg-white px-3 py-2 font-mono text-sm">
-              {created}
-            </output>
-            <CopyButton value={created} label="Copy key" />
-          </div>
+        <ShownOnce
+          label="New API key"
+          value={created}
+          copyLabel="Copy key"
+          note="Your new key. Copy it now: the portal keeps only a hash and cannot show it again."
+        >
           <Snippets
             title="Try it"
             snippets={brokerSnippets({ portalUrl: props.portalUrl, apiUrl: props.apiUrl, key: created })}
           />
-        </div>
+        </ShownOnce>
       ) : null}
     </div>
   );

@@ -1,0 +1,116 @@
+// A team's webhook endpoints, managed by its admins: add (the signing secret is shown once), remove, send a test
+// event, redeliver a delivery, and read the delivery log. Every function authorizes against the team and scopes
+// by it, so another team's ids are unknown ids.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { type Actor, requireTeam } from "@/lib/teams/access";
+import { aadFor, vault } from "@/lib/vault";
+import { payloadOf } from "./events";
+import { newWebhookSecret } from "./signature";
+import { assertDeliverableUrl } from "./url-policy";
+
+const MAX_ENDPOINTS = 10;
+export const endpointFields = z.strictObject({
+  url: z.string().trim().min(1, "Enter a URL.").max(2000, "At most 2000 characters."),
+});
+
+const notFound = () => new AppError("not_found", "No such webhook in this team.");
+
+export async function addWebhook(actor: Actor, slug: string, fields: z.infer<typeof endpointFields>) {
+  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  await assertDeliverableUrl(fields.url);
+  if ((await db().webhookEndpoint.count({ where: { teamId: team.id } })) >= MAX_ENDPOINTS) {
+    throw new AppError("conflict", `A team has at most ${MAX_ENDPOINTS} webhooks; remove one first.`);
+  }
+  const id = randomUUID();
+  const secret = newWebhookSecret();
+  const sealed = new Uint8Array(await vault().seal(secret, aadFor("webhook_endpoints", id, "secret")));
+  await db().webhookEndpoint.create({
+    data: { id, teamId: team.id, url: fields.url, secret: sealed, createdById: actor.userId },
+  });
+  await recordAudit({
+    action: "webhook.create",
+    outcome: "success",
+    actor,
+    teamId: team.id,
+    targetType: "webhook",
+    targetId: id,
+  });
+  return { id, secret };
+}
+
+async function endpointOf(teamId: string, id: string) {
+  const endpoint = await db().webhookEndpoint.findFirst({ where: { id, teamId } });
+  if (!endpoint) throw notFound();
+  return endpoint;
+}
+
+export async function removeWebhook(actor: Actor, slug: string, id: string) {
+  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  await db().webhookEndpoint.delete({ where: { id: (await endpointOf(team.id, id)).id } });
+  await recordAudit({
+    action: "webhook.delete",
+    outcome: "success",
+    actor,
+    teamId: team.id,
+    targetType: "webhook",
+    targetId: id,
+  });
+}
+
+export async function sendTestEvent(actor: Actor, slug: string, id: string) {
+  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const endpoint = await endpointOf(team.id, id);
+  await db().webhookDelivery.create({
+    data: {
+      id: randomUUID(),
+      endpointId: endpoint.id,
+      eventType: "webhook.test",
+      payload: payloadOf("webhook.test", { team_id: team.id }),
+      nextAttemptAt: new Date(),
+    },
+  });
+}
+
+/** Sends a delivered, failed or pending delivery again now, with a fresh attempt count. */
+export async function redeliver(actor: Actor, slug: string, deliveryId: string) {
+  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const updated = await db().webhookDelivery.updateMany({
+    where: { id: deliveryId, endpoint: { teamId: team.id } },
+    data: { status: "pending", attempts: 0, nextAttemptAt: new Date(), leaseUntil: null },
+  });
+  if (updated.count === 0) throw new AppError("not_found", "No such delivery in this team.");
+}
+
+export async function listWebhooks(actor: Actor, slug: string) {
+  const { team, role } = await requireTeam(actor, slug, "team.manage_members");
+  const endpoints = await db().webhookEndpoint.findMany({
+    where: { teamId: team.id },
+    orderBy: { createdAt: "asc" },
+    select: {
+      id: true,
+      url: true,
+      createdAt: true,
+      deliveries: {
+        orderBy: { createdAt: "desc" },
+        take: 20,
+        select: {
+          id: true,
+          eventType: true,
+          status: true,
+          attempts: true,
+          lastStatusCode: true,
+          lastError: true,
+          nextAttemptAt: true,
+          createdAt: true,
+          deliveredAt: true,
+        },
+      },
+    },
+  });
+  return { team, role, endpoints };
+}

@@ -1,0 +1,76 @@
+// Webhook events are derived from the audit trail: the audited actions below become events, queued as one delivery
+// per endpoint of the team in the same transaction as the audit row, so an event is sent if and only if what it
+// reports was recorded.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export const EVENT_TYPES = [
+  "identity.needs_attention",
+  "identity.deactivated",
+  "identity.revoked",
+  "enrolment.completed",
+  "webhook.test",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+type Audited = {
+  action: string;
+  outcome: string;
+  teamId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  details: Prisma.InputJsonObject;
+};
+
+function eventOf(entry: Audited): EventType | null {
+  if (entry.outcome !== "success" && !(entry.action === "grant.refresh" && entry.outcome === "failure")) return null;
+  switch (entry.action) {
+    case "grant.refresh":
+      return entry.targetType === "identity" ? "identity.needs_attention" : null;
+    case "identity.deactivate":
+      return "identity.deactivated";
+    case "identity.revoke":
+      return "identity.revoked";
+    case "enrolment.complete":
+      return "enrolment.completed";
+    default:
+      return null;
+  }
+}
+
+export type EventClient = Pick<Prisma.TransactionClient, "webhookEndpoint" | "webhookDelivery">;
+
+export function payloadOf(type: EventType, data: Record<string, unknown>) {
+  return { type, timestamp: new Date().toISOString(), data } as Prisma.InputJsonObject;
+}
+
+/** Queues the events among `entries` for every endpoint of their team. */
+export async function enqueueEvents(entries: Audited[], client: EventClient) {
+  const events = entries.flatMap((e) => {
+    const type = eventOf(e);
+    return type && e.teamId ? [{ type, teamId: e.teamId, entry: e }] : [];
+  });
+  if (events.length === 0) return;
+  const teams = [...new Set(events.map((e) => e.teamId))];
+  const endpoints = await client.webhookEndpoint.findMany({
+    where: { teamId: { in: teams } },
+    select: { id: true, teamId: true },
+  });
+  const rows = events.flatMap(({ type, teamId, entry }) =>
+    endpoints
+      .filter((x) => x.teamId === teamId)
+      .map((x) => ({
+        id: randomUUID(),
+        endpointId: x.id,
+        eventType: type,
+        payload: payloadOf(type, {
+          team_id: teamId,
+          [entry.targetType === "identity" ? "identity_id" : "target_id"]: entry.targetId,
+          ...(type === "identity.needs_attention" ? { reason_kind: entry.details.kind ?? null } : {}),
+        }),
+        nextAttemptAt: new Date(),
+      })),
+  );
+  if (rows.length > 0) await client.webhookDelivery.createMany({ data: rows });
+}
