@@ -63,6 +63,11 @@ const schema = z.object({
     .regex(/^\d{1,3}(,\d{1,3})*$/, "EXPIRY_WARNING_DAYS is a comma-separated list of days, e.g. 14,3,1")
     .default("14,3,1")
     .transform((v) => v.split(",").map(Number)),
+  /** SMTP server for email notifications (smtp://user:pass@host:587 or smtps://…); no email without it. */
+  SMTP_URL: optionalText.pipe(
+    z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be smtp:// or smtps://" }).optional(),
+  ),
+  SMTP_FROM: z.string().trim().default("Anaplan Token Portal <portal@localhost>"),
   /** "1" lets webhooks reach private, loopback and link-local addresses; the default outside production only. */
   WEBHOOK_ALLOW_PRIVATE: flag,
   /** "0": this app instance runs no background work (a separate `npm run worker` process does). */

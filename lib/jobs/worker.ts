@@ -8,6 +8,7 @@ import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { pruneUsage } from "@/lib/identities/usage";
 import { log } from "@/lib/log";
 import { deliverDueWebhooks } from "@/lib/notify/deliver";
+import { sendEmailDigests } from "@/lib/notify/email";
 import { pruneRateWindows } from "@/lib/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
 import { beat } from "./heartbeat";
@@ -21,6 +22,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
       try {
         await pollDueEnrolments({ limit: 10 });
         await deliverDueWebhooks();
+        await sendEmailDigests();
         if (round % KEEP_ALIVE_EVERY === 0) {
           await refreshDueIdentityGrants();
           await endLapsedSessions();

@@ -1,9 +1,10 @@
-// Webhook events are derived from the audit trail: the audited actions below become events, queued as one delivery
-// per endpoint of the team in the same transaction as the audit row, so an event is sent if and only if what it
-// reports was recorded.
+// Notification events are derived from the audit trail: the audited actions below become events, queued (one
+// webhook delivery per endpoint of the team, and one email outbox row when SMTP is set) in the same transaction as
+// the audit row, so an event is sent if and only if what it reports was recorded.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { type EmailClient, queueEmails } from "./email";
 
 export const EVENT_TYPES = [
   "identity.needs_attention",
@@ -39,7 +40,7 @@ function eventOf(entry: Audited): EventType | null {
   }
 }
 
-export type EventClient = Pick<Prisma.TransactionClient, "webhookEndpoint" | "webhookDelivery">;
+export type EventClient = Pick<Prisma.TransactionClient, "webhookEndpoint" | "webhookDelivery"> & EmailClient;
 
 export function payloadOf(type: EventType, data: Record<string, unknown>) {
   return { type, timestamp: new Date().toISOString(), data } as Prisma.InputJsonObject;
@@ -52,6 +53,10 @@ export async function enqueueEvents(entries: Audited[], client: EventClient) {
     return type && e.teamId ? [{ type, teamId: e.teamId, entry: e }] : [];
   });
   if (events.length === 0) return;
+  await queueEmails(
+    events.map((e) => ({ type: e.type, teamId: e.teamId, subjectId: e.entry.targetId })),
+    client,
+  );
   const teams = [...new Set(events.map((e) => e.teamId))];
   const endpoints = await client.webhookEndpoint.findMany({
     where: { teamId: { in: teams } },
