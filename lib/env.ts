@@ -70,6 +70,11 @@ const schema = z.object({
   SMTP_FROM: z.string().trim().default("Anaplan Token Portal <portal@localhost>"),
   /** "1" lets webhooks reach private, loopback and link-local addresses; the default outside production only. */
   WEBHOOK_ALLOW_PRIVATE: flag,
+  /** The health sweep: grants handled at once per instance, calls per minute per Anaplan host (all instances
+   * together), and how often a grant that needs no refresh has its access token validated. */
+  KEEP_ALIVE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  ANAPLAN_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+  HEALTH_CHECK_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   /** "0": this app instance runs no background work (a separate `npm run worker` process does). */
   PORTAL_WORKER: z.enum(["0", "1"]).default("1"),
   /** Bearer token that GET /api/metrics requires; without it the endpoint does not exist (404). */

@@ -232,8 +232,12 @@ describe("service identities and device enrolment", () => {
     await pollNow(enrolmentId);
     const { grantId } = await db().serviceIdentity.findUniqueOrThrow({ where: { id: identity.id } });
     assert.ok(grantId);
+    // Time passing: the last refresh moves back, and the sweep's one-minute claim is long over.
     const age = (hours: number) =>
-      db().grant.update({ where: { id: grantId }, data: { lastRefreshAt: new Date(Date.now() - hours * 3600_000) } });
+      db().grant.update({
+        where: { id: grantId },
+        data: { lastRefreshAt: new Date(Date.now() - hours * 3600_000), checkedAt: null },
+      });
     const refreshes = async () => (await counters()).token[sim.simulator.clients.device.id]?.refresh_token ?? 0;
 
     await age(7);
