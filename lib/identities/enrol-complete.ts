@@ -25,6 +25,17 @@ export async function completeEnrolment(e: Enrolment & { identity: ServiceIdenti
     : null;
   const previousGrantId = e.identity.grantId;
   const switched = await db().$transaction(async (tx) => {
+    // Back in service after needing attention, expiring or being revoked: announced as identity.recovered.
+    const previous = previousGrantId
+      ? await tx.grant.findUnique({
+          where: { id: previousGrantId },
+          select: { status: true, refreshTokenExpiresAt: true },
+        })
+      : null;
+    const recovered =
+      previous?.status === "needs_attention" ||
+      (previous?.refreshTokenExpiresAt != null && previous.refreshTokenExpiresAt < new Date()) ||
+      e.identity.revokedAt !== null;
     const grantId = await createGrant(
       {
         kind: "identity",
@@ -65,7 +76,7 @@ export async function completeEnrolment(e: Enrolment & { identity: ServiceIdenti
         teamId: e.identity.teamId,
         targetType: "identity",
         targetId: e.identityId,
-        details: { approvedBy: approver?.email ?? null, expected },
+        details: { approvedBy: approver?.email ?? null, expected, ...(recovered && !mismatch ? { recovered } : {}) },
       },
       tx,
     );

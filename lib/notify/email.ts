@@ -13,6 +13,7 @@ import type { EventType } from "./events";
 const MAX_ATTEMPTS = 5;
 const WORDS: Record<EventType, string> = {
   "identity.needs_attention": "needs attention (a refresh failed for good; enrol it again)",
+  "identity.recovered": "is back in service",
   "identity.deactivated": "was deactivated",
   "identity.revoked": "was revoked (its tokens are destroyed)",
   "enrolment.completed": "finished enrolment and is active",

@@ -8,6 +8,7 @@ import { type EmailClient, queueEmails } from "./email";
 
 export const EVENT_TYPES = [
   "identity.needs_attention",
+  "identity.recovered",
   "identity.deactivated",
   "identity.revoked",
   "enrolment.completed",
@@ -24,19 +25,19 @@ type Audited = {
   details: Prisma.InputJsonObject;
 };
 
-function eventOf(entry: Audited): EventType | null {
-  if (entry.outcome !== "success" && !(entry.action === "grant.refresh" && entry.outcome === "failure")) return null;
+function eventsOf(entry: Audited): EventType[] {
+  if (entry.outcome !== "success" && !(entry.action === "grant.refresh" && entry.outcome === "failure")) return [];
   switch (entry.action) {
     case "grant.refresh":
-      return entry.targetType === "identity" ? "identity.needs_attention" : null;
+      return entry.targetType === "identity" ? ["identity.needs_attention"] : [];
     case "identity.deactivate":
-      return "identity.deactivated";
+      return ["identity.deactivated"];
     case "identity.revoke":
-      return "identity.revoked";
+      return ["identity.revoked"];
     case "enrolment.complete":
-      return "enrolment.completed";
+      return entry.details.recovered ? ["enrolment.completed", "identity.recovered"] : ["enrolment.completed"];
     default:
-      return null;
+      return [];
   }
 }
 
@@ -48,10 +49,9 @@ export function payloadOf(type: EventType, data: Record<string, unknown>) {
 
 /** Queues the events among `entries` for every endpoint of their team. */
 export async function enqueueEvents(entries: Audited[], client: EventClient) {
-  const events = entries.flatMap((e) => {
-    const type = eventOf(e);
-    return type && e.teamId ? [{ type, teamId: e.teamId, entry: e }] : [];
-  });
+  const events = entries.flatMap((e) =>
+    e.teamId ? eventsOf(e).map((type) => ({ type, teamId: e.teamId as string, entry: e })) : [],
+  );
   if (events.length === 0) return;
   await queueEmails(
     events.map((e) => ({ type: e.type, teamId: e.teamId, subjectId: e.entry.targetId })),

@@ -9,6 +9,8 @@ import { Webhook } from "standardwebhooks";
 import { db } from "@/lib/db";
 import { publishEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
+import { startEnrolment } from "@/lib/identities/enrol-start";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { revokeIdentityTokens, setIdentityActive } from "@/lib/identities/lifecycle";
 import { deliverDueWebhooks } from "@/lib/notify/deliver";
@@ -107,6 +109,18 @@ describe("webhooks", () => {
     const event = verified().find((e) => e.type === "identity.needs_attention" && e.data.identity_id === identity.id);
     assert.ok(event, "the needs_attention event arrived");
     assert.equal(event.data.team_id, (await db().team.findUniqueOrThrow({ where: { slug: "hook-a" } })).id);
+
+    // Enrolled again: the enrolment completes and the identity is announced as recovered.
+    const enrolmentId = await startEnrolment(actors.admin, "hook-a", identity.id);
+    const { userCode } = await db().enrolment.findUniqueOrThrow({ where: { id: enrolmentId } });
+    await sim.operator.approve(userCode ?? "", "service");
+    await db().enrolment.update({ where: { id: enrolmentId }, data: { nextPollAt: new Date(Date.now() - 1) } });
+    await pollDueEnrolments({ onlyId: enrolmentId });
+    await deliverDueWebhooks();
+    const about = verified()
+      .filter((e) => e.data.identity_id === identity.id)
+      .map((e) => e.type);
+    assert.deepEqual(about.sort(), ["enrolment.completed", "identity.needs_attention", "identity.recovered"]);
   });
 
   test("a failing receiver is retried on the schedule, redelivery sends again, and after the last attempt it gives up", async () => {

@@ -85,7 +85,9 @@ export default async function IdentityPage({ params }: Props) {
           <When at={identity.refreshTokenExpiry.at} exact />
           {identity.refreshTokenExpiry.lifetime === "sliding" ? " unless refreshed first" : ""}
           {identity.refreshTokenExpiry.estimated ? " (estimated)" : ""}
-          <ExpiryWarning warning={expiryWarning(identity.refreshTokenExpiry.at)} />
+          {identity.refreshTokenExpiry.lifetime === "absolute" ? (
+            <ExpiryWarning warning={expiryWarning(identity.refreshTokenExpiry.at)} />
+          ) : null}
         </span>
       ) : (
         "—"
