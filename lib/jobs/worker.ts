@@ -9,6 +9,7 @@ import { pruneUsage } from "@/lib/identities/usage";
 import { log } from "@/lib/log";
 import { deliverDueWebhooks } from "@/lib/notify/deliver";
 import { sendEmailDigests } from "@/lib/notify/email";
+import { announceExpiries } from "@/lib/notify/expiring";
 import { pruneRateWindows } from "@/lib/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
 import { beat } from "./heartbeat";
@@ -25,6 +26,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
         await sendEmailDigests();
         if (round % KEEP_ALIVE_EVERY === 0) {
           await refreshDueIdentityGrants();
+          await announceExpiries();
           await endLapsedSessions();
           await pruneRateWindows();
           await pruneUsage();

@@ -14,6 +14,8 @@ const MAX_ATTEMPTS = 5;
 const WORDS: Record<EventType, string> = {
   "identity.needs_attention": "needs attention (a refresh failed for good; enrol it again)",
   "identity.recovered": "is back in service",
+  "identity.expiring": "reaches the end of its refresh-token chain soon: enrol it again before then",
+  "key.expiring": "has an API key that expires soon",
   "identity.deactivated": "was deactivated",
   "identity.revoked": "was revoked (its tokens are destroyed)",
   "enrolment.completed": "finished enrolment and is active",

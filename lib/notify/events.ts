@@ -9,6 +9,8 @@ import { type EmailClient, queueEmails } from "./email";
 export const EVENT_TYPES = [
   "identity.needs_attention",
   "identity.recovered",
+  "identity.expiring",
+  "key.expiring",
   "identity.deactivated",
   "identity.revoked",
   "enrolment.completed",
@@ -32,6 +34,10 @@ function eventsOf(entry: Audited): EventType[] {
       return entry.targetType === "identity" ? ["identity.needs_attention"] : [];
     case "identity.deactivate":
       return ["identity.deactivated"];
+    case "identity.expiring":
+      return ["identity.expiring"];
+    case "key.expiring":
+      return ["key.expiring"];
     case "identity.revoke":
       return ["identity.revoked"];
     case "enrolment.complete":
@@ -73,6 +79,10 @@ export async function enqueueEvents(entries: Audited[], client: EventClient) {
           team_id: teamId,
           [entry.targetType === "identity" ? "identity_id" : "target_id"]: entry.targetId,
           ...(type === "identity.needs_attention" ? { reason_kind: entry.details.kind ?? null } : {}),
+          ...(type === "identity.expiring" || type === "key.expiring"
+            ? { within_days: entry.details.withinDays ?? null, ends_at: entry.details.endsAt ?? null }
+            : {}),
+          ...(type === "key.expiring" ? { identity_id: entry.details.identityId ?? null } : {}),
         }),
         nextAttemptAt: new Date(),
       })),

@@ -6,6 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { Webhook } from "standardwebhooks";
+import { createApiKey, keyFields } from "@/lib/broker/keys";
 import { db } from "@/lib/db";
 import { publishEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -15,6 +16,7 @@ import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { revokeIdentityTokens, setIdentityActive } from "@/lib/identities/lifecycle";
 import { deliverDueWebhooks } from "@/lib/notify/deliver";
 import { addWebhook, endpointFields, listWebhooks, redeliver, sendTestEvent } from "@/lib/notify/endpoints";
+import { announceExpiries } from "@/lib/notify/expiring";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { type Actors, enrolledIdentity, setUpTeams } from "../helpers/team.ts";
@@ -121,6 +123,42 @@ describe("webhooks", () => {
       .filter((e) => e.data.identity_id === identity.id)
       .map((e) => e.type);
     assert.deepEqual(about.sort(), ["enrolment.completed", "identity.needs_attention", "identity.recovered"]);
+  });
+
+  test("expiring chains and keys are announced once per threshold", async () => {
+    const identity = await enrolledIdentity(sim, actors.admin, "hook-a", "ending");
+    const day = 24 * 3600_000;
+    await db().grant.update({
+      where: { id: identity.grantId },
+      data: { refreshTokenExpiresAt: new Date(Date.now() + 2.5 * day) },
+    });
+    const { key } = await createApiKey(
+      actors.admin,
+      "hook-a",
+      identity.id,
+      keyFields.parse({ name: "k", expiresInDays: "7" }),
+    );
+    await announceExpiries();
+    await announceExpiries();
+    await db().grant.update({
+      where: { id: identity.grantId },
+      data: { refreshTokenExpiresAt: new Date(Date.now() + 0.5 * day) },
+    });
+    await announceExpiries();
+    await deliverDueWebhooks();
+    const about = verified().filter(
+      (e) => e.data.identity_id === identity.id && (e.type === "identity.expiring" || e.type === "key.expiring"),
+    );
+    assert.deepEqual(
+      about.map((e) => [e.type, e.data.within_days]).sort(),
+      [
+        ["identity.expiring", 1],
+        ["identity.expiring", 3],
+        ["key.expiring", 14],
+      ],
+      "3 days, then 1 day for the chain; 14 days for the key; nothing twice",
+    );
+    assert.ok(key.startsWith("atp_"));
   });
 
   test("a failing receiver is retried on the schedule, redelivery sends again, and after the last attempt it gives up", async () => {
