@@ -13,6 +13,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { takeFromWindow } from "@/lib/rate-limit";
 import { type RequestContext, requestContextOf } from "@/lib/request-context";
+import { withRequestId } from "@/lib/request-id";
 import { type Actor, actorOf } from "@/lib/teams/access";
 import { parseInput, submittedValues } from "@/lib/validation";
 
@@ -74,8 +75,13 @@ export function defineAction<const A extends Schemas, F extends z.ZodType | unde
   run: (actor: Actor, args: Parsed<A>, form: F extends z.ZodType ? z.infer<F> : undefined) => Promise<Outcome>,
 ) {
   return async (...raw: unknown[]): Promise<ActionState> => {
+    const requestHeaders = await headers();
+    return withRequestId(requestHeaders, () => perform(raw, requestHeaders));
+  };
+
+  async function perform(raw: unknown[], requestHeaders: Headers): Promise<ActionState> {
     const formData = raw[spec.args.length + 1];
-    const context = requestContextOf(await headers());
+    const context = requestContextOf(requestHeaders);
     let actor: Actor | undefined;
     let redirectTo: string | undefined;
     let data: Record<string, unknown> | undefined;
@@ -104,7 +110,7 @@ export function defineAction<const A extends Schemas, F extends z.ZodType | unde
     return spec.form && formData instanceof FormData
       ? { ...state, ok: false, values: submittedValues(formData) }
       : state;
-  };
+  }
 }
 
 /** Bound-argument schemas shared by the actions. */

@@ -1,9 +1,35 @@
-// One-line JSON logs. Values under secret-looking keys are replaced before anything is written, and
-// control characters in messages are escaped so a user-supplied name cannot forge a log line.
-const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-type Level = keyof typeof levels;
+// JSON log lines through pino: info and debug on stdout, warn and error on stderr, each with the request's id when
+// there is one (lib/request-id.ts). Two lines of defence keep secrets out: every field under a secret-looking key
+// is replaced at any depth before pino sees it (redact below), and pino's own redaction list covers the usual
+// places again. Messages and values are JSON-escaped, so a user-supplied name cannot forge a line.
+import pino, { type Logger } from "pino";
+import { currentRequestId } from "@/lib/request-id";
+
+type Level = "debug" | "info" | "warn" | "error";
 
 const SECRET_KEY = /token|secret|password|passwd|authorization|cookie|device_?code|code_?verifier|^code$|key$/i;
+
+/** The redaction list pino applies as well: headers, cookies and every token-bearing field name the portal uses. */
+const REDACT_PATHS = [
+  "authorization",
+  "cookie",
+  "*.authorization",
+  "*.cookie",
+  "*.headers.authorization",
+  "*.headers.cookie",
+  "*.accessToken",
+  "*.refreshToken",
+  "*.access_token",
+  "*.refresh_token",
+  "*.client_secret",
+  "*.clientSecret",
+  "*.secret",
+  "*.password",
+  "*.key",
+  "*.apiKey",
+  "*.deviceCode",
+  "*.device_code",
+];
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 5) return "[deep]";
@@ -17,21 +43,40 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
-let threshold: number = levels.info;
+function create(stream: NodeJS.WriteStream, level: Level): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      messageKey: "msg",
+      timestamp: () => `,"at":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    },
+    // Written through the stream object (not pino's own fd writer) so lines interleave with everything else.
+    { write: (line: string) => stream.write(line) },
+  );
+}
+
+let threshold: Level = "info";
+let out = create(process.stdout, threshold);
+let err = create(process.stderr, threshold);
 
 export function setLogLevel(level: Level) {
-  threshold = levels[level];
+  threshold = level;
+  out = create(process.stdout, level);
+  err = create(process.stderr, level);
 }
 
-function write(level: Level, msg: string, fields?: Record<string, unknown>) {
-  if (levels[level] < threshold) return;
-  const line = JSON.stringify({ at: new Date().toISOString(), level, msg, ...(redact(fields ?? {}) as object) });
-  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
-}
+const fieldsOf = (fields?: Record<string, unknown>) => redact(fields ?? {}) as object;
 
 export const log = {
-  debug: (msg: string, fields?: Record<string, unknown>) => write("debug", msg, fields),
-  info: (msg: string, fields?: Record<string, unknown>) => write("info", msg, fields),
-  warn: (msg: string, fields?: Record<string, unknown>) => write("warn", msg, fields),
-  error: (msg: string, fields?: Record<string, unknown>) => write("error", msg, fields),
+  debug: (msg: string, fields?: Record<string, unknown>) => out.debug(fieldsOf(fields), msg),
+  info: (msg: string, fields?: Record<string, unknown>) => out.info(fieldsOf(fields), msg),
+  warn: (msg: string, fields?: Record<string, unknown>) => err.warn(fieldsOf(fields), msg),
+  error: (msg: string, fields?: Record<string, unknown>) => err.error(fieldsOf(fields), msg),
 };

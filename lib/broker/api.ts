@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { type RequestContext, requestContextOf } from "@/lib/request-context";
+import { withRequestId } from "@/lib/request-id";
 import { authenticate, type Caller } from "./caller";
 import { BrokerError } from "./errors";
 import { BROKER_ERROR_STATUS, type BrokerErrorCode } from "./schemas";
@@ -51,7 +52,19 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   return parsed.data;
 }
 
-export async function withApiKey(
+export function withApiKey(
+  request: Request,
+  handle: (caller: Caller, context: RequestContext) => Promise<unknown>,
+): Promise<Response> {
+  // Every log line of the call carries its id, and the answer names it for the script's own logs.
+  return withRequestId(request.headers, async (id) => {
+    const response = await answer(request, handle);
+    response.headers.set("X-Request-Id", id);
+    return response;
+  });
+}
+
+async function answer(
   request: Request,
   handle: (caller: Caller, context: RequestContext) => Promise<unknown>,
 ): Promise<Response> {

@@ -59,7 +59,9 @@ describe("observability", () => {
     const ask = (authorization: string) =>
       tokenRoute(new Request("http://portal.test/api/v1/token", { method: "POST", headers: { authorization } }));
     const before = samples(await (await scrape(`Bearer ${TOKEN}`)).text());
-    assert.equal((await ask(`Bearer ${key}`)).status, 200);
+    const first = await ask(`Bearer ${key}`);
+    assert.equal(first.status, 200);
+    assert.match(first.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/, "each answer names its request id");
     assert.equal((await ask(`Bearer ${key}`)).status, 200);
     assert.equal((await ask("Bearer atp_nothing_here")).status, 401);
     // Both good calls are in this hour's usage (the last point of the 7-day series); the bad key counted nowhere.
