@@ -6,6 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
 
 const holder = globalThis as unknown as { __portalDb?: PrismaClient; __portalPool?: pg.Pool };
 
@@ -14,6 +15,9 @@ function pool(): pg.Pool {
     const connectionString = env().DATABASE_URL;
     if (!connectionString) throw new Error("The database is not ready: DATABASE_URL was not resolved at boot");
     holder.__portalPool = new pg.Pool({ connectionString, max: 10 });
+    // An idle connection that Postgres closes (a restart, a failover, a dropped database) emits 'error' on the pool;
+    // unhandled, that would end the process. The pool replaces the connection on the next query.
+    holder.__portalPool.on("error", (error) => log.warn("an idle database connection was closed", { error }));
   }
   return holder.__portalPool;
 }
