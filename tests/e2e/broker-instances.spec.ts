@@ -1,15 +1,11 @@
 // Two `next start` instances on one database and one Anaplan (the simulator, configured as real Anaplan would be):
 // concurrent broker calls split across both make exactly one refresh, and the per-key rate limit holds in sum.
-import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type BrowserContext, expect, test } from "@playwright/test";
 import pg from "pg";
-import { simulatorSettings, startSimulator } from "../../lib/simulator";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
-import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
+import { startInstances } from "./support/instances";
+import { waitUntilHealthy } from "./support/portal";
 
 const PORTS = [3111, 3112];
 
@@ -17,33 +13,7 @@ test("50 concurrent calls over 2 instances make one refresh; the rate limit hold
   browser,
 }) => {
   test.setTimeout(240_000);
-  const database = await startDatabase();
-  const sim = await startSimulator({
-    port: 0,
-    redirectUris: PORTS.map((p) => `http://localhost:${p}/api/auth/callback/anaplan`),
-    deviceInterval: 1,
-  });
-  const operator = simulatorOperator(sim.url);
-  const { ANAPLAN_SIMULATOR: _bundled, ...anaplan } = simulatorSettings(sim);
-  // Instances of one portal share its secrets: the vault's keys above all, or one cannot open what another sealed.
-  const shared = {
-    NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
-    TOKEN_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-  };
-  const portals = PORTS.map((port) =>
-    startPortal({
-      port,
-      databaseUrl: database.url,
-      dataDir: path.join(database.dir, `data-${port}`),
-      env: {
-        ...anaplan,
-        ...shared,
-        ANAPLAN_SIMULATOR: "0",
-        ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
-        ADMIN_EMAILS: USERS.admin.email,
-      },
-    }),
-  );
+  const { database, sim, operator, portals, stop } = await startInstances(PORTS);
   const db = new pg.Client({ connectionString: database.url });
   let context: BrowserContext | undefined;
   try {
@@ -101,8 +71,6 @@ test("50 concurrent calls over 2 instances make one refresh; the rate limit hold
   } finally {
     await context?.close();
     await db.end().catch(() => {});
-    for (const portal of portals) await portal.stop();
-    await sim.close();
-    await database.stop();
+    await stop();
   }
 });

@@ -1,44 +1,17 @@
 // The production shape of background work: two app instances with PORTAL_WORKER=0 run none of it, and one
 // `npm run worker` process does it all (here: the keep-alive of a due grant, exactly one refresh).
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { simulatorSettings, startSimulator } from "../../lib/simulator";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
-import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
+import { startInstances } from "./support/instances";
+import { waitUntilHealthy } from "./support/portal";
 
 const PORTS = [3113, 3114];
 
 test("app instances with PORTAL_WORKER=0 do no background work; npm run worker does it, once", async ({ browser }) => {
   test.setTimeout(240_000);
-  const database = await startDatabase();
-  const sim = await startSimulator({
-    port: 0,
-    redirectUris: PORTS.map((p) => `http://localhost:${p}/api/auth/callback/anaplan`),
-    deviceInterval: 1,
-  });
-  const operator = simulatorOperator(sim.url);
-  const { ANAPLAN_SIMULATOR: _bundled, ...anaplan } = simulatorSettings(sim);
-  const shared = {
-    ...anaplan,
-    NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
-    TOKEN_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-    ANAPLAN_SIMULATOR: "0",
-    ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
-    ADMIN_EMAILS: USERS.admin.email,
-  };
-  const portals = PORTS.map((port) =>
-    startPortal({
-      port,
-      databaseUrl: database.url,
-      dataDir: path.join(database.dir, `data-${port}`),
-      env: { ...shared, PORTAL_WORKER: "0" },
-    }),
-  );
+  const { database, sim, operator, env: shared, portals, stop } = await startInstances(PORTS, { PORTAL_WORKER: "0" });
   const db = new pg.Client({ connectionString: database.url });
   let worker: ChildProcess | undefined;
   let workerOutput = "";
@@ -90,8 +63,6 @@ test("app instances with PORTAL_WORKER=0 do no background work; npm run worker d
   } finally {
     if (worker?.pid && worker.exitCode === null) process.kill(-worker.pid, "SIGTERM");
     await db.end().catch(() => {});
-    for (const portal of portals) await portal.stop();
-    await sim.close();
-    await database.stop();
+    await stop();
   }
 });
