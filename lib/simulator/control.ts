@@ -3,9 +3,19 @@
 import type { ClientBehaviour } from "./accounts";
 
 export type Endpoint = "token" | "device_code" | "users_me" | "logout" | "validate" | "revoke";
-/** How an injected failure answers: an OAuth error (JSON), an HTML outage page, nothing, plain text, or a cut connection. */
-export type FaultBody = "oauth" | "html" | "empty" | "text" | "close";
-type Fault = { endpoint: Endpoint; count: number; status: number; error?: string; body?: FaultBody };
+/**
+ * How an injected failure answers: an OAuth error (JSON), an HTML outage page, nothing, plain text, a cut
+ * connection, 10 MB of JSON-looking bytes, or the given `json` document (missing fields, wrong types).
+ */
+export type FaultBody = "oauth" | "html" | "empty" | "text" | "close" | "huge" | "json";
+export type Fault = {
+  endpoint: Endpoint;
+  count: number;
+  status: number;
+  error?: string;
+  body?: FaultBody;
+  json?: unknown;
+};
 /** `after`: the call is processed at once and only its answer is late (a refresh rotates, the answer is lost). */
 type Delay = { endpoint: Endpoint; count: number; ms: number; after?: boolean };
 

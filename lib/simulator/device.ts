@@ -41,3 +41,25 @@ export async function denyDevice(provider: Provider, userCode: string) {
   code.errorDescription = "The user denied the request.";
   await code.save();
 }
+
+/**
+ * Grants as if `user` approved `count` device codes of `clientId` and each was polled: one refresh token per grant,
+ * made in memory so a benchmark can seed a fleet without a round trip per identity.
+ */
+export async function mintRefreshTokens(provider: Provider, user: SimulatorUser, clientId: string, count: number) {
+  if (user.sso) throw new SimulatorRefusal(403, "Device authorization is not available for SSO users.");
+  const client = await provider.Client.find(clientId);
+  if (!client?.grantTypeAllowed("urn:ietf:params:oauth:grant-type:device_code")) {
+    throw new SimulatorRefusal(404, "unknown device client");
+  }
+  const scope = "openid offline_access";
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const grant = new provider.Grant({ accountId: user.id, clientId });
+    grant.addOIDCScope(scope);
+    const grantId = await grant.save();
+    const token = new provider.RefreshToken({ client, accountId: user.id, grantId, scope, gty: "device_code" });
+    tokens.push(await token.save());
+  }
+  return tokens;
+}

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type Provider from "oidc-provider";
 import { userByEmail } from "./accounts";
 import { json, logoutToken, usersMe, validateToken } from "./anaplan-api";
-import type { Control, Endpoint, FaultBody } from "./control";
+import type { Control, Endpoint, Fault } from "./control";
 import { approveDevice, denyDevice, SimulatorRefusal } from "./device";
 import { handleInteraction, html } from "./interactions";
 import { handleOperator } from "./operator";
@@ -64,9 +64,32 @@ function operatorRefusal(req: IncomingMessage, url: string, token: string): stri
   return undefined;
 }
 
-/** The shapes real outages take: a proxy's HTML page, an empty 403, a cut connection, or a proper OAuth error. */
-function answerFault(res: ServerResponse, fault: { status: number; error?: string; body?: FaultBody }) {
+const HUGE_BYTES = 10 * 1024 * 1024;
+
+/** 10 MB that start like a token response, written as fast as the client reads; a client that hangs up ends it. */
+function answerHuge(res: ServerResponse, status: number) {
+  res.writeHead(status, { "Content-Type": "application/json" });
+  res.on("error", () => {});
+  res.write('{"access_token":"');
+  const chunk = Buffer.alloc(64 * 1024, "a");
+  let sent = 0;
+  const pump = () => {
+    while (sent < HUGE_BYTES && !res.destroyed) {
+      sent += chunk.length;
+      if (!res.write(chunk)) return void res.once("drain", pump);
+    }
+    if (!res.destroyed) res.end('"}');
+  };
+  pump();
+}
+
+/** The shapes real outages and broken servers take, from a proxy's HTML page to a document of the wrong shape. */
+function answerFault(res: ServerResponse, fault: Fault) {
   switch (fault.body) {
+    case "huge":
+      return answerHuge(res, fault.status);
+    case "json":
+      return json(res, fault.status, fault.json ?? {});
     case "close":
       res.socket?.destroy();
       return;

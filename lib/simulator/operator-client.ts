@@ -1,6 +1,6 @@
 // A typed client for the simulator's operator API, for tests (node and Playwright alike).
 import type { ClientBehaviour, SimulatorUser } from "./accounts";
-import type { Counters, Defaults, Endpoint, FaultBody } from "./control";
+import type { Counters, Defaults, Endpoint, Fault } from "./control";
 
 /** The operator token when SIMULATOR_OPERATOR_TOKEN is not set: the API stays loopback- and header-bound anyway. */
 export const DEFAULT_OPERATOR_TOKEN = "simulator";
@@ -18,12 +18,14 @@ export function simulatorOperator(url: string, token = DEFAULT_OPERATOR_TOKEN) {
   return {
     approve: (userCode: string, user: SimulatorUser["key"]) => call("approve", { userCode, user }),
     deny: (userCode: string) => call("deny", { userCode }),
+    /** Refresh tokens of `count` new device grants, without the device flow: for seeding benchmarks. */
+    mint: (clientId: string, user: SimulatorUser["key"], count: number) =>
+      call<{ refreshTokens: string[] }>("mint", { clientId, user, count }),
     revokeGrants: (match: { user?: SimulatorUser["key"]; clientId?: string }) =>
       call<{ revoked: number }>("revoke-grants", match),
     setClient: (clientId: string, behaviour: Partial<ClientBehaviour>) => call("client", { clientId, ...behaviour }),
     setDefaults: (defaults: Partial<Defaults>) => call<Defaults>("defaults", defaults),
-    failNext: (fault: { endpoint: Endpoint; count: number; status: number; error?: string; body?: FaultBody }) =>
-      call("fail-next", fault),
+    failNext: (fault: Fault) => call("fail-next", fault),
     slowNext: (delay: { endpoint: Endpoint; count: number; ms: number; after?: boolean }) => call("slow-next", delay),
     setLoginOutcome: (outcome: "normal" | "deny") => call("login-outcome", { outcome }),
     setProfile: (profile: "full" | "minimal") => call("profile", { profile }),

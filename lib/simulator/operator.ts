@@ -5,7 +5,7 @@ import type Provider from "oidc-provider";
 import { type ClientBehaviour, type SimulatorUser, USERS } from "./accounts";
 import { json } from "./anaplan-api";
 import type { Control, Defaults, Endpoint, FaultBody } from "./control";
-import { approveDevice, denyDevice } from "./device";
+import { approveDevice, denyDevice, mintRefreshTokens } from "./device";
 import type { createStore } from "./store";
 
 type Body = Record<string, unknown>;
@@ -29,6 +29,15 @@ export async function handleOperator(
     case "/__simulator/deny":
       await denyDevice(provider, String(body.userCode));
       return json(res, 200, { ok: true });
+    case "/__simulator/mint": {
+      const who = user(body.user);
+      const count = Number(body.count ?? 1);
+      if (!who) return json(res, 400, { error: "unknown user" });
+      if (!Number.isInteger(count) || count < 1 || count > 5000) return json(res, 400, { error: "count: 1 to 5000" });
+      const refreshTokens = await mintRefreshTokens(provider, who, String(body.clientId), count);
+      for (const token of refreshTokens) control.state.issued.add(token);
+      return json(res, 200, { refreshTokens });
+    }
     case "/__simulator/revoke-grants": {
       const accountId = body.user ? user(body.user)?.id : undefined;
       const grants = store.grants(
@@ -55,9 +64,10 @@ export async function handleOperator(
         count: Number(body.count ?? 1),
         status: Number(body.status ?? 503),
         error: body.error ? String(body.error) : undefined,
-        body: ["oauth", "html", "empty", "text", "close"].includes(String(body.body))
+        body: ["oauth", "html", "empty", "text", "close", "huge", "json"].includes(String(body.body))
           ? (String(body.body) as FaultBody)
           : "oauth",
+        json: body.json,
       });
       return json(res, 200, { ok: true });
     case "/__simulator/slow-next":
