@@ -3,6 +3,7 @@
 // rate-limit windows. The queues are the tables themselves — claims use leases and SKIP LOCKED, revocation locks
 // the grant — so any number of instances can run this loop safely; it only decides how often to look.
 import { setTimeout as sleep } from "node:timers/promises";
+import { env } from "@/lib/env";
 import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { pruneUsage } from "@/lib/identities/usage";
@@ -14,32 +15,53 @@ import { pruneRateWindows } from "@/lib/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
 import { beat } from "./heartbeat";
 
-const KEEP_ALIVE_EVERY = 60;
+const SWEEP_BATCH = 200;
 
-export function startWorker(everyMs = 1000): () => Promise<void> {
+/** Sweep rounds until one comes back short: nothing more is due, or the Anaplan call budget is spent. */
+async function drainSweep() {
+  while ((await refreshDueIdentityGrants(SWEEP_BATCH)) === SWEEP_BATCH) {}
+}
+
+/** Runs `work` every `everyMs` until stopped; a failed round is logged and retried at the next. */
+function every(name: string, everyMs: number, work: () => Promise<void>) {
   let running = true;
   const done = (async () => {
-    for (let round = 0; running; round++) {
+    while (running) {
       try {
-        await pollDueEnrolments({ limit: 10 });
-        await deliverDueWebhooks();
-        await sendEmailDigests();
-        if (round % KEEP_ALIVE_EVERY === 0) {
-          await refreshDueIdentityGrants();
-          await announceExpiries();
-          await endLapsedSessions();
-          await pruneRateWindows();
-          await pruneUsage();
-          await beat("keep_alive");
-        }
+        await work();
       } catch (error) {
-        log.warn("background worker: a round failed; retrying", { error });
+        log.warn(`background worker: a ${name} round failed; retrying`, { error });
       }
-      await sleep(everyMs);
+      if (running) await sleep(everyMs);
     }
   })();
   return async () => {
     running = false;
     await done;
+  };
+}
+
+/**
+ * Two loops, so a long sweep never holds up an enrolment or a webhook: a fast one for enrolments, webhooks and
+ * email, and the keep-alive one every KEEP_ALIVE_INTERVAL_SECONDS.
+ */
+export function startWorker(everyMs = 1000): () => Promise<void> {
+  const stops = [
+    every("delivery", everyMs, async () => {
+      await pollDueEnrolments({ limit: 10 });
+      await deliverDueWebhooks();
+      await sendEmailDigests();
+    }),
+    every("keep-alive", env().KEEP_ALIVE_INTERVAL_SECONDS * 1000, async () => {
+      await drainSweep();
+      await announceExpiries();
+      await endLapsedSessions();
+      await pruneRateWindows();
+      await pruneUsage();
+      await beat("keep_alive");
+    }),
+  ];
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
   };
 }

@@ -254,7 +254,7 @@ describe("token broker", () => {
     // Keep-alive still refreshes a paused identity, so a rotatable token does not lapse.
     await db().grant.update({
       where: { id: identity.grantId },
-      data: { lastRefreshAt: new Date(Date.now() - 86_400_000) },
+      data: { lastRefreshAt: new Date(Date.now() - 86_400_000), sweepAfter: null },
     });
     const before = await refreshCount(identity.deviceClientId);
     await refreshDueIdentityGrants();

@@ -21,11 +21,18 @@ const refreshes = async () => (await sim.operator.counters()).token[device()]?.r
 const validations = async () => (await sim.operator.counters()).validate;
 /** Every grant checked just now and none due: the next test decides which are due. */
 const settle = () =>
-  db().grant.updateMany({ data: { checkedAt: new Date(), lastRefreshAt: new Date(), nextAttemptAt: null } });
+  db().grant.updateMany({
+    data: {
+      checkedAt: new Date(),
+      sweepAfter: new Date(Date.now() + 3600_000),
+      lastRefreshAt: new Date(),
+      nextAttemptAt: null,
+    },
+  });
 const makeDue = (grantIds: string[]) =>
   db().grant.updateMany({
     where: { id: { in: grantIds } },
-    data: { lastRefreshAt: new Date(Date.now() - 7 * 3600_000), checkedAt: null },
+    data: { lastRefreshAt: new Date(Date.now() - 7 * 3600_000), sweepAfter: null },
   });
 /** The per-host budget counts calendar minutes: start early in one so a test cannot straddle two. */
 async function earlyInAMinute() {
@@ -64,7 +71,7 @@ describe("health sweep", () => {
       const before = await refreshes();
       assert.equal(await refreshDueIdentityGrants(), 4);
       assert.equal(await refreshes(), before + 4);
-      assert.equal(await db().grant.count({ where: { id: { in: grants }, checkedAt: null } }), 8, "handed back");
+      assert.equal(await db().grant.count({ where: { id: { in: grants }, sweepAfter: null } }), 8, "handed back");
       assert.equal(await refreshDueIdentityGrants(), 0, "the budget for this minute is spent");
     } finally {
       publishEnv({ ANAPLAN_CALLS_PER_MINUTE: "300" });
@@ -74,7 +81,7 @@ describe("health sweep", () => {
   test("a grant that needs no refresh is validated; one revoked at Anaplan is found in the same sweep", async () => {
     await settle();
     const checked = await enrolledIdentity(sim, actors.admin, "sweep-a", "checked");
-    await db().grant.update({ where: { id: checked.grantId }, data: { checkedAt: null, lastRefreshAt: new Date() } });
+    await db().grant.update({ where: { id: checked.grantId }, data: { sweepAfter: null, lastRefreshAt: new Date() } });
     const [validatedBefore, refreshedBefore] = [await validations(), await refreshes()];
     assert.equal(await refreshDueIdentityGrants(), 1);
     assert.equal(await validations(), validatedBefore + 1, "its cached access token was validated");
@@ -82,7 +89,7 @@ describe("health sweep", () => {
 
     await sim.operator.revokeGrants({ user: "service", clientId: device() });
     await settle();
-    await db().grant.update({ where: { id: checked.grantId }, data: { checkedAt: null } });
+    await db().grant.update({ where: { id: checked.grantId }, data: { sweepAfter: null } });
     await refreshDueIdentityGrants();
     const grant = await db().grant.findUniqueOrThrow({ where: { id: checked.grantId } });
     assert.equal(grant.status, "needs_attention", "refused at validation, then refused at refresh: final");
@@ -104,7 +111,7 @@ describe("health sweep", () => {
       // 20 s is more than three TTLs. The sweep runs often, so a loaded machine still refreshes well inside each
       // TTL (due at half of it, ±10%).
       for (const end = Date.now() + 20_000; Date.now() < end; ) {
-        await db().grant.update({ where: { id: idle.grantId }, data: { checkedAt: null } });
+        await db().grant.update({ where: { id: idle.grantId }, data: { sweepAfter: null } });
         await refreshDueIdentityGrants();
         await sleep(300);
       }

@@ -236,7 +236,7 @@ describe("service identities and device enrolment", () => {
     const age = (hours: number) =>
       db().grant.update({
         where: { id: grantId },
-        data: { lastRefreshAt: new Date(Date.now() - hours * 3600_000), checkedAt: null },
+        data: { lastRefreshAt: new Date(Date.now() - hours * 3600_000), sweepAfter: null },
       });
     const refreshes = async () => (await counters()).token[sim.simulator.clients.device.id]?.refresh_token ?? 0;
 

@@ -104,7 +104,7 @@ describe("webhooks", () => {
     await sim.operator.revokeGrants({ user: "service", clientId: sim.simulator.clients.device.id });
     await db().grant.update({
       where: { id: identity.grantId },
-      data: { lastRefreshAt: new Date(Date.now() - 7 * 3600_000) },
+      data: { lastRefreshAt: new Date(Date.now() - 7 * 3600_000), sweepAfter: null },
     });
     await refreshDueIdentityGrants();
     await deliverDueWebhooks();
