@@ -1,9 +1,13 @@
-// Two conveniences before a page renders; neither is a security check (every page, action and route handler
-// verifies the session itself, lib/auth/dal.ts):
+// What happens before a page renders. Nothing here is the only line of defence (every page, action and route handler
+// verifies the session and the request's origin itself):
+// - a POST to a page (a server action) from another origin is refused early, with a plain 403;
 // - a page opened on another host than NEXTAUTH_URL (127.0.0.1 for localhost, say) is sent to NEXTAUTH_URL first,
 //   because a sign-in started there ends on NEXTAUTH_URL without its cookies and "could not be verified";
-// - signed-out visitors of signed-in pages go straight to the sign-in page.
+// - signed-out visitors of signed-in pages go straight to the sign-in page;
+// - every page gets a Content-Security-Policy with a fresh nonce.
 import { type NextRequest, NextResponse } from "next/server";
+import { pagePolicy } from "@/lib/auth/csp";
+import { CROSS_SITE_MESSAGE, isSameOriginRequest } from "@/lib/auth/same-origin";
 import { env } from "@/lib/env";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
@@ -20,14 +24,32 @@ function onCanonicalHost(request: NextRequest): NextResponse | null {
   return NextResponse.rewrite(new URL("/api/moved", request.url), { request: { headers } });
 }
 
+function withNonce(request: NextRequest): NextResponse {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
+  const policy = pagePolicy(nonce, process.env.NODE_ENV === "development");
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", policy);
+  return response;
+}
+
 export function proxy(request: NextRequest) {
+  if (
+    request.method !== "GET" &&
+    request.method !== "HEAD" &&
+    !isSameOriginRequest(request.headers, env().NEXTAUTH_URL)
+  ) {
+    return new NextResponse(CROSS_SITE_MESSAGE, { status: 403, headers: { "content-type": "text/plain" } });
+  }
   const moved = onCanonicalHost(request);
   if (moved) return moved;
-  if (!SIGNED_IN_PAGES.test(request.nextUrl.pathname)) return NextResponse.next();
-  if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next();
-  const signIn = new URL("/signin", request.url);
-  signIn.searchParams.set("callbackUrl", request.nextUrl.pathname);
-  return NextResponse.redirect(signIn);
+  if (SIGNED_IN_PAGES.test(request.nextUrl.pathname) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
+    const signIn = new URL("/signin", request.url);
+    signIn.searchParams.set("callbackUrl", request.nextUrl.pathname);
+    return NextResponse.redirect(signIn);
+  }
+  return withNonce(request);
 }
 
 // Pages only: the API (scripts call the broker by whatever name reaches the portal) and static files are left alone.

@@ -9,6 +9,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { requireUserForAction } from "@/lib/auth/dal";
+import { CROSS_SITE_MESSAGE, isSameOriginRequest } from "@/lib/auth/same-origin";
+import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { takeFromWindow } from "@/lib/rate-limit";
@@ -87,6 +89,8 @@ export function defineAction<const A extends Schemas, F extends z.ZodType | unde
     let data: Record<string, unknown> | undefined;
     const state = await runAction(async () => {
       try {
+        if (!isSameOriginRequest(requestHeaders, env().NEXTAUTH_URL))
+          throw new AppError("forbidden", CROSS_SITE_MESSAGE);
         const args = parseArgs(spec.args, raw);
         const form = spec.form
           ? parseInput(spec.form, formData instanceof FormData ? formData : new FormData())
@@ -112,10 +116,3 @@ export function defineAction<const A extends Schemas, F extends z.ZodType | unde
       : state;
   }
 }
-
-/** Bound-argument schemas shared by the actions. */
-export const arg = {
-  slug: z.string().regex(/^[a-z0-9](-?[a-z0-9]){0,39}$/),
-  id: z.uuid(),
-  flag: z.boolean(),
-};

@@ -18,3 +18,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: FormData | unk
 
 /** A search term as a literal inside Prisma's contains/startsWith (LIKE): `%`, `_` and `\` match only themselves. */
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Bound-argument schemas shared by the actions. */
+export const arg = {
+  slug: z.string().regex(/^[a-z0-9](-?[a-z0-9]){0,39}$/),
+  id: z.uuid(),
+  flag: z.boolean(),
+};

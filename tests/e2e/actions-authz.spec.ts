@@ -1,12 +1,13 @@
 // Every server action, called directly (no UI), as a member of the team, as another team's admin and with no session:
 // each is refused and nothing changes. The same calls made by the team's admin succeed, so the refusals are real.
 import path from "node:path";
-import { type Browser, type BrowserContext, expect, test } from "@playwright/test";
+import type { Browser, BrowserContext } from "@playwright/test";
 import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
 import { allActionNames, callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInWithSimulator } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 const PORT = 3105;
 

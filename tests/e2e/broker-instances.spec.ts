@@ -1,11 +1,12 @@
 // Two `next start` instances on one database and one Anaplan (the simulator, configured as real Anaplan would be):
 // concurrent broker calls split across both make exactly one refresh, and the per-key rate limit holds in sum.
 import { setTimeout as sleep } from "node:timers/promises";
-import { type BrowserContext, expect, test } from "@playwright/test";
+import type { BrowserContext } from "@playwright/test";
 import pg from "pg";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { startInstances } from "./support/instances";
 import { waitUntilHealthy } from "./support/portal";
+import { expect, test } from "./support/test";
 
 const PORTS = [3111, 3112];
 

@@ -1,9 +1,10 @@
 // A team admin creates a service identity and enrols it with the device grant; the service account approves on
 // the simulator's page in another browser context, and the enrolment page turns active by itself.
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { signInWithSimulator } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
 test.describe.configure({ mode: "serial" });

@@ -2,11 +2,12 @@
 // that keep what was typed, the mismatch panel, the identities list's sorts and pages, and every page at desktop
 // and phone widths (screenshots kept in test-results/screenshots as CI artefacts).
 import { mkdir } from "node:fs/promises";
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { signInWithSimulator } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
 const SCREENSHOTS = "test-results/screenshots";

@@ -3,13 +3,13 @@
 // client address, and sign-in starts, status reads, invitations and actions are rate-limited in Postgres.
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInWithSimulator } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 test("floods are refused and recorded once per caller per minute", async ({ browser }) => {
   test.setTimeout(180_000);

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 
 test("the home page renders with its styles and no console errors", async ({ page }) => {
   const problems: string[] = [];

@@ -2,9 +2,9 @@
 // lock makes each migration apply exactly once.
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
+import { expect, test } from "./support/test";
 
 test("with real Anaplan configured, an http callback URL stops start-up with a message naming NEXTAUTH_URL", async () => {
   const database = await startDatabase();

@@ -2,12 +2,12 @@
 // attacker or a careless operator could see — database rows, cookies, page HTML (with the RSC payload),
 // /api/auth/session and the server's logs — for every token the simulator issued. None may appear.
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { dumpDatabase, leakedForms } from "../helpers/dump";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInWithSimulator } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 const PORT = 3104;
 const SIMULATOR_PORT = 3183;

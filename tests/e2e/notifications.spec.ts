@@ -2,9 +2,9 @@
 // receiver verifies with the standardwebhooks package, watch a failing receiver's delivery in the log, redeliver.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import { adminWithTeam } from "./support/flows";
+import { expect, test } from "./support/test";
 
 test("a webhook is added, tested, verified by an independent implementation, and redelivered after a failure", async ({
   page,

@@ -2,11 +2,12 @@
 // for. The simulator plays both kinds of server; sign-in is tried with ANAPLAN_PKCE on (the simulator default) and
 // off (the real-Anaplan default).
 import path from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInWithSimulator } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 async function signsIn(page: Page, baseURL: string) {
   await page.goto(`${baseURL}/signin`);

@@ -1,11 +1,11 @@
 // /api/auth/session answers from the server-side session row, not only from the cookie: a session the server has
 // ended (signed out elsewhere, expired, user disabled) reports no expiry, even though its cookie is still valid.
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInWithSimulator } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 /** Anaplan may still remember this browser: its login page shows only when it does not. */
 async function signInAgain(page: import("@playwright/test").Page) {

@@ -1,8 +1,9 @@
 // The portal admin's Users page in Chromium: find a user, disable them (their signed-in browser is out at once),
 // enable them again (they must sign in anew).
-import { expect, test } from "@playwright/test";
+
 import { USERS } from "../../lib/simulator/accounts";
 import { signInWithSimulator } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 test("a portal admin disables a user, whose open session ends at once, then enables them", async ({ browser }) => {
   const member = await browser.newContext();

@@ -1,8 +1,9 @@
 "use server";
 import { z } from "zod";
-import { arg, defineAction } from "@/lib/actions";
+import { defineAction } from "@/lib/actions";
 import { addMember, cancelInvite, changeMemberRole, createTeam, removeMember } from "@/lib/teams/manage";
 import { memberFields, teamFields } from "@/lib/teams/schemas";
+import { arg } from "@/lib/validation";
 
 const members = (slug: string) => [`/teams/${slug}/members`];
 

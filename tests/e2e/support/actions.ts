@@ -31,8 +31,15 @@ export const form = (fields: Record<string, string>) => {
 /**
  * Returns the raw RSC answer and the redirect the action asked for, if any. Without a browser context the call
  * carries a forged session cookie, which gets it past proxy.ts (a cookie is present) to the action's own check.
+ * `origin`: the Origin header sent (the portal's own by default; null sends none).
  */
-export async function callAction(baseURL: string, context: BrowserContext | null, name: string, args: unknown[]) {
+export async function callAction(
+  baseURL: string,
+  context: BrowserContext | null,
+  name: string,
+  args: unknown[],
+  options: { origin?: string | null; headers?: Record<string, string> } = {},
+) {
   const cookie = context
     ? (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ")
     : "next-auth.session-token=forged";
@@ -43,11 +50,17 @@ export async function callAction(baseURL: string, context: BrowserContext | null
     headers: {
       "Next-Action": actionId(name),
       Accept: "text/x-component",
-      Origin: baseURL,
+      ...(options.origin === null ? {} : { Origin: options.origin ?? baseURL }),
+      ...options.headers,
       cookie,
       ...(typeof body === "string" ? { "Content-Type": "text/plain;charset=UTF-8" } : {}),
     },
     body,
   });
-  return { status: response.status, text: await response.text(), redirect: response.headers.get("x-action-redirect") };
+  return {
+    status: response.status,
+    text: await response.text(),
+    redirect: response.headers.get("x-action-redirect"),
+    contentType: response.headers.get("content-type") ?? "",
+  };
 }

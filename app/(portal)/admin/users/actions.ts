@@ -1,6 +1,7 @@
 "use server";
-import { arg, defineAction } from "@/lib/actions";
+import { defineAction } from "@/lib/actions";
 import { setPortalAdmin, setUserDisabled } from "@/lib/users/admin";
+import { arg } from "@/lib/validation";
 
 const revalidate = () => ["/admin/users"];
 

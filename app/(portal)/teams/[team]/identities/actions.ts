@@ -1,5 +1,5 @@
 "use server";
-import { arg, defineAction } from "@/lib/actions";
+import { defineAction } from "@/lib/actions";
 import { createApiKey, keyFields, revokeApiKey } from "@/lib/broker/keys";
 import { resolveMismatch } from "@/lib/identities/enrol-complete";
 import { startEnrolment } from "@/lib/identities/enrol-start";
@@ -14,6 +14,7 @@ import {
 } from "@/lib/identities/lifecycle";
 import { createIdentity, updateIdentity } from "@/lib/identities/manage";
 import { confirmFields, identityFields } from "@/lib/identities/schemas";
+import { arg } from "@/lib/validation";
 
 const list = (slug: string) => `/teams/${slug}/identities`;
 const page = (slug: string, id: string) => `/teams/${slug}/identities/${id}`;

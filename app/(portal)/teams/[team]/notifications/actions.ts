@@ -1,6 +1,7 @@
 "use server";
-import { arg, defineAction } from "@/lib/actions";
+import { defineAction } from "@/lib/actions";
 import { addWebhook, endpointFields, redeliver, removeWebhook, sendTestEvent } from "@/lib/notify/endpoints";
+import { arg } from "@/lib/validation";
 
 const page = (slug: string) => [`/teams/${slug}/notifications`];
 
