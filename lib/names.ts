@@ -9,6 +9,19 @@ import { z } from "zod";
 // separators, Hangul fillers and variation selectors: none of them has a visible shape of its own.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Variation_Selector}]|\u115F|\u1160|\u3164|\uFFA0/u;
 
+const VISIBLE_ONLY = "Use visible characters only (no invisible, formatting or control characters).";
+
+/**
+ * Text that is matched or parsed rather than shown as a name (searches, cursors, URLs, confirmations): trimmed and
+ * bounded, not normalised, with the same refusal of invisible characters (a NUL would also fail in Postgres).
+ */
+export const visibleText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .refine((s) => !INVISIBLE.test(s), VISIBLE_ONLY);
+
 /** A required display name of at most `max` characters (counted after normalisation); longer is refused, not cut. */
 export const displayName = (max: number, required: string) =>
   z
@@ -19,10 +32,7 @@ export const displayName = (max: number, required: string) =>
         .string()
         .min(1, required)
         .max(max, `At most ${max} characters.`)
-        .refine(
-          (s) => !INVISIBLE.test(s),
-          "Use visible characters only (no invisible, formatting or control characters).",
-        ),
+        .refine((s) => !INVISIBLE.test(s), VISIBLE_ONLY),
     );
 
 /** Optional free text (descriptions): the same character rule, empty allowed. */
@@ -34,10 +44,7 @@ export const displayText = (max: number) =>
       z
         .string()
         .max(max, `At most ${max} characters.`)
-        .refine(
-          (s) => !INVISIBLE.test(s),
-          "Use visible characters only (no invisible, formatting or control characters).",
-        ),
+        .refine((s) => !INVISIBLE.test(s), VISIBLE_ONLY),
     );
 
 /** What two names that look alike have in common; stored beside the name under a unique index. */

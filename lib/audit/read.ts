@@ -6,6 +6,7 @@ import { keyPrefixOf } from "@/lib/broker/key-format";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { AuditEvent, Prisma } from "@/lib/generated/prisma/client";
+import { visibleText } from "@/lib/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { OUTCOMES } from "./index";
 
@@ -13,7 +14,7 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const optional = <S extends z.ZodType>(s: S) => z.preprocess(blankToUndefined, s.optional()).catch(undefined);
 
 export const auditFilters = z.object({
-  actor: optional(z.string().trim().max(254)),
+  actor: optional(visibleText(254)),
   identity: optional(z.uuid()),
   action: optional(
     z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { displayName, displayText } from "@/lib/names";
+import { displayName, displayText, visibleText } from "@/lib/names";
 import { DEFAULT_REGION, REGIONS } from "./regions";
 
 export const identityFields = z.strictObject({
@@ -44,13 +44,13 @@ export type IdentitySort = (typeof IDENTITY_SORTS)[number];
 /** The dashboard's URL: filters, a sort, and at most one keyset cursor (opaque to users, checked when decoded). */
 export const listQuery = z.object({
   state: z.enum(IDENTITY_STATES).optional().catch(undefined),
-  q: z.string().trim().max(80).optional().catch(undefined),
+  q: visibleText(80).optional().catch(undefined),
   sort: z.enum(IDENTITY_SORTS).default("name").catch("name"),
-  after: z.string().max(400).optional().catch(undefined),
-  before: z.string().max(400).optional().catch(undefined),
+  after: visibleText(400).optional().catch(undefined),
+  before: visibleText(400).optional().catch(undefined),
   last: z.literal("1").optional().catch(undefined),
 });
 export type ListQuery = z.infer<typeof listQuery>;
 
 /** Team-wide incident actions are confirmed by typing the team's slug. */
-export const confirmFields = z.strictObject({ confirm: z.string().trim().max(40, "At most 40 characters.") });
+export const confirmFields = z.strictObject({ confirm: visibleText(40) });

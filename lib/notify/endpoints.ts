@@ -7,6 +7,7 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { visibleText } from "@/lib/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { aadFor, vault } from "@/lib/vault";
 import { payloadOf } from "./events";
@@ -15,7 +16,7 @@ import { assertDeliverableUrl } from "./url-policy";
 
 const MAX_ENDPOINTS = 10;
 export const endpointFields = z.strictObject({
-  url: z.string().trim().min(1, "Enter a URL.").max(2000, "At most 2000 characters."),
+  url: visibleText(2000).pipe(z.string().min(1, "Enter a URL.")),
 });
 
 const notFound = () => new AppError("not_found", "No such webhook in this team.");

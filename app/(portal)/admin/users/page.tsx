@@ -7,6 +7,7 @@ import { TableHead } from "@/components/table-head";
 import { PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
+import { visibleText } from "@/lib/names";
 import { orNotFound } from "@/lib/pages";
 import { actorOf } from "@/lib/teams/access";
 import { listUsers } from "@/lib/users/admin";
@@ -15,8 +16,8 @@ import { setPortalAdminAction, setUserDisabledAction } from "./actions";
 export const metadata: Metadata = { title: "Users" };
 
 const query = z.object({
-  q: z.string().trim().max(254).optional().catch(undefined),
-  after: z.string().max(320).optional().catch(undefined),
+  q: visibleText(254).optional().catch(undefined),
+  after: visibleText(320).optional().catch(undefined),
 });
 
 type Props = { searchParams: Promise<Record<string, string | undefined>> };
