@@ -21,7 +21,14 @@ import { type Actors, enrolledIdentity, setUpTeams } from "../helpers/team.ts";
 await setUpTestDatabase();
 const sim = await setUpSimulator();
 
-type Row = { status: number; body: FaultBody; error?: string; expect: "final" | "final-client" | "transient" };
+type Row = {
+  status: number;
+  body: FaultBody;
+  error?: string;
+  json?: unknown;
+  expect: "final" | "final-client" | "transient";
+};
+const token = { access_token: "a".repeat(40), token_type: "bearer", expires_in: 2100 };
 
 const ROWS: Row[] = [
   { status: 400, body: "oauth", error: "invalid_grant", expect: "final" },
@@ -38,6 +45,20 @@ const ROWS: Row[] = [
   { status: 503, body: "oauth", error: "temporarily_unavailable", expect: "transient" },
   { status: 429, body: "text", expect: "transient" },
   { status: 200, body: "close", expect: "transient" },
+  // A server that answers, but not with a token response: an unreadable success may follow a rotation, so these
+  // are retried, never taken as the end of the grant, and nothing they contain is stored.
+  { status: 200, body: "huge", expect: "transient" },
+  { status: 200, body: "text", expect: "transient" },
+  { status: 200, body: "html", expect: "transient" },
+  { status: 200, body: "json", json: { token_type: "bearer", expires_in: 2100 }, expect: "transient" },
+  { status: 200, body: "json", json: { ...token, access_token: 12345 }, expect: "transient" },
+  { status: 200, body: "json", json: { ...token, expires_in: "2100" }, expect: "transient" },
+  { status: 200, body: "json", json: { ...token, expires_in: 10 ** 12 }, expect: "transient" },
+  { status: 200, body: "json", json: { ...token, token_type: "mac" }, expect: "transient" },
+  { status: 200, body: "json", json: { ...token, refresh_token: "two words\nand a newline" }, expect: "transient" },
+  { status: 200, body: "json", json: { ...token, refresh_token: "x".repeat(20_000) }, expect: "transient" },
+  { status: 200, body: "json", json: { ...token, refresh_token: ["an", "array"] }, expect: "transient" },
+  { status: 200, body: "json", json: [token], expect: "transient" },
 ];
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
@@ -60,14 +81,17 @@ describe("refresh failures, classified by what they mean", () => {
   }
 
   for (const [index, row] of ROWS.entries()) {
-    test(`${row.status} ${row.body}${row.error ? ` ${row.error}` : ""} → ${row.expect}`, async () => {
+    const payload = row.json === undefined ? "" : ` ${JSON.stringify(row.json).slice(0, 60)}`;
+    test(`${row.status} ${row.body}${row.error ? ` ${row.error}` : ""}${payload} → ${row.expect}`, async () => {
       const identity = await expiredIdentity(`row-${index}`);
+      const sealed = (await db().grant.findUniqueOrThrow({ where: { id: identity.grantId } })).refreshToken;
       await sim.operator.failNext({
         endpoint: "token",
         count: 1,
         status: row.status,
         error: row.error,
         body: row.body,
+        json: row.json,
       });
       if (row.expect === "transient") {
         await assert.rejects(getAccessToken(identity.grantId, grantClientOf(identity)), (e: unknown) => {
@@ -79,7 +103,7 @@ describe("refresh failures, classified by what they mean", () => {
         assert.equal(grant.status, "active");
         assert.ok(grant.unreachableSince);
         assert.ok(grant.nextAttemptAt && grant.nextAttemptAt > new Date(), "backs off");
-        assert.notEqual(grant.refreshToken, null, "nothing lost");
+        assert.deepEqual(grant.refreshToken, sealed, "nothing lost, nothing half-written");
         const calls = await refreshes(identity.deviceClientId);
         await assert.rejects(getAccessToken(identity.grantId, grantClientOf(identity)), isCode("provider_unavailable"));
         assert.equal(await refreshes(identity.deviceClientId), calls, "no call to Anaplan during the backoff");
@@ -97,7 +121,10 @@ describe("refresh failures, classified by what they mean", () => {
           "the SQL filter agrees",
         );
         // The backoff ends; the worker's next round recovers the identity with no script call.
-        await db().grant.update({ where: { id: identity.grantId }, data: { nextAttemptAt: new Date(Date.now() - 1) } });
+        await db().grant.update({
+          where: { id: identity.grantId },
+          data: { nextAttemptAt: new Date(Date.now() - 1), sweepAfter: null },
+        });
         await refreshDueIdentityGrants();
         const after = await db().grant.findUniqueOrThrow({ where: { id: identity.grantId } });
         assert.equal(after.unreachableSince, null);
