@@ -3,25 +3,16 @@
 // (target ≤ 1.5× at 100k) and to a baseline measured in the same run, one identity read by primary key (target
 // ≤ 5×). Keyset pages make every case independent of the team's size and of how deep the page is.
 import { randomBytes, randomUUID } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { publishEnv } from "@/lib/env";
+import { throwawayDatabase } from "./database";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const HOUR = 3600_000;
 
-const dir = await mkdtemp(path.join(os.tmpdir(), "portal-bench-"));
-await chmod(dir, 0o755);
-const pg = await startEmbeddedPostgres({
-  dir: path.join(dir, "pg"),
-  password: randomBytes(12).toString("hex"),
-  durable: false,
-});
+const pg = await throwawayDatabase();
 try {
   await migrate(pg.url);
   publishEnv({
@@ -140,5 +131,4 @@ try {
   await disconnectDb();
 } finally {
   await pg.stop();
-  await rm(dir, { recursive: true, force: true });
 }

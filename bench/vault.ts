@@ -1,0 +1,101 @@
+// `npm run bench:vault`: the vault's seal and open per second for a token-sized value, beside plain AES-256-GCM
+// with one key (no envelope) in the same run; then `keys:rotate` over VAULT_ROWS grants (100,000 unless set) while
+// 16 scripts keep calling the token broker of a production build, with the broker's errors during the rotation.
+import { createCipheriv, randomBytes, randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { publishEnv } from "@/lib/env";
+import { startRig } from "./rig";
+
+const OPS = Number(process.env.VAULT_OPS ?? 20_000);
+const ROWS = Number(process.env.VAULT_ROWS ?? 100_000);
+const v1 = `v1:${randomBytes(32).toString("base64")}`;
+const v2 = `v2:${randomBytes(32).toString("base64")}`;
+
+// The instances know both keys, new first, as in step 2 of a rotation; rows are sealed under v1 before it starts.
+const rig = await startRig([3194], { TOKEN_ENCRYPTION_KEYS: `${v2},${v1}` });
+try {
+  publishEnv({ TOKEN_ENCRYPTION_KEYS: v1 });
+  const { vault, aadFor } = await import("@/lib/vault");
+  const { db } = await import("@/lib/db");
+  const { sealTokens } = await import("@/lib/grants/seal");
+  const { rotateKeys, keyVersionCounts } = await import("@/lib/vault/rotate");
+
+  const token = randomBytes(900).toString("base64url"); // the size of an Anaplan token, with room
+  const perSecond = async (work: (i: number) => Promise<unknown> | unknown) => {
+    const started = performance.now();
+    for (let i = 0; i < OPS; i++) await work(i);
+    return OPS / ((performance.now() - started) / 1000);
+  };
+  const key = randomBytes(32);
+  const plain = await perSecond(() => {
+    const cipher = createCipheriv("aes-256-gcm", key, randomBytes(12));
+    return Buffer.concat([cipher.update(token), cipher.final(), cipher.getAuthTag()]);
+  });
+  const aad = aadFor("grants", randomUUID(), "refresh_token");
+  const seal = await perSecond(() => vault().seal(token, aad));
+  const sealedHere = await vault().seal(token, aad);
+  const open = await perSecond(() => vault().open(sealedHere, aad));
+
+  const { key: apiKey } = await rig.seedKey();
+  const seeded = performance.now();
+  for (let start = 0; start < ROWS; start += 1000) {
+    const grants = await Promise.all(
+      Array.from({ length: Math.min(1000, ROWS - start) }, async () => {
+        const id = randomUUID();
+        const tokens = {
+          accessToken: token,
+          accessTokenExpiresAt: new Date(),
+          refreshToken: token,
+          tokenType: "Bearer" as const,
+        };
+        return {
+          id,
+          kind: "identity" as const,
+          clientId: "c".repeat(32),
+          oauthUrl: "https://us1a.app.anaplan.com",
+          ...(await sealTokens(id, tokens)),
+        };
+      }),
+    );
+    await db().grant.createMany({ data: grants });
+  }
+  console.info(`sealed and stored ${ROWS} grants in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+
+  publishEnv({ TOKEN_ENCRYPTION_KEYS: `${v2},${v1}` });
+  let running = true;
+  let calls = 0;
+  let errors = 0;
+  const load = Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (running) {
+        const response = await fetch(`${rig.bases[0]}/api/v1/token`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${apiKey}` },
+        });
+        await response.arrayBuffer();
+        calls++;
+        if (!response.ok) errors++;
+      }
+    }),
+  );
+  const started = performance.now();
+  const report = await rotateKeys();
+  const seconds = (performance.now() - started) / 1000;
+  running = false;
+  await load;
+
+  console.info(`\nvault, ${OPS} operations each, one process (token of ${token.length} bytes)`);
+  console.info(`plain AES-256-GCM (one key, no envelope): ${plain.toFixed(0)}/s`);
+  console.info(
+    `seal: ${seal.toFixed(0)}/s (${(seal / plain).toFixed(2)}× plain)   open: ${open.toFixed(0)}/s (${(open / plain).toFixed(2)}× plain)`,
+  );
+  console.info(
+    `keys:rotate v1 → v2 over ${report.rewrapped} sealed values (${ROWS} grants × 2 + the seeded one): ${seconds.toFixed(1)} s, ${(report.rewrapped / seconds).toFixed(0)} values/s`,
+  );
+  console.info(
+    `broker during the rotation: ${calls} calls, ${errors} errors; values left under v1: ${(await keyVersionCounts())[1] ?? 0}`,
+  );
+} finally {
+  await rig.stop();
+  process.exit(0);
+}
