@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# The portal in production. Two images from one build:
+#   --target portal (the default): `next build` standalone output, `node server.js`, nothing else in it;
+#   --target worker: `npm run worker`, and the one-off commands `npm run db:migrate` and `npm run keys:rotate`,
+#     which run TypeScript sources with tsx and so need the sources and the production node_modules.
+# Both run as the unprivileged `node` user. See README "Production".
+ARG NODE_IMAGE=node:20.20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+ENV NEXT_TELEMETRY_DISABLED=1
+COPY package.json package-lock.json .npmrc prisma.config.ts ./
+COPY scripts/prisma-generate.mjs scripts/prisma-dmmf-generator.mjs ./scripts/
+COPY prisma ./prisma
+# postinstall generates the Prisma client into lib/generated from prisma/schema.prisma.
+RUN npm ci --no-audit --no-fund
+
+FROM deps AS build
+COPY . .
+ENV NEXT_OUTPUT=standalone
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS worker
+WORKDIR /app
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
+COPY --from=build --chown=node:node /app/package.json /app/tsconfig.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/lib ./lib
+COPY --from=build --chown=node:node /app/scripts ./scripts
+COPY --from=build --chown=node:node /app/prisma ./prisma
+USER node
+CMD ["npm", "run", "worker"]
+
+FROM ${NODE_IMAGE} AS portal
+WORKDIR /app
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0
+COPY --from=build --chown=node:node /app/.next/standalone ./
+COPY --from=build --chown=node:node /app/.next/static ./.next/static
+COPY --from=build --chown=node:node /app/public ./public
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/api/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "server.js"]
