@@ -109,6 +109,8 @@ test(`kill -9 mid-refresh, ${INJECTIONS} times: every identity works or says it 
   const actors = await setUpTeams("crash");
   const counts = new Map<string, number>();
   const outputs: string[] = [];
+  // How long a child takes from its order to a stored refresh, so random kills spread over the whole of it.
+  let refreshMs = 300;
   // Children start a few ahead, so their start-up overlaps the previous injections.
   const spares = [startChild(), startChild(), startChild()];
   for (let i = 0; i < INJECTIONS; i++) {
@@ -121,11 +123,15 @@ test(`kill -9 mid-refresh, ${INJECTIONS} times: every identity works or says it 
     const { generation } = await db().grant.findUniqueOrThrow({ where: { id: identity.grantId } });
     if (mode === "after rotation")
       await sim.operator.slowNext({ endpoint: "token", count: 1, ms: 30_000, after: true });
+    const ordered = Date.now();
     child.process.stdin?.write(`${identity.grantId} ${mode === "before the call" ? 1 : 0}\n`);
     if (mode === "before the call") await child.waitFor("calling");
     if (mode === "after rotation") await until(async () => (await refreshCalls()) > callsBefore);
-    if (mode === "after the write") await child.waitFor("written");
-    if (mode === "random") await sleep(Math.random() * 150);
+    if (mode === "after the write") {
+      await child.waitFor("written");
+      refreshMs = Date.now() - ordered;
+    }
+    if (mode === "random") await sleep(Math.random() * refreshMs * 1.2);
     const killedAt = Date.now();
     child.process.kill("SIGKILL");
     await child.exited;
