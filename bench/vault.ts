@@ -90,7 +90,7 @@ try {
     `seal: ${seal.toFixed(0)}/s (${(seal / plain).toFixed(2)}× plain)   open: ${open.toFixed(0)}/s (${(open / plain).toFixed(2)}× plain)`,
   );
   console.info(
-    `keys:rotate v1 → v2 over ${report.rewrapped} sealed values (${ROWS} grants × 2 + the seeded one): ${seconds.toFixed(1)} s, ${(report.rewrapped / seconds).toFixed(0)} values/s`,
+    `keys:rotate v1 → v2 over ${report.rewrapped} sealed values (${ROWS} grants × 2, and the broker's own grant): ${seconds.toFixed(1)} s, ${(report.rewrapped / seconds).toFixed(0)} values/s`,
   );
   console.info(
     `broker during the rotation: ${calls} calls, ${errors} errors; values left under v1: ${(await keyVersionCounts())[1] ?? 0}`,
