@@ -2,6 +2,7 @@
 // each is refused and nothing changes. The same calls made by the team's admin succeed, so the refusals are real.
 import path from "node:path";
 import type { Browser, BrowserContext } from "@playwright/test";
+import fc from "fast-check";
 import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
 import { allActionNames, callAction, form } from "./support/actions";
@@ -148,6 +149,79 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
     const anonymousRefresh = await callAction(base, null, "refreshNow", [null]);
     expect(anonymousRefresh.text).toContain("Sign in again");
     expect(await snapshot()).toBe(before);
+
+    // Property-based, through the app: the other team's admin calls every action with generated arguments — team A's
+    // ids and slug, its own, fresh UUIDs, hostile strings, wrong types — and generated form fields. Its own team may
+    // change; team A and the users may not, no answer is a 5xx and every refusal says why in a sentence.
+    const runs = Number(process.env.FUZZ_APP_RUNS ?? 400);
+    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+    console.info(`action fuzz: ${runs} calls, seed ${seed} (replay with FUZZ_SEED=${seed})`);
+    const teamA = async () =>
+      JSON.stringify({
+        team: await q(`SELECT slug, name FROM teams WHERE slug = 'authz-a'`),
+        rows: await q(`SELECT m.user_id, m.role, i.id, i.name, i.description, i.deactivated_at, i.revoked_at,
+                              k.id AS key, k.revoked_at AS key_revoked, w.url
+                       FROM teams t LEFT JOIN memberships m ON m.team_id = t.id
+                       LEFT JOIN service_identities i ON i.team_id = t.id LEFT JOIN api_keys k ON k.identity_id = i.id
+                       LEFT JOIN webhook_endpoints w ON w.team_id = t.id
+                       WHERE t.slug = 'authz-a' ORDER BY 1, 3, 8, 10`),
+        invites: await q(
+          `SELECT i.id, i.email FROM invites i JOIN teams t ON t.id = i.team_id WHERE t.slug = 'authz-a'`,
+        ),
+        users: await q(`SELECT id, is_portal_admin, disabled_at FROM users ORDER BY id`),
+      });
+    const teamABefore = await teamA();
+    const ids = [identityId, keyRow?.id, webhook?.id, delivery?.id, invite?.id, memberRow?.id];
+    const value = fc.oneof(
+      fc.constantFrom("authz-a", "authz-b", ...ids),
+      fc.uuid(),
+      fc.constantFrom(true, false, 0, -1, null, "admin", "on", "", "<script>alert(1)</script>", "\u202Eevil", "\u0000"),
+      fc.string({ maxLength: 40 }),
+      fc.integer({ min: 0, max: 5000 }).map((n) => "x".repeat(n)),
+      fc.constantFrom({ id: identityId }, [identityId], { teamId: identityId, role: "admin" }),
+    );
+    const fields = [
+      "name",
+      "slug",
+      "email",
+      "role",
+      "url",
+      "confirm",
+      "description",
+      "region",
+      "rotatable",
+      "refreshTokenTtlSeconds",
+      "refreshLifetime",
+      "expectedEmail",
+      "expiresInDays",
+      "deviceClientId",
+      "teamId",
+    ];
+    const template = attacks("authz-a");
+    const call = fc.record({
+      action: fc.integer({ min: 0, max: template.length - 1 }),
+      bound: fc.array(fc.option(value, { freq: 2 }), { maxLength: 4 }),
+      form: fc.dictionary(fc.constantFrom(...fields), fc.oneof(fc.string({ maxLength: 30 }), value.map(String))),
+    });
+    const samples = fc.sample(call, { numRuns: runs, seed });
+    for (const [n, sample] of samples.entries()) {
+      const [name, args] = template[sample.action] as [string, unknown[]];
+      const formAt = args.findIndex((a) => a instanceof FormData);
+      const forged = args.map((a, i) => {
+        if (i === formAt) return form(Object.fromEntries(Object.entries(sample.form).map(([k, v]) => [k, String(v)])));
+        const replacement = sample.bound[i];
+        return a === null || replacement === undefined || replacement === null ? a : replacement;
+      });
+      const answer = await callAction(base, outsider, name, forged);
+      const what = `#${n} ${name}(${JSON.stringify(forged).slice(0, 200)})`;
+      expect(answer.status, what).toBeLessThan(500);
+      if (answer.text.includes('"ok":false')) {
+        const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(answer.text)?.[1] ?? "";
+        expect(message.length, `${what}: a refusal says why`).toBeGreaterThan(0);
+        expect(message.length, what).toBeLessThanOrEqual(200);
+      }
+    }
+    expect(await teamA(), "team A and the users are unchanged").toBe(teamABefore);
 
     // The admin's own call of one of them goes through: the refusals above were about who asked.
     expect((await asAdmin("setIdentityActiveAction", ["authz-a", identityId, false, null])).text).toContain(
