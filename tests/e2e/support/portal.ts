@@ -2,30 +2,10 @@
 // captured, for tests that must look at the server's logs or start several instances.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { expect } from "@playwright/test";
-import { startEmbeddedPostgres } from "../../../lib/db/embedded";
+import { startThrowawayPostgres } from "../../../lib/db/embedded";
 
-export async function startDatabase() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "portal-e2e-db-"));
-  await chmod(dir, 0o755); // the embedded server runs as the postgres user when we are root
-  const database = await startEmbeddedPostgres({
-    dir: path.join(dir, "pg"),
-    password: randomBytes(12).toString("hex"),
-    database: "shared",
-    durable: false,
-  });
-  return {
-    url: database.url,
-    dir,
-    stop: async () => {
-      await database.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const startDatabase = () => startThrowawayPostgres({ prefix: "portal-e2e-db-", database: "shared" });
 
 export type Portal = {
   baseURL: string;
