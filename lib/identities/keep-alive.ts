@@ -41,7 +41,7 @@ export async function claimDueGrants(limit: number) {
       ORDER BY sweep_after NULLS FIRST
       LIMIT ${limit} FOR UPDATE SKIP LOCKED
     )
-    UPDATE grants g SET checked_at = now(), sweep_after = now() + interval '1 minute'
+    UPDATE grants g SET sweep_after = now() + interval '1 minute'
     FROM picked p LEFT JOIN service_identities si ON si.grant_id = p.id
     WHERE g.id = p.id
     RETURNING si.id AS "identityId", g.oauth_url AS "oauthUrl",

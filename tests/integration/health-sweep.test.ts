@@ -23,7 +23,6 @@ const validations = async () => (await sim.operator.counters()).validate;
 const settle = () =>
   db().grant.updateMany({
     data: {
-      checkedAt: new Date(),
       sweepAfter: new Date(Date.now() + 3600_000),
       lastRefreshAt: new Date(),
       nextAttemptAt: null,
