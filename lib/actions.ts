@@ -10,6 +10,7 @@ import { z } from "zod";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { requireUserForAction } from "@/lib/auth/dal";
 import { CROSS_SITE_MESSAGE, isSameOriginRequest } from "@/lib/auth/same-origin";
+import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -35,7 +36,8 @@ export type Outcome = string | { message: string; redirectTo?: string; data?: Re
 export async function runAction(work: () => Promise<string>): Promise<NonNullable<ActionState>> {
   try {
     return { ok: true, message: await work() };
-  } catch (error) {
+  } catch (failure) {
+    const error = isDatabaseUnavailable(failure) ? databaseUnavailable(failure) : failure;
     if (isAppError(error)) return { ok: false, message: error.userMessage, fieldErrors: error.fieldErrors };
     const reference = randomUUID().slice(0, 8);
     log.error("server action failed", { reference, error });

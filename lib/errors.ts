@@ -8,6 +8,7 @@ export type AppErrorCode =
   | "bad_request"
   | "rate_limited"
   | "provider_unavailable"
+  | "service_unavailable"
   | "reauthenticate";
 
 export class AppError extends Error {
@@ -23,7 +24,7 @@ export class AppError extends Error {
   }
 
   readonly fieldErrors?: Record<string, string[] | undefined>;
-  /** For rate_limited and provider_unavailable: when trying again makes sense. */
+  /** For rate_limited, provider_unavailable and service_unavailable: when trying again makes sense. */
   readonly retryAfterSeconds?: number;
 }
 

@@ -2,6 +2,7 @@
 // logged (redacted) and answered with a reference, never with its text.
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { type AppErrorCode, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -14,11 +15,13 @@ const STATUS: Record<AppErrorCode, number> = {
   bad_request: 400,
   rate_limited: 429,
   provider_unavailable: 503,
+  service_unavailable: 503,
 };
 
 export const NO_STORE = { "Cache-Control": "no-store" };
 
-export function errorResponse(error: unknown): Response {
+export function errorResponse(failure: unknown): Response {
+  const error = isDatabaseUnavailable(failure) ? databaseUnavailable(failure) : failure;
   if (isAppError(error)) {
     const headers: Record<string, string> = { ...NO_STORE };
     if (error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(error.retryAfterSeconds);

