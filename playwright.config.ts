@@ -4,6 +4,22 @@ import { defineConfig } from "@playwright/test";
 
 const port = 3100;
 const dataDir = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `portal-e2e-${process.pid}`);
+/**
+ * E2E_TARGET=cluster: the same suite through nginx in front of `npm run start:cluster` (2 instances and a worker),
+ * plus cluster-failover.spec.ts, which kills an instance mid-suite. Specs that start portals of their own are left
+ * out there: they would only run again unchanged.
+ */
+const cluster = process.env.E2E_TARGET === "cluster";
+const ownRigs = [
+  "actions-authz",
+  "broker-instances",
+  "db-restart",
+  "floods",
+  "instances",
+  "no-token-leaks",
+  "session-end",
+  "worker-process",
+].map((name) => `**/${name}.spec.ts`);
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -12,6 +28,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   forbidOnly: true,
+  testIgnore: cluster ? ownRigs : ["**/cluster-failover.spec.ts"],
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",
@@ -29,8 +46,10 @@ export default defineConfig({
     },
   },
   webServer: {
-    // next-server started directly (not through npx) so that stopping it stops the server and its PostgreSQL.
-    command: `node_modules/.bin/next start -p ${port}`,
+    // Started directly (not through npx) so that stopping it stops the server(s) and PostgreSQL.
+    command: cluster
+      ? "node --conditions=react-server --import tsx scripts/cluster.ts"
+      : `node_modules/.bin/next start -p ${port}`,
     url: `http://localhost:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
@@ -41,6 +60,7 @@ export default defineConfig({
       SIMULATOR_PORT: "3199",
       NEXTAUTH_URL: `http://localhost:${port}`,
       ADMIN_EMAILS: "admin@simulator.example",
+      CLUSTER_INSTANCES: "2",
     },
     stdout: "pipe",
     stderr: "pipe",

@@ -16,7 +16,11 @@ const SIGNED_IN_PAGES = /^\/(profile|teams|admin)(\/|$)/;
 function onCanonicalHost(request: NextRequest): NextResponse | null {
   const canonical = env().NEXTAUTH_URL;
   if (!canonical || (request.method !== "GET" && request.method !== "HEAD")) return null;
-  if (request.headers.get("host") === new URL(canonical).host) return null;
+  // The host the browser asked for. Next.js's own follow-up fetch after a server action's redirect goes to the
+  // instance's port (behind nginx, not NEXTAUTH_URL's) and says where the browser was in X-Forwarded-Host; sent
+  // to NEXTAUTH_URL instead, that fetch would cross origins and lose its cookies.
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (host === new URL(canonical).host) return null;
   // Next shortens a proxy's redirect to the server's own name into a bare path, which would loop; the route
   // handler's redirect is sent as given.
   const headers = new Headers(request.headers);

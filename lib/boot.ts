@@ -42,7 +42,7 @@ export async function boot() {
     if (applied.length > 0) log.info("migrations applied", { applied });
   }
   await assertKeysCoverStoredRows();
-  if (base.useSimulator) await startBundledSimulator(env());
+  if (base.useSimulator && !base.sharedSimulator) await startBundledSimulator(env());
   const settings = env();
   if (!settings.useSimulator && settings.allowHttpCallback) {
     log.warn(
@@ -66,7 +66,7 @@ export async function bootWorker() {
   if (!settings.DATABASE_URL) {
     throw new Error("DATABASE_URL: required by `npm run worker` (it works on the app instances' database)");
   }
-  if (settings.useSimulator) {
+  if (settings.useSimulator && !settings.sharedSimulator) {
     throw new Error("The worker needs the Anaplan settings of the app instances (ANAPLAN_CLIENT_ID and the hosts)");
   }
   if (settings.migrateOnStart) await migrate(settings.DATABASE_URL);

@@ -121,6 +121,8 @@ export type Env = Omit<
   /** Production means real secrets and a real database: nothing is generated, the simulator needs an opt-in. */
   isProduction: boolean;
   useSimulator: boolean;
+  /** The simulator runs elsewhere (its URLs were given), shared by several instances: `npm run start:cluster`. */
+  sharedSimulator: boolean;
   allowHttpCallback: boolean;
   pkce: boolean;
   migrateOnStart: boolean;
@@ -179,6 +181,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...rest,
     isProduction,
     useSimulator,
+    sharedSimulator: useSimulator && source.ANAPLAN_OAUTH_URL !== undefined,
     allowHttpCallback: ANAPLAN_ALLOW_HTTP_CALLBACK === "1",
     pkce: ANAPLAN_PKCE ? ANAPLAN_PKCE === "1" : useSimulator,
     migrateOnStart: MIGRATE_ON_START !== "0",

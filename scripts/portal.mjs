@@ -2,7 +2,7 @@
 // changed starts in seconds. Plain Node (no dependencies): it runs before anything is installed.
 // - install (npm ci) when node_modules is missing or package-lock.json changed since the last install;
 // - build (next build) when any source file is newer than the last build, or the install ran;
-// - then `next start`, with Ctrl-C passed through so the embedded PostgreSQL stops cleanly.
+// - then `next start` (unless --prepare-only), with Ctrl-C passed through so the embedded PostgreSQL stops cleanly.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -50,6 +50,8 @@ if (installed || !existsSync(".next/BUILD_ID") || sourcesAt > builtAt) {
 } else {
   console.info("The build is up to date (no source changed since it was made): skipping next build.");
 }
+// `--prepare-only`: install and build, then leave the starting to the caller (`npm run start:cluster`).
+if (process.argv.includes("--prepare-only")) process.exit(0);
 const server = spawn("node_modules/.bin/next", ["start", ...process.argv.slice(2)], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -80,17 +80,20 @@ async function nodeTests(tmp: string) {
   }
 }
 
-async function e2eTests(tmp: string) {
-  if (!existsSync("/usr/bin/chromium")) {
-    process.stderr.write("The browser tests need Debian's Chromium: sudo apt-get install -y chromium\n");
-    return { code: 1, passed: 0, failed: 1 };
-  }
-  const build = await run(path.join(root, "node_modules/.bin/next"), ["build"]);
-  if (build.code !== 0) return { code: build.code, passed: 0, failed: 1 };
-  const dataDir = path.join(tmp, "e2e-data");
-  const report = path.join(tmp, "playwright.json");
-  const env: NodeJS.ProcessEnv = { ...process.env, E2E_DATA_DIR: dataDir, PLAYWRIGHT_JSON_OUTPUT_NAME: report };
+/** One Playwright run: against one portal, or (`cluster`) through nginx in front of `npm run start:cluster`. */
+async function playwright(tmp: string, target: "portal" | "cluster") {
+  const dataDir = path.join(tmp, `e2e-${target}`);
+  const report = path.join(tmp, `playwright-${target}.json`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    E2E_DATA_DIR: dataDir,
+    E2E_TARGET: target,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+  };
   delete env.DATABASE_URL;
+  process.stdout.write(
+    `\n== browser tests against ${target === "cluster" ? "the cluster (nginx, 2 instances, a worker)" : "one portal"}\n`,
+  );
   const result = await run(
     path.join(root, "node_modules/.bin/playwright"),
     ["test", "--reporter=list,json", ...filter],
@@ -106,6 +109,26 @@ async function e2eTests(tmp: string) {
     code: result.code,
     passed: stats?.expected ?? 0,
     failed: (stats?.unexpected ?? 0) + (stats?.flaky ?? 0) + (result.code !== 0 && !stats?.unexpected ? 1 : 0),
+  };
+}
+
+async function e2eTests(tmp: string) {
+  if (!existsSync("/usr/bin/chromium")) {
+    process.stderr.write("The browser tests need Debian's Chromium: sudo apt-get install -y chromium\n");
+    return { code: 1, passed: 0, failed: 1 };
+  }
+  if (!existsSync("/usr/sbin/nginx")) {
+    process.stderr.write("The cluster's browser tests need Debian's nginx: sudo apt-get install -y nginx\n");
+    return { code: 1, passed: 0, failed: 1 };
+  }
+  const build = await run(path.join(root, "node_modules/.bin/next"), ["build"]);
+  if (build.code !== 0) return { code: build.code, passed: 0, failed: 1 };
+  const portal = await playwright(tmp, "portal");
+  const cluster = await playwright(tmp, "cluster");
+  return {
+    code: portal.code || cluster.code,
+    passed: portal.passed + cluster.passed,
+    failed: portal.failed + cluster.failed,
   };
 }
 
