@@ -47,6 +47,9 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9.-]+$/i, "SIMULATOR_HOST must be a host name or an IPv4 address")
     .default("127.0.0.1"),
+  /** `npm run start:cluster` only: how many app instances behind nginx, and where Debian put nginx. */
+  CLUSTER_INSTANCES: z.coerce.number().int().min(1).max(16).default(2),
+  NGINX_BIN: z.string().default("/usr/sbin/nginx"),
   ANAPLAN_OAUTH_URL: url("ANAPLAN_OAUTH_URL").default("https://us1a.app.anaplan.com"),
   ANAPLAN_API_URL: url("ANAPLAN_API_URL").default("https://api.anaplan.com"),
   ANAPLAN_AUTH_URL: url("ANAPLAN_AUTH_URL").default("https://auth.anaplan.com"),

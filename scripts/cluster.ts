@@ -14,16 +14,21 @@ import { migrate } from "@/lib/db/migrate";
 import { loadOrCreateDevSecrets } from "@/lib/dev-secrets";
 import { env } from "@/lib/env";
 
-const settings = env();
-const count = Number(process.env.CLUSTER_INSTANCES ?? 2);
-if (!Number.isInteger(count) || count < 1 || count > 16) {
-  console.error("CLUSTER_INSTANCES must be a whole number from 1 to 16");
+const fail = (error: unknown): never => {
+  console.error(`\nThe cluster cannot start.\n${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
-}
-const nginx = process.env.NGINX_BIN ?? "/usr/sbin/nginx";
+};
+const settings = (() => {
+  try {
+    return env();
+  } catch (error) {
+    return fail(error);
+  }
+})();
+const count = settings.CLUSTER_INSTANCES;
+const nginx = settings.NGINX_BIN;
 if (spawnSync(nginx, ["-v"]).status !== 0) {
-  console.error(`nginx was not found at ${nginx}: install Debian's package (sudo apt-get install -y nginx)`);
-  process.exit(1);
+  fail(new Error(`nginx was not found at ${nginx}: install Debian's package (sudo apt-get install -y nginx)`));
 }
 const dir = path.resolve(settings.DATA_DIR, "cluster");
 const publicUrl = settings.NEXTAUTH_URL ?? `http://localhost:${settings.PORT}`;
