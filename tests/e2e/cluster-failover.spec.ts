@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
-import { adminWithTeam, enrolNewIdentity } from "./support/flows";
+import { adminWithTeam, createApiKey, enrolNewIdentity } from "./support/flows";
 import { expect, test } from "./support/test";
 
 type ClusterState = { instances: { name: string; port: number; pid: number; restarts: number }[] };
@@ -29,11 +29,7 @@ test("an instance killed mid-suite: no failure in the browser, at most one retry
 
   await adminWithTeam(page, { name: "Failover", slug: "failover" });
   await enrolNewIdentity(page, operator, "failover", "before-kill");
-  await page.getByRole("link", { name: "Create an API key" }).click();
-  await page.getByLabel("Key name").fill("etl");
-  await page.getByRole("button", { name: "Create API key" }).click();
-  const key = (await page.getByLabel("New API key").textContent())?.trim() ?? "";
-  expect(key).toMatch(/^atp_/);
+  const key = await createApiKey(page, "etl");
 
   // A script calling all along (within the key's 60 a minute), retrying a failed call once.
   let running = true;

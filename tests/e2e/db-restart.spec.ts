@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BrowserContext } from "@playwright/test";
 import pg from "pg";
-import { adminWithTeam, enrolNewIdentity } from "./support/flows";
+import { adminWithTeam, createApiKey, enrolNewIdentity } from "./support/flows";
 import { startInstances } from "./support/instances";
 import { waitUntilHealthy } from "./support/portal";
 import { expect, test } from "./support/test";
@@ -31,11 +31,7 @@ test("a database restart mid-enrolment and mid-refresh: 503s while down, no 500s
     const page = await context.newPage();
     await adminWithTeam(page, { name: "Restarts", slug: "restarts" });
     await enrolNewIdentity(page, operator, "restarts", "steady");
-    await page.getByRole("link", { name: "Create an API key" }).click();
-    await page.getByLabel("Key name").fill("etl");
-    await page.getByRole("button", { name: "Create API key" }).click();
-    const key = (await page.getByLabel("New API key").textContent())?.trim() ?? "";
-    expect(key).toMatch(/^atp_/);
+    const key = await createApiKey(page, "etl");
 
     const ask = async (): Promise<Answer> => {
       const response = await fetch(`${portal.baseURL}/api/v1/token`, {

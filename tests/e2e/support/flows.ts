@@ -33,3 +33,13 @@ export async function enrolNewIdentity(
     timeout: 20_000,
   });
 }
+
+/** From the enrolled page (enrolNewIdentity's end): a new API key for the identity, as the page shows it once. */
+export async function createApiKey(page: Page, name: string) {
+  await page.getByRole("link", { name: "Create an API key" }).click();
+  await page.getByLabel("Key name").fill(name);
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const key = (await page.getByLabel("New API key").textContent())?.trim() ?? "";
+  expect(key).toMatch(/^atp_/);
+  return key;
+}
