@@ -88,6 +88,17 @@ test("floods are refused and recorded once per caller per minute", async ({ brow
     expect(denied.rows[0].details.reason).toBe("forbidden");
     expect(portal.output()).toContain('"msg":"refused"');
 
+    // Server actions: 600 a minute per user, whatever the action; the refusal says how long to wait. Counted from
+    // a fresh window, inside one calendar minute.
+    if (new Date().getUTCSeconds() > 30) await sleep((61 - new Date().getUTCSeconds()) * 1000);
+    await db.query(`DELETE FROM rate_limit_counters WHERE bucket = $1`, [`actions:${member.id}`]);
+    let limitedAt = -1;
+    for (let i = 0; i <= 600 && limitedAt < 0; i++) {
+      const answer = await callAction(base, context, "removeMemberAction", ["flood", member.id, null]);
+      if (/Too many requests; wait \d+ s/.test(answer.text)) limitedAt = i;
+    }
+    expect(limitedAt, "the 601st action of the minute is refused").toBe(600);
+
     // 11. Invitations: 20 a minute per admin.
     const invites = [];
     for (let i = 0; i < 22; i++) {
