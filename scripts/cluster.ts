@@ -4,7 +4,7 @@
 // one simulator shared by all. An instance or worker that exits is started again, as a process manager would.
 // <DATA_DIR>/cluster/state.json says which process is where (tests kill instances by it).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -37,7 +37,15 @@ let stopping = false;
 
 type Supervised = { name: string; port?: number; pid?: number; restarts: number };
 const state = { url: publicUrl, instances: [] as Supervised[], worker: { name: "worker", restarts: 0 } as Supervised };
-const saveState = () => writeFile(path.join(dir, "state.json"), `${JSON.stringify(state, null, 2)}\n`);
+// One write at a time, each replacing the file whole, so a reader never sees a half-written one.
+let saved = Promise.resolve();
+const saveState = () => {
+  const file = path.join(dir, "state.json");
+  saved = saved
+    .then(() => writeFile(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`))
+    .then(() => rename(`${file}.tmp`, file));
+  return saved;
+};
 
 /** Runs `args` as `entry`, and again a second after it exits, until the cluster stops. */
 function supervise(entry: Supervised, command: string, args: string[], childEnv: NodeJS.ProcessEnv) {
