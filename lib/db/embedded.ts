@@ -13,8 +13,8 @@ export type EmbeddedDatabase = {
   url: string;
   adminUrl: (database: string) => string;
   stop: () => Promise<void>;
-  /** Starts the stopped server again on the same port and data (for tests of a database restart). */
-  restart: () => Promise<void>;
+  /** Starts the server again after stop(), on the same port and data (for tests of a database restart). */
+  start: () => Promise<void>;
 };
 
 export async function freePort(): Promise<number> {
@@ -141,7 +141,7 @@ export async function startEmbeddedPostgres(options: {
   } finally {
     await client.end();
   }
-  return { url: adminUrl(database), adminUrl, stop: () => pg.stop(), restart: () => pg.start() };
+  return { url: adminUrl(database), adminUrl, stop: () => pg.stop(), start: () => pg.start() };
 }
 
 /** A server for one test run or benchmark, in a fresh temporary directory, without fsync; stop() removes it all. */
@@ -159,7 +159,7 @@ export async function startThrowawayPostgres(options: { prefix: string; database
     dir,
     /** Stops the server (a fast shutdown: sessions are ended, as in a real restart), keeping its data. */
     halt: () => pg.stop(),
-    resume: () => pg.restart(),
+    resume: () => pg.start(),
     stop: async () => {
       await pg.stop();
       await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
