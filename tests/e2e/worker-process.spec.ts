@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { SMTPServer } from "smtp-server";
+import { startMailCatcher } from "../helpers/smtp";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { startInstances } from "./support/instances";
 import { waitUntilHealthy } from "./support/portal";
@@ -98,30 +98,12 @@ test("two app instances and the worker all running background work every second:
     hooks.push({ id: String(req.headers["webhook-id"]), type: event.type, subject: event.data.identity_id ?? "" });
     res.writeHead(200).end();
   });
-  const mails: string[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push(
-          Buffer.concat(chunks)
-            .toString()
-            .replace(/=\r?\n/g, ""),
-        );
-        callback();
-      });
-    },
-  });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  const smtp = await startMailCatcher();
   const racing = {
     KEEP_ALIVE_INTERVAL_SECONDS: "1",
     WEBHOOK_ALLOW_PRIVATE: "1",
-    SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+    SMTP_URL: smtp.url,
   };
   const rig = await startInstances(RACING_PORTS, racing);
   const db = new pg.Client({ connectionString: rig.database.url });
@@ -198,7 +180,13 @@ test("two app instances and the worker all running background work every second:
       7,
       "events mailed",
     );
-    const lines = mails.flatMap((m) => m.split(/\r?\n/).filter((l) => l.startsWith("- ")));
+    // Quoted-printable soft line breaks ("=" at a line's end) joined, so each event is one line again.
+    const lines = smtp.mails.flatMap((m) =>
+      m.text
+        .replace(/=\r?\n/g, "")
+        .split(/\r?\n/)
+        .filter((l) => l.startsWith("- ")),
+    );
     expect(lines.sort()).toEqual(
       [
         ...["kept-alive", "second", "closed-tab"].flatMap((name) => [
@@ -216,6 +204,6 @@ test("two app instances and the worker all running background work every second:
     await db.end().catch(() => {});
     await rig.stop();
     receiver.close();
-    smtp.close();
+    await smtp.close();
   }
 });

@@ -1,6 +1,8 @@
 // A team with an admin, a member and another team's admin, and identities enrolled through the simulator's device
 // grant (approved by the service account) without going through the enrolment pages.
+import type { TokenSet } from "@/lib/anaplan";
 import { db } from "@/lib/db";
+import type { ServiceIdentity } from "@/lib/generated/prisma/client";
 import { createGrant } from "@/lib/grants/store";
 import { createIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
@@ -35,13 +37,18 @@ export async function enrolledIdentity(
 ) {
   const identity = await createIdentity(actor, teamSlug, identityFields.parse({ name }));
   const tokens = await sim.deviceTokens(identity.deviceClientId);
+  return { ...identity, grantId: await giveGrant(identity, tokens), tokens };
+}
+
+/** `tokens` sealed as `identity`'s grant, as a completed enrolment would leave them; returns the grant's id. */
+export async function giveGrant(identity: ServiceIdentity, tokens: TokenSet) {
   const grantId = await createGrant({
     kind: "identity",
     clientId: identity.deviceClientId,
     oauthUrl: identity.oauthUrl,
     tokens,
-    refreshTokenTtlSeconds: identity.refreshTokenTtlSeconds,
+    refreshTokenTtlSeconds: identity.rotatable ? identity.refreshTokenTtlSeconds : null,
   });
   await db().serviceIdentity.update({ where: { id: identity.id }, data: { grantId } });
-  return { ...identity, grantId, tokens };
+  return grantId;
 }

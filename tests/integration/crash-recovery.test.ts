@@ -14,7 +14,6 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { getAccessToken } from "@/lib/grants/access-token";
-import { createGrant } from "@/lib/grants/store";
 import { grantClientOf } from "@/lib/identities/endpoints";
 import { createIdentity, getIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
@@ -22,7 +21,7 @@ import { simulatorSettings } from "@/lib/simulator";
 import type { Actor } from "@/lib/teams/access";
 import { setUpTestDatabase, testSecrets } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
-import { setUpTeams } from "../helpers/team.ts";
+import { giveGrant, setUpTeams } from "../helpers/team.ts";
 
 await setUpTestDatabase();
 const sim = await setUpSimulator();
@@ -84,14 +83,7 @@ async function identityWithFreshGrant(actor: Actor, name: string) {
     refreshToken,
     tokenType: "Bearer" as const,
   };
-  const grantId = await createGrant({
-    kind: "identity",
-    clientId: identity.deviceClientId,
-    oauthUrl: identity.oauthUrl,
-    tokens,
-  });
-  await db().serviceIdentity.update({ where: { id: identity.id }, data: { grantId } });
-  return { ...identity, grantId };
+  return { ...identity, grantId: await giveGrant(identity, tokens) };
 }
 
 const refreshCalls = async () =>
