@@ -8,7 +8,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startThrowawayPostgres } from "@/lib/db/embedded";
 import { publishEnv } from "@/lib/env";
-import { simulatorSettings, startSimulator } from "@/lib/simulator";
+import { simulatorAsAnaplan, startSimulator } from "@/lib/simulator";
 
 export async function startRig(ports: number[], extraEnv: Record<string, string> = {}) {
   if (!existsSync(".next/BUILD_ID")) {
@@ -21,13 +21,10 @@ export async function startRig(ports: number[], extraEnv: Record<string, string>
     port: 0,
     redirectUris: ports.map((p) => `http://localhost:${p}/api/auth/callback/anaplan`),
   });
-  const { ANAPLAN_SIMULATOR: _bundled, ...anaplan } = simulatorSettings(sim);
   const shared = {
-    ...anaplan,
+    ...simulatorAsAnaplan(sim),
     NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
     TOKEN_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-    ANAPLAN_SIMULATOR: "0",
-    ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
     DATABASE_URL: pg.url,
   };
   const servers: ChildProcess[] = ports.map((port) =>

@@ -126,3 +126,11 @@ export function simulatorSettings(simulator: Simulator) {
     ANAPLAN_END_SESSION_URL: `${simulator.urls.oauth}/session/end`,
   };
 }
+
+/**
+ * The same settings as a portal configured for real Anaplan would have them (the simulator off, an http loopback
+ * callback allowed): for rigs that must exercise the real-Anaplan code path against the simulator.
+ */
+export function simulatorAsAnaplan(simulator: Simulator) {
+  return { ...simulatorSettings(simulator), ANAPLAN_SIMULATOR: "0", ANAPLAN_ALLOW_HTTP_CALLBACK: "1" };
+}

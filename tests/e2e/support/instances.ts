@@ -2,7 +2,7 @@
 // Anaplan would be), for tests of what must hold across instances.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { simulatorSettings, startSimulator } from "../../../lib/simulator";
+import { simulatorAsAnaplan, startSimulator } from "../../../lib/simulator";
 import { USERS } from "../../../lib/simulator/accounts";
 import { simulatorOperator } from "../../../lib/simulator/operator-client";
 import { startDatabase, startPortal } from "./portal";
@@ -14,15 +14,12 @@ export async function startInstances(ports: number[], instanceEnv: Record<string
     redirectUris: ports.map((p) => `http://localhost:${p}/api/auth/callback/anaplan`),
     deviceInterval: 1,
   });
-  const { ANAPLAN_SIMULATOR: _bundled, ...anaplan } = simulatorSettings(sim);
   // Instances of one portal share its settings and secrets: the vault's keys above all, or one cannot open what
   // another sealed.
   const env = {
-    ...anaplan,
+    ...simulatorAsAnaplan(sim),
     NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
     TOKEN_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-    ANAPLAN_SIMULATOR: "0",
-    ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
     ADMIN_EMAILS: USERS.admin.email,
   };
   const portals = ports.map((port) =>
