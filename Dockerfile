@@ -4,7 +4,7 @@
 #   --target worker: `npm run worker`, and the one-off commands `npm run db:migrate` and `npm run keys:rotate`,
 #     which run TypeScript sources with tsx and so need the sources and the production node_modules.
 # Both run as the unprivileged `node` user. See README "Production".
-ARG NODE_IMAGE=node:20.20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
