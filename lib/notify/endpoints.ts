@@ -12,7 +12,7 @@ import { type Actor, requireTeam } from "@/lib/teams/access";
 import { aadFor, vault } from "@/lib/vault";
 import { payloadOf } from "./events";
 import { newWebhookSecret } from "./signature";
-import { assertDeliverableUrl } from "./url-policy";
+import { assertDeliverableUrl, type Resolve, systemResolve } from "./url-policy";
 
 const MAX_ENDPOINTS = 10;
 export const endpointFields = z.strictObject({
@@ -21,9 +21,15 @@ export const endpointFields = z.strictObject({
 
 const notFound = () => new AppError("not_found", "No such webhook in this team.");
 
-export async function addWebhook(actor: Actor, slug: string, fields: z.infer<typeof endpointFields>) {
+/** `resolve` looks the URL's host up for the address policy (a test's stands in for DNS). */
+export async function addWebhook(
+  actor: Actor,
+  slug: string,
+  fields: z.infer<typeof endpointFields>,
+  resolve: Resolve = systemResolve,
+) {
   const { team } = await requireTeam(actor, slug, "team.manage_members");
-  await assertDeliverableUrl(fields.url);
+  await assertDeliverableUrl(fields.url, resolve);
   if ((await db().webhookEndpoint.count({ where: { teamId: team.id } })) >= MAX_ENDPOINTS) {
     throw new AppError("conflict", `A team has at most ${MAX_ENDPOINTS} webhooks; remove one first.`);
   }

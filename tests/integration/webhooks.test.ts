@@ -211,4 +211,29 @@ describe("webhooks", () => {
     );
     await assert.rejects(listWebhooks(actors.member, "hook-a"), isCode("forbidden"));
   });
+
+  test("DNS rebinding: a name that answers public when checked and loopback when connecting is never reached", async () => {
+    const port = new URL(receiver.url).port;
+    let lookups = 0;
+    // Public for the save and the pre-delivery check, then the receiver's loopback address at connect time.
+    const rebinding = async () => [{ address: lookups++ < 2 ? "93.184.216.34" : "127.0.0.1", family: 4 }];
+    publishEnv({ WEBHOOK_ALLOW_PRIVATE: "0" });
+    try {
+      const url = `http://rebind.example:${port}/hook`;
+      const before = receiver.received.length;
+      const { endpointId } = await addWebhook(actors.outsider, "hook-b", fields(url), rebinding).then(async () => ({
+        endpointId: (await db().webhookEndpoint.findFirstOrThrow({ where: { url } })).id,
+      }));
+      await sendTestEvent(actors.outsider, "hook-b", endpointId);
+      await deliverDueWebhooks(20, rebinding);
+      assert.ok(lookups >= 3, "the connection looked the name up again");
+      assert.equal(receiver.received.length, before, "nothing reached the loopback receiver");
+      const [delivery] = await db().webhookDelivery.findMany({ where: { endpointId } });
+      assert.equal(delivery?.status, "pending", "retried later, not reported delivered");
+      assert.equal(delivery?.lastStatusCode, null, "no status from an internal port leaks back");
+      assert.match(delivery?.lastError ?? "", /private network/);
+    } finally {
+      publishEnv({ WEBHOOK_ALLOW_PRIVATE: "1" });
+    }
+  });
 });
