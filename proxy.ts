@@ -4,7 +4,9 @@
 // - a page opened on another host than NEXTAUTH_URL (127.0.0.1 for localhost, say) is sent to NEXTAUTH_URL first,
 //   because a sign-in started there ends on NEXTAUTH_URL without its cookies and "could not be verified";
 // - signed-out visitors of signed-in pages go straight to the sign-in page;
-// - every page gets a Content-Security-Policy with a fresh nonce.
+// - every page gets a Content-Security-Policy with a fresh nonce;
+// - files (built assets, the icon, robots.txt) are read-only: any other method gets 405, so a forged server-action
+//   POST to one never reaches Next's action handling (it answered 500 there).
 import { type NextRequest, NextResponse } from "next/server";
 import { pagePolicy } from "@/lib/auth/csp";
 import { CROSS_SITE_MESSAGE, isSameOriginRequest } from "@/lib/auth/same-origin";
@@ -38,12 +40,20 @@ function withNonce(request: NextRequest): NextResponse {
   return response;
 }
 
+/** Built assets and files: anything under /_next/, or a last path segment with an extension (no page has one). */
+const FILES = /^\/_next\/|\.[A-Za-z0-9]+$/;
+
 export function proxy(request: NextRequest) {
-  if (
-    request.method !== "GET" &&
-    request.method !== "HEAD" &&
-    !isSameOriginRequest(request.headers, env().NEXTAUTH_URL)
-  ) {
+  const reading = request.method === "GET" || request.method === "HEAD";
+  if (FILES.test(request.nextUrl.pathname)) {
+    return reading
+      ? NextResponse.next()
+      : new NextResponse("Method not allowed", {
+          status: 405,
+          headers: { allow: "GET, HEAD", "content-type": "text/plain" },
+        });
+  }
+  if (!reading && !isSameOriginRequest(request.headers, env().NEXTAUTH_URL)) {
     return new NextResponse(CROSS_SITE_MESSAGE, { status: 403, headers: { "content-type": "text/plain" } });
   }
   const moved = onCanonicalHost(request);
@@ -56,5 +66,6 @@ export function proxy(request: NextRequest) {
   return withNonce(request);
 }
 
-// Pages only: the API (scripts call the broker by whatever name reaches the portal) and static files are left alone.
-export const config = { matcher: ["/((?!api/|_next/|icon.svg|favicon.ico).*)"] };
+// Everything but the API: scripts call the broker by whatever name reaches the portal, and route handlers answer
+// a method they do not define with 405 themselves.
+export const config = { matcher: ["/((?!api/).*)"] };

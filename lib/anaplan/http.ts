@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { readBounded } from "@/lib/bounded-body";
 import { failure, isRecord } from "./classify";
 import { AnaplanError } from "./errors";
 
@@ -51,7 +52,7 @@ export async function request<T>(spec: Spec, schema: z.ZodType<T>): Promise<{ bo
       cache: "no-store",
       signal: AbortSignal.timeout(timeoutMs),
     });
-    bytes = await readCapped(response);
+    bytes = await readBounded(response, MAX_BODY_BYTES);
   } catch (error) {
     throw new AnaplanError("unavailable", { reason: transportReason(error, timeoutMs) });
   }
@@ -80,24 +81,6 @@ export async function request<T>(spec: Spec, schema: z.ZodType<T>): Promise<{ bo
 function headerSafe(token: string): string {
   if (!/^[\x21-\x7E]+$/.test(token)) throw new TypeError("access token is not a valid HTTP header value");
   return token;
-}
-
-/** The body, or undefined when it exceeds the cap (the stream is cancelled rather than drained). */
-async function readCapped(response: Response): Promise<Uint8Array | undefined> {
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks);
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
 }
 
 /**

@@ -51,10 +51,9 @@ async function actorWhere(actor: string): Promise<Prisma.AuditEventWhereInput> {
     const key = await db().apiKey.findUnique({ where: { lookupId }, select: { id: true } });
     return { actorApiKeyId: key?.id ?? "00000000-0000-0000-0000-000000000000" };
   }
-  const users = await db().user.findMany({
-    where: { email: { equals: actor, mode: "insensitive" } },
-    select: { id: true },
-  });
+  // Emails are stored lower-case, so an exact match on the lower-cased filter finds them; Prisma's
+  // `mode: "insensitive"` would compile to an unescaped ILIKE, where `%` matches everyone.
+  const users = await db().user.findMany({ where: { email: actor.toLowerCase() }, select: { id: true } });
   return { actorUserId: { in: users.map((u) => u.id) } };
 }
 

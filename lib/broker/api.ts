@@ -3,6 +3,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { readBounded } from "@/lib/bounded-body";
 import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable, isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
@@ -14,7 +15,15 @@ import { BROKER_ERROR_STATUS, type BrokerErrorCode } from "./schemas";
 
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 const MAX_BODY_BYTES = 4096;
-const CREDENTIAL_PARAMS = ["key", "api_key", "apikey", "token", "access_token", "authorization"];
+const CREDENTIAL_PARAMS = new Set(["key", "api_key", "apikey", "token", "access_token", "authorization"]);
+/** Anything shaped like the start of a portal key, wherever in the query it stands. */
+const KEY_LIKE = /atp_[0-9A-Za-z]{8,}/;
+
+/** URLs end up in proxies' and servers' logs: a credential there is refused, whatever its case or place. */
+const credentialsInUrl = (url: string) =>
+  [...new URL(url).searchParams].some(
+    ([name, value]) => CREDENTIAL_PARAMS.has(name.toLowerCase()) || KEY_LIKE.test(name) || KEY_LIKE.test(value),
+  );
 
 export function brokerError(code: BrokerErrorCode, message: string, retryAfterSeconds?: number): Response {
   const headers: Record<string, string> = { ...NO_STORE };
@@ -38,8 +47,17 @@ function toResponse(failure: unknown): Response {
 /** The optional JSON body, parsed with `schema`; empty means {}. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
   // Most scripts send no body: skip the stream machinery for it (a measurable share of the hot path).
-  const text = request.body === null || request.headers.get("content-length") === "0" ? "" : await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new BrokerError("invalid_request", "The request body is too large.");
+  const bytes =
+    request.body === null || request.headers.get("content-length") === "0"
+      ? new Uint8Array()
+      : await readBounded(request, MAX_BODY_BYTES);
+  if (bytes === undefined) {
+    throw new BrokerError(
+      "request_too_large",
+      `The request body is over ${MAX_BODY_BYTES} bytes; send at most {"min_valid_seconds": …}.`,
+    );
+  }
+  const text = Buffer.from(bytes).toString("utf8");
   let body: unknown = {};
   if (text.trim() !== "") {
     try {
@@ -74,8 +92,7 @@ async function answer(
   handle: (caller: Caller, context: RequestContext) => Promise<unknown>,
 ): Promise<Response> {
   try {
-    const query = new URL(request.url).searchParams;
-    if (CREDENTIAL_PARAMS.some((p) => query.has(p))) {
+    if (credentialsInUrl(request.url)) {
       throw new BrokerError(
         "invalid_request",
         "Credentials in the URL are refused (URLs end up in logs). Send `Authorization: Bearer atp_…` instead.",

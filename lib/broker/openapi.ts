@@ -1,30 +1,41 @@
 // The public API described as OpenAPI 3.1, generated from the zod schemas the handlers use (JSON Schema 2020-12 is
 // OpenAPI 3.1's dialect), so the document and the code cannot disagree.
 import { z } from "zod";
-import { errorResponse, identityResponse, tokenRequest, tokenResponse } from "./schemas";
+import {
+  BROKER_ERRORS,
+  type BrokerErrorCode,
+  errorResponse,
+  identityResponse,
+  OPERATION_ERRORS,
+  tokenRequest,
+  tokenResponse,
+} from "./schemas";
 
 const schema = (s: z.ZodType, io: "input" | "output" = "output") => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { target: "draft-2020-12", io }) as Record<string, unknown>;
   return rest;
 };
 
-const error = (description: string, retryAfter = false) => ({
-  description,
-  ...(retryAfter
-    ? {
-        headers: {
-          "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } },
-        },
-      }
-    : {}),
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
-
-const keyErrors = {
-  "401": error("`invalid_key`: the key is missing, malformed, unknown, revoked or expired (one answer for all)."),
-  "429": error("`rate_limited`: too many requests for this key this minute.", true),
+const retryAfterHeader = {
+  "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } },
 };
-const outage = error("`service_unavailable`: the portal's database is restarting; try again after Retry-After.", true);
+
+/** An operation's error responses, one per status, each naming the codes it can carry: from BROKER_ERRORS. */
+function errorResponses(codes: readonly BrokerErrorCode[]) {
+  const byStatus = new Map<number, BrokerErrorCode[]>();
+  for (const code of codes)
+    byStatus.set(BROKER_ERRORS[code].status, [...(byStatus.get(BROKER_ERRORS[code].status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => [
+      String(status),
+      {
+        description: group.map((code) => `\`${code}\`: ${BROKER_ERRORS[code].means}.`).join(" "),
+        ...(group.some((code) => BROKER_ERRORS[code].retryAfter) ? { headers: retryAfterHeader } : {}),
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      },
+    ]),
+  );
+}
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -53,15 +64,7 @@ export function openApiDocument(serverUrl: string) {
               headers: { "Cache-Control": { schema: { type: "string", const: "no-store" } } },
               content: { "application/json": { schema: { $ref: "#/components/schemas/TokenResponse" } } },
             },
-            "400": error("`invalid_request`: the body is not valid."),
-            ...keyErrors,
-            "403": error("`identity_deactivated`: a team admin paused the identity."),
-            "409": error("`needs_reenrolment`: Anaplan no longer accepts the identity's authorisation."),
-            "503": error(
-              "`provider_unavailable`: Anaplan did not answer; `service_unavailable`: the portal's database is " +
-                "restarting. Try again after Retry-After.",
-              true,
-            ),
+            ...errorResponses(OPERATION_ERRORS.getToken),
           },
         },
       },
@@ -74,8 +77,7 @@ export function openApiDocument(serverUrl: string) {
               description: "The identity.",
               content: { "application/json": { schema: { $ref: "#/components/schemas/IdentityResponse" } } },
             },
-            ...keyErrors,
-            "503": outage,
+            ...errorResponses(OPERATION_ERRORS.getIdentity),
           },
         },
       },

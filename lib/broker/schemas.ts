@@ -3,17 +3,63 @@
 import { z } from "zod";
 import { IDENTITY_STATES } from "@/lib/identities/schemas";
 
-export const BROKER_ERROR_STATUS = {
-  invalid_request: 400,
-  invalid_key: 401,
-  identity_deactivated: 403,
-  needs_reenrolment: 409,
-  rate_limited: 429,
-  provider_unavailable: 503,
-  service_unavailable: 503,
-  internal: 500,
-} as const;
-export type BrokerErrorCode = keyof typeof BROKER_ERROR_STATUS;
+/**
+ * Every error the public API answers: its status, whether it carries Retry-After, and what it means to a script's
+ * author. The handlers, the OpenAPI document and the README's table all read this; a new code is one row here.
+ */
+export const BROKER_ERRORS = {
+  invalid_request: {
+    status: 400,
+    retryAfter: false,
+    means: "the body is not valid, or credentials were put in the URL",
+  },
+  invalid_key: {
+    status: 401,
+    retryAfter: false,
+    means: "the key is missing, malformed, unknown, revoked or expired (one answer for all)",
+  },
+  identity_deactivated: { status: 403, retryAfter: false, means: "a team admin paused the identity" },
+  needs_reenrolment: {
+    status: 409,
+    retryAfter: false,
+    means: "Anaplan no longer accepts the identity's authorisation, or it was revoked or never enrolled",
+  },
+  request_too_large: { status: 413, retryAfter: false, means: "the body is over 4 KB (refused before it is read)" },
+  rate_limited: { status: 429, retryAfter: true, means: "too many requests for this key this minute" },
+  provider_unavailable: { status: 503, retryAfter: true, means: "Anaplan did not answer" },
+  service_unavailable: {
+    status: 503,
+    retryAfter: true,
+    means: "the portal's database is restarting or failing over; nothing was lost",
+  },
+  internal: {
+    status: 500,
+    retryAfter: false,
+    means: "a fault in the portal; the message carries a reference for its logs",
+  },
+} as const satisfies Record<string, { status: number; retryAfter: boolean; means: string }>;
+
+export const BROKER_ERROR_STATUS = Object.fromEntries(
+  Object.entries(BROKER_ERRORS).map(([code, { status }]) => [code, status]),
+) as { [C in keyof typeof BROKER_ERRORS]: (typeof BROKER_ERRORS)[C]["status"] };
+
+/** What each operation can answer besides success: its route's checks, in the order they run. */
+export const OPERATION_ERRORS = {
+  getToken: [
+    "invalid_request",
+    "request_too_large",
+    "invalid_key",
+    "rate_limited",
+    "identity_deactivated",
+    "needs_reenrolment",
+    "provider_unavailable",
+    "service_unavailable",
+    "internal",
+  ],
+  getIdentity: ["invalid_request", "invalid_key", "rate_limited", "service_unavailable", "internal"],
+} as const satisfies Record<string, readonly (keyof typeof BROKER_ERRORS)[]>;
+
+export type BrokerErrorCode = keyof typeof BROKER_ERRORS;
 
 export const tokenRequest = z
   .object({
@@ -48,7 +94,7 @@ export const identityResponse = z.object({
 });
 
 export const errorResponse = z.object({
-  error: z.enum(Object.keys(BROKER_ERROR_STATUS) as [BrokerErrorCode, ...BrokerErrorCode[]]),
+  error: z.enum(Object.keys(BROKER_ERRORS) as [BrokerErrorCode, ...BrokerErrorCode[]]),
   message: z.string().describe("What went wrong and what to do, for a person reading a script's log."),
 });
 

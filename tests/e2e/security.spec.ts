@@ -1,5 +1,6 @@
 // The login callback and the redirect after it, attacked: altered or replayed state, a code from another
-// browser's sign-in or another application, a hostile callbackUrl. Each must end signed out, on the portal.
+// browser's sign-in or another application, a hostile callbackUrl. Each must end signed out, on the portal. And the
+// files beside the pages take no forged action POSTs.
 import type { BrowserContext, Page } from "@playwright/test";
 import { CLIENT_IDS, USERS } from "../../lib/simulator/accounts";
 import { signInWithSimulator } from "./support/sign-in";
@@ -148,4 +149,22 @@ test("no redirect parameter or header sends anyone off the portal", async ({ pag
     const moved = await page.request.get("/api/moved", { headers: { "x-portal-moved-to": target }, maxRedirects: 0 });
     expect(onPortal(moved.headers().location ?? ""), `/api/moved ${target}`).toBe(true);
   }
+});
+
+test("files (built assets, the icon, robots.txt) take GET and HEAD only: a forged action POST gets 405, never a 500", async ({
+  request,
+}) => {
+  for (const path of ["/favicon.ico", "/icon.svg", "/robots.txt", "/_next/static/chunks/none.js", "/_next/image"]) {
+    for (const method of ["POST", "PUT", "DELETE", "PATCH"]) {
+      const answer = await request.fetch(path, {
+        method,
+        headers: { "Next-Action": "0".repeat(42), Origin: PORTAL, "Content-Type": "text/plain;charset=UTF-8" },
+        data: "[]",
+      });
+      expect(answer.status(), `${method} ${path}`).toBe(405);
+      expect(answer.headers().allow).toBe("GET, HEAD");
+    }
+    expect((await request.get(path)).status(), `GET ${path}`).toBeLessThan(500);
+  }
+  expect((await request.get("/icon.svg")).status()).toBe(200);
 });

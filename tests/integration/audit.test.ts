@@ -80,6 +80,10 @@ describe("audit trail", () => {
     assert.equal((await all("aud-a", { actor: "AUD-ADMIN@x.example" })).length, 130);
     assert.equal((await all("aud-a", { actor: "nobody@x.example" })).length, 0);
     assert.equal((await all("aud-a", { actor: "atp_AAAAAAAAAAAA" })).length, 0);
+    // LIKE wildcards and escapes are plain characters in an actor filter: no match-everyone, no 500.
+    for (const pattern of ["%", "_%", "aud-%@x.example", "AUD-ADMIN@x.exampl_", "\\", "aud-admin@x.example\\"]) {
+      assert.equal((await all("aud-a", { actor: pattern })).length, 0, pattern);
+    }
     const today = new Date().toISOString().slice(0, 10);
     assert.equal((await all("aud-a", { from: today, to: today })).length, 130);
     assert.equal((await all("aud-a", { to: "2000-01-01" })).length, 0);

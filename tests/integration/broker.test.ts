@@ -6,6 +6,7 @@ import { GET as identityRoute } from "@/app/api/v1/identity/route";
 import { POST as tokenRoute } from "@/app/api/v1/token/route";
 import { getCurrentUser, setDefaultTimeoutMs } from "@/lib/anaplan";
 import { createApiKey, keyFields, listApiKeys, revokeApiKey } from "@/lib/broker/keys";
+import { openApiDocument } from "@/lib/broker/openapi";
 import { db } from "@/lib/db";
 import { publishEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -37,7 +38,28 @@ async function askToken(key: string | null, body?: unknown, url = "http://portal
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     }),
   );
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  const answer = { status: response.status, headers: response.headers, body: await response.json() };
+  assertDocumented("/api/v1/token", "post", answer);
+  return answer;
+}
+
+const apiDocument = openApiDocument("http://portal.test");
+/** Every answer the tests see is one its OpenAPI operation lists, with the code that status documents. */
+function assertDocumented(
+  path: "/api/v1/token" | "/api/v1/identity",
+  method: "post" | "get",
+  answer: Omit<Answer, "headers">,
+) {
+  const operation = (apiDocument.paths[path] as Record<string, { responses: Record<string, { description: string }> }>)[
+    method
+  ];
+  const documented = operation?.responses[String(answer.status)];
+  assert.ok(documented, `${method.toUpperCase()} ${path} answered ${answer.status}, which its operation does not list`);
+  if (answer.status !== 200)
+    assert.ok(
+      documented.description.includes(`\`${answer.body.error}\``),
+      `${answer.body.error} under ${answer.status}`,
+    );
 }
 
 const refreshCount = async (clientId: string) => (await sim.operator.counters()).token[clientId]?.refresh_token ?? 0;
@@ -150,16 +172,64 @@ describe("token broker", () => {
       { min_valid_seconds: 1801 },
       { min_valid_seconds: "60" },
       { min_valid_seconds: -1 },
-      "x".repeat(5000),
     ]) {
       const answer = await askToken(key, body);
       assert.equal(answer.status, 400, JSON.stringify(body).slice(0, 40));
       assert.equal(answer.body.error, "invalid_request");
       assert.equal(typeof answer.body.message, "string");
     }
-    const inUrl = await askToken(key, undefined, `http://portal.test/api/v1/token?key=${key}`);
-    assert.equal(inUrl.status, 400);
-    assert.match(String(inUrl.body.message), /URL/);
+    const [, lookupId] = key.split("_");
+    for (const query of [
+      `key=${key}`,
+      `API_KEY=${key}`,
+      `Access_Token=x`,
+      `Authorization=Bearer`,
+      `q=${key}`,
+      `note=${encodeURIComponent(`atp_${lookupId}`)}`,
+      `${key}=1`,
+    ]) {
+      const inUrl = await askToken(key, undefined, `http://portal.test/api/v1/token?${query}`);
+      assert.equal(inUrl.status, 400, query);
+      assert.match(String(inUrl.body.message), /URL/);
+      const identityCall = await identityRoute(
+        new Request(`http://portal.test/api/v1/identity?${query}`, { headers: { authorization: `Bearer ${key}` } }),
+      );
+      assert.equal(identityCall.status, 400, `identity ?${query}`);
+      assertDocumented("/api/v1/identity", "get", { status: 400, body: await identityCall.json() });
+    }
+    assert.equal((await askToken(key, undefined, "http://portal.test/api/v1/token?trace=atp")).status, 200);
+  });
+
+  test("bodies over 4 KB get 413 before they are read: a declared length at once, a stream cut at the limit", async () => {
+    const declared = await tokenRoute(
+      new Request("http://portal.test/api/v1/token", {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-length": String(256 * 1024 * 1024) },
+        body: new ReadableStream({ pull: () => assert.fail("a body declared too large is not read") }),
+        duplex: "half",
+      } as RequestInit),
+    );
+    assert.equal(declared.status, 413);
+    assert.equal(((await declared.json()) as { error: string }).error, "request_too_large");
+
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1024;
+        controller.enqueue(new Uint8Array(1024).fill(32));
+      },
+    });
+    const streamed = await tokenRoute(
+      new Request("http://portal.test/api/v1/token", {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}` },
+        body: endless,
+        duplex: "half",
+      } as RequestInit),
+    );
+    assert.equal(streamed.status, 413);
+    assert.ok(pulled <= 8 * 1024, `read ${pulled} bytes of an endless body`);
+    assert.equal((await askToken(key, " ".repeat(4096))).status, 200, "exactly 4 KB is still read");
   });
 
   test("an expired access token: 30 concurrent calls make exactly one refresh and share the new token", async () => {

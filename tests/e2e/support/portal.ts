@@ -2,6 +2,7 @@
 // captured, for tests that must look at the server's logs or start several instances.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { expect } from "@playwright/test";
 import { startThrowawayPostgres } from "../../../lib/db/embedded";
 
@@ -13,7 +14,27 @@ export type Portal = {
   /** Resolves with the exit code when the server process ends on its own. */
   exited: Promise<number | null>;
   stop: () => Promise<void>;
+  /** Resident memory of the server's whole process group (next start and its next-server), in bytes. */
+  rssBytes: () => number;
 };
+
+/** The summed VmRSS of every process whose process group is `group`, read from /proc. */
+function groupRssBytes(group: number): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 5 of /proc/<pid>/stat is the process group; the command name (field 2) may hold spaces, so split after it.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== group) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1];
+      total += Number(rss ?? 0) * 1024;
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return total;
+}
 
 export function startPortal(options: {
   port: number;
@@ -50,6 +71,7 @@ export function startPortal(options: {
     baseURL: `http://localhost:${options.port}`,
     output: () => output,
     exited,
+    rssBytes: () => (child.pid ? groupRssBytes(child.pid) : 0),
     stop: async () => {
       if (child.pid && child.exitCode === null) {
         process.kill(-child.pid, "SIGTERM");
