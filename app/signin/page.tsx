@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/auth-buttons";
 import { PageTitle } from "@/components/ui";
-import { currentSession } from "@/lib/auth/dal";
+import { currentSession, endedSessionReason } from "@/lib/auth/dal";
 import { safeRedirect } from "@/lib/auth/redirects";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -27,7 +27,12 @@ export default async function SignInPage({ searchParams }: Props) {
   const { error, callbackUrl, signedOut } = await searchParams;
   const target = new URL(safeRedirect(callbackUrl ?? "/profile", "http://portal.invalid")).pathname;
   if (await currentSession()) redirect(target);
-  const message = error ? (MESSAGES[error] ?? MESSAGES.Callback) : undefined;
+  const ended = error ? null : await endedSessionReason();
+  const message = error
+    ? (MESSAGES[error] ?? MESSAGES.Callback)
+    : ended
+      ? `Your portal session has ended. ${ended}`
+      : undefined;
   return (
     <main className="mx-auto flex max-w-md flex-col gap-6 px-6 py-20">
       <PageTitle>Sign in</PageTitle>

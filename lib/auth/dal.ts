@@ -4,13 +4,19 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { AppError } from "@/lib/errors";
-import { loadSession } from "@/lib/users/sessions";
+import { endReasonOf, loadSession } from "@/lib/users/sessions";
 import { sessionIdFromCookie } from "./session-cookie";
 
 export const currentSession = cache(async () => {
   const sessionId = await sessionIdFromCookie();
   return sessionId ? loadSession(sessionId) : null;
 });
+
+/** Why this browser's session was ended for it (Anaplan refused the person), if it was; for the sign-in page. */
+export async function endedSessionReason(): Promise<string | null> {
+  const sessionId = await sessionIdFromCookie();
+  return sessionId ? endReasonOf(sessionId) : null;
+}
 
 /** For pages: a signed-out (or disabled, or expired) visitor goes to the sign-in page. */
 export async function requireUser() {

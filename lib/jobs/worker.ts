@@ -1,5 +1,5 @@
 // Background work for pages nobody is watching: polling due enrolments (a closed tab, a restarted server), keeping
-// identity grants alive, revoking the grants of sessions that ended without a sign-out, and clearing spent
+// identity grants alive, re-checking signed-in users' standing at Anaplan, revoking the grants of sessions that ended without a sign-out, and clearing spent
 // rate-limit windows. The queues are the tables themselves — claims use leases and SKIP LOCKED, revocation locks
 // the grant — so any number of instances can run this loop safely; it only decides how often to look.
 import { setTimeout as sleep } from "node:timers/promises";
@@ -13,9 +13,11 @@ import { sendEmailDigests } from "@/lib/notify/email";
 import { announceExpiries } from "@/lib/notify/expiring";
 import { pruneRateWindows } from "@/lib/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
+import { checkSessionStanding } from "@/lib/users/standing";
 import { beat } from "./heartbeat";
 
 const SWEEP_BATCH = 200;
+const SESSION_BATCH = 100;
 
 /** Sweep rounds until one comes back short: nothing more is due, or the Anaplan call budget is spent. */
 async function drainSweep() {
@@ -54,6 +56,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
     }),
     every("keep-alive", env().KEEP_ALIVE_INTERVAL_SECONDS * 1000, async () => {
       await drainSweep();
+      while ((await checkSessionStanding(SESSION_BATCH)) === SESSION_BATCH) {}
       await announceExpiries();
       await endLapsedSessions();
       await pruneRateWindows();

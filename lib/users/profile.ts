@@ -1,6 +1,6 @@
 // The signed-in user's Anaplan profile, read live with their own (refreshed when needed) access token.
 import "server-only";
-import { type AnaplanUser, getCurrentUser } from "@/lib/anaplan";
+import { AnaplanError, type AnaplanUser, getCurrentUser } from "@/lib/anaplan";
 import { portalEndpoints } from "@/lib/anaplan-env";
 import { AppError, isAppError } from "@/lib/errors";
 import { sessionAccessToken } from "./sessions";
@@ -9,12 +9,19 @@ export type ProfileResult =
   | { ok: true; anaplan: AnaplanUser; tokenExpiresAt: Date }
   | { ok: false; reauthenticate: boolean; message: string };
 
+const notReturned = (error: unknown) =>
+  new AppError("provider_unavailable", "Anaplan did not return your profile. Try again in a minute.", { cause: error });
+
 export async function loadAnaplanProfile(grantId: string): Promise<ProfileResult> {
   try {
-    const token = await sessionAccessToken(grantId);
-    const anaplan = await getCurrentUser(portalEndpoints(), token.accessToken).catch((error: unknown) => {
-      throw new AppError("provider_unavailable", "Anaplan did not return your profile. Try again in a minute.", {
-        cause: error,
+    let token = await sessionAccessToken(grantId);
+    const anaplan = await getCurrentUser(portalEndpoints(), token.accessToken).catch(async (error: unknown) => {
+      if (!(error instanceof AnaplanError && error.status === 401)) throw notReturned(error);
+      // Anaplan refused the token: a refresh tells whether the person still stands there (a final refusal ends
+      // the session) or the token alone had been logged out.
+      token = await sessionAccessToken(grantId, { forceRefresh: true });
+      return getCurrentUser(portalEndpoints(), token.accessToken).catch((again: unknown) => {
+        throw notReturned(again);
       });
     });
     return { ok: true, anaplan, tokenExpiresAt: token.expiresAt };

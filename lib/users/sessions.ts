@@ -4,7 +4,7 @@ import "server-only";
 import { portalEndpoints } from "@/lib/anaplan-env";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
-import { getAccessToken } from "@/lib/grants/access-token";
+import { type AccessTokenOptions, getAccessToken } from "@/lib/grants/access-token";
 import { revokeGrant } from "@/lib/grants/store";
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -27,6 +27,11 @@ export async function loadSession(sessionId: string) {
   ) {
     return null;
   }
+  // Anaplan refused the session's own authorisation for good: the person's standing there ends their access here.
+  if (session.grant.status !== "active") {
+    await endSessionRefusedByAnaplan(session.id, session.grant.statusReason);
+    return null;
+  }
   if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db().userSession.update({ where: { id: sessionId }, data: { lastSeenAt: new Date(now) } });
   }
@@ -34,7 +39,7 @@ export async function loadSession(sessionId: string) {
 }
 
 /** The signed-in user's own Anaplan access token (for their profile), refreshed when needed. */
-export function sessionAccessToken(grantId: string, options: { forceRefresh?: boolean } = {}) {
+export function sessionAccessToken(grantId: string, options: AccessTokenOptions = {}) {
   return getAccessToken(grantId, { endpoints: portalEndpoints() }, options);
 }
 
@@ -44,6 +49,37 @@ export async function endSession(sessionId: string) {
   await db().userSession.update({ where: { id: sessionId }, data: { revokedAt: new Date() } });
   await revokeGrant(session.grantId, portalEndpoints(), "signed out");
   await recordAudit({ action: "user.sign_out", outcome: "success", actorUserId: session.userId });
+}
+
+const REFUSED_BY_ANAPLAN = "Anaplan no longer accepts your sign-in (you may have been removed or deactivated there).";
+
+/**
+ * Ends a session whose grant Anaplan refused for good (invalid_grant, invalid_client, access_denied…): marked
+ * ended with the reason the sign-in page shows, its tokens destroyed, and audited. Once only, whoever gets here first.
+ */
+export async function endSessionRefusedByAnaplan(sessionId: string, grantReason?: string | null) {
+  const reason = grantReason ? `${REFUSED_BY_ANAPLAN} ${grantReason}` : REFUSED_BY_ANAPLAN;
+  const [ended] = await db().userSession.updateManyAndReturn({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: new Date(), endReason: reason },
+    select: { userId: true, grantId: true },
+  });
+  if (!ended) return;
+  await revokeGrant(ended.grantId, portalEndpoints(), "Anaplan refused the session's authorisation");
+  await recordAudit({
+    action: "user.session_ended",
+    outcome: "success",
+    actorUserId: ended.userId,
+    targetType: "user",
+    targetId: ended.userId,
+    details: { reason: "anaplan_refused" },
+  });
+}
+
+/** Why this browser's last session ended, when it was Anaplan's refusal and not a sign-out. */
+export async function endReasonOf(sessionId: string): Promise<string | null> {
+  const session = await db().userSession.findUnique({ where: { id: sessionId }, select: { endReason: true } });
+  return session?.endReason ?? null;
 }
 
 const LAPSED_BATCH = 50;

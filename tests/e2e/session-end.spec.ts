@@ -1,8 +1,10 @@
 // /api/auth/session answers from the server-side session row, not only from the cookie: a session the server has
-// ended (signed out elsewhere, expired, user disabled) reports no expiry, even though its cookie is still valid.
+// ended (signed out elsewhere, expired, user disabled) reports no expiry, even though its cookie is still valid. A
+// person Anaplan no longer accepts loses the portal session at the next look at Anaplan, told why.
 import path from "node:path";
 import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
+import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
@@ -61,6 +63,28 @@ test("an ended session's cookie gets no expiry from /api/auth/session", async ({
     expect(await (await page.request.get("/api/auth/session")).json()).toEqual({});
     await page.goto("/profile");
     await expect(page).toHaveURL(/\/signin/);
+
+    // Removed at Anaplan (every grant of the person revoked there): the next look at Anaplan ends the portal
+    // session, the sign-in page says why, and no other page works any more.
+    await signInAgain(page);
+    await page.goto("/teams");
+    await expect(page).toHaveURL(/\/teams$/);
+    await simulatorOperator("http://127.0.0.1:3170").revokeGrants({ user: "member" });
+    await page.goto("/profile");
+    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page.getByRole("alert")).toContainText(
+      "Your portal session has ended. Anaplan no longer accepts your sign-in",
+    );
+    await page.screenshot({ path: "test-results/screenshots/session-ended-by-anaplan.png", fullPage: true });
+    await page.goto("/teams");
+    await expect(page).toHaveURL(/\/signin/);
+    const ended = await db.query(
+      `SELECT s.end_reason, g.status FROM user_sessions s JOIN grants g ON g.id = s.grant_id ORDER BY s.created_at DESC LIMIT 1`,
+    );
+    expect(ended.rows[0].end_reason).toMatch(/Anaplan no longer accepts/);
+    expect(ended.rows[0].status).toBe("revoked");
+    const audited = await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.session_ended'`);
+    expect(audited.rows[0].n).toBe(1);
     await context.close();
   } finally {
     await db.end().catch(() => {});

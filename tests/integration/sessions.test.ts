@@ -4,8 +4,9 @@ import { AnaplanError, getCurrentUser } from "@/lib/anaplan";
 import { db } from "@/lib/db";
 import { publishEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { endLapsedSessions, endSession, loadSession } from "@/lib/users/sessions";
+import { endLapsedSessions, endSession, loadSession, sessionAccessToken } from "@/lib/users/sessions";
 import { signInRefusal, startUserSession } from "@/lib/users/sign-in";
+import { checkSessionStanding } from "@/lib/users/standing";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 
@@ -153,5 +154,67 @@ describe("user sessions", () => {
     });
     assert.equal(membership?.role, "admin");
     assert.equal(await db().invite.count({ where: { teamId: team.id } }), 0);
+  });
+
+  describe("a session follows its user's standing at Anaplan", () => {
+    const grantOf = async (sessionId: string) =>
+      (await db().userSession.findUniqueOrThrow({ where: { id: sessionId } })).grantId;
+    const makeDue = (grantId: string) => db().grant.update({ where: { id: grantId }, data: { sweepAfter: null } });
+    const endedRow = (sessionId: string) => db().userSession.findUniqueOrThrow({ where: { id: sessionId } });
+
+    test("the worker's check (every SESSION_CHECK_MINUTES) ends a session Anaplan refuses, and only that one", async () => {
+      const removed = await signIn("member");
+      const kept = await signIn("admin");
+      const validations = (await sim.operator.counters()).validate;
+      assert.ok((await checkSessionStanding()) >= 2);
+      assert.ok((await sim.operator.counters()).validate >= validations + 2, "each live session was validated");
+      assert.equal(await checkSessionStanding(), 0, "checked sessions are not due again for SESSION_CHECK_MINUTES");
+      const removedGrant = await grantOf(removed.sessionId);
+      assert.ok(
+        (await db().grant.findUniqueOrThrow({ where: { id: removedGrant } })).sweepAfter,
+        "next check scheduled",
+      );
+
+      // The person is removed at Anaplan: their grants are revoked there.
+      await sim.operator.revokeGrants({ user: "member" });
+      await makeDue(removedGrant);
+      await makeDue(await grantOf(kept.sessionId));
+      await checkSessionStanding();
+      const row = await endedRow(removed.sessionId);
+      assert.ok(row.revokedAt, "the session ended without any request from its browser");
+      assert.match(row.endReason ?? "", /Anaplan no longer accepts your sign-in/);
+      assert.equal(await loadSession(removed.sessionId), null);
+      const grant = await db().grant.findUniqueOrThrow({ where: { id: removedGrant } });
+      assert.equal(grant.status, "revoked");
+      assert.equal(grant.refreshToken, null, "its tokens are destroyed");
+      const audited = await db().auditEvent.findFirst({
+        where: { action: "user.session_ended", targetId: row.userId },
+      });
+      assert.deepEqual(audited?.details, { reason: "anaplan_refused" });
+      assert.ok(await loadSession(kept.sessionId), "another user's session is untouched");
+    });
+
+    test("a final refresh failure seen by any request ends the session on the next one", async () => {
+      const { sessionId } = await signIn("service");
+      await sim.operator.revokeGrants({ user: "service" });
+      await assert.rejects(sessionAccessToken(await grantOf(sessionId), { forceRefresh: true }), (e: unknown) => {
+        return e instanceof AppError && e.code === "reauthenticate";
+      });
+      assert.equal(await loadSession(sessionId), null, "the next request finds no session");
+      assert.match((await endedRow(sessionId)).endReason ?? "", /Anaplan no longer accepts/);
+    });
+
+    test("Anaplan not answering ends nothing: the check backs off and the session stays", async () => {
+      const { sessionId } = await signIn("member");
+      const grantId = await grantOf(sessionId);
+      await db().grant.update({ where: { id: grantId }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+      await makeDue(grantId);
+      await sim.operator.failNext({ endpoint: "token", count: 1, status: 503 });
+      await checkSessionStanding();
+      assert.ok(await loadSession(sessionId), "still signed in");
+      const grant = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+      assert.equal(grant.status, "active");
+      assert.ok(grant.nextAttemptAt, "backing off until Anaplan answers");
+    });
   });
 });

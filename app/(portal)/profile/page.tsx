@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { ActionButton } from "@/components/action-button";
-import { SignInButton } from "@/components/auth-buttons";
 import { Card, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
@@ -22,6 +22,8 @@ function Row({ label, value }: { label: string; value: ReactNode }) {
 export default async function ProfilePage() {
   const session = await requireUser();
   const profile = await loadAnaplanProfile(session.grantId);
+  // Anaplan refused this session's authorisation for good: the session is over (the sign-in page says why).
+  if (!profile.ok && profile.reauthenticate) redirect("/signin");
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
       <PageTitle>{session.user.name}</PageTitle>
@@ -46,15 +48,8 @@ export default async function ProfilePage() {
         </Card>
       ) : (
         <section role="alert" className="rounded-lg bg-amber-50 p-6 ring-1 ring-amber-200">
-          <h2 className="font-semibold text-amber-900">
-            {profile.reauthenticate ? "Please sign in again" : "Anaplan is not answering"}
-          </h2>
+          <h2 className="font-semibold text-amber-900">Anaplan is not answering</h2>
           <p className="mt-1 text-sm text-amber-900">{profile.message}</p>
-          {profile.reauthenticate ? (
-            <div className="mt-4">
-              <SignInButton callbackUrl="/profile" />
-            </div>
-          ) : null}
         </section>
       )}
     </main>
