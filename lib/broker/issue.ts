@@ -53,7 +53,7 @@ async function accessTokenFor(c: Caller & { grantId: string }, minValidSeconds: 
     };
   }
   try {
-    return await getAccessToken(c.grantId, grantClientOf(c), { minValidSeconds });
+    return await getAccessToken(c.grantId, grantClientOf(c), { minValidSeconds, budgeted: true });
   } catch (error) {
     if (error instanceof AppError && error.code === "reauthenticate") {
       throw new BrokerError("needs_reenrolment", `${error.userMessage} A team admin must enrol “${c.name}” again.`);

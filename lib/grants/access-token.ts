@@ -8,10 +8,12 @@ import { AnaplanError, refreshAccessToken, type TokenSet } from "@/lib/anaplan";
 import { clientSecretFor, type Endpoints } from "@/lib/anaplan-env";
 import { db } from "@/lib/db";
 import { databaseUnavailable, isDatabaseUnavailable, retryWhileDatabaseDown } from "@/lib/db/unavailable";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
+import { takeFromWindow } from "@/lib/rate-limit";
 import { type RefreshLifetime, refreshTokenDeadline } from "./lifetime";
 import { backOff, failForGood, isFinal, recovered } from "./refresh-failure";
 import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
@@ -33,7 +35,15 @@ export type GrantClient = {
 };
 /** `generation` names this access token: it changes exactly when a refresh stores a new one. */
 export type AccessToken = { accessToken: string; expiresAt: Date; generation: number };
-export type AccessTokenOptions = { forceRefresh?: boolean; minValidSeconds?: number };
+export type AccessTokenOptions = {
+  forceRefresh?: boolean;
+  minValidSeconds?: number;
+  /**
+   * The refresh counts against ANAPLAN_CALLS_PER_MINUTE for the grant's OAuth host, as the sweep's calls do; over
+   * the budget a still-valid cached token is served instead (a token that no longer works is refreshed anyway).
+   */
+  budgeted?: boolean;
+};
 
 const instance = `${os.hostname()}:${process.pid}`;
 
@@ -46,13 +56,17 @@ type Freshness = {
 
 /**
  * Served from the cache while more than a tenth of the token's life (at most 5 minutes) is left, and more than
- * `minValidSeconds` if the caller asked for that.
+ * `minValidSeconds` if the caller asked for that — but never more than a freshly refreshed token of the same
+ * lifetime would have: a wish no token can meet is served the freshest token (its expires_in tells the truth)
+ * instead of refreshing on every call.
  */
 export function isFresh(grant: Freshness, minValidSeconds = 0, now = Date.now()) {
   if (!grant.accessToken || !grant.accessTokenExpiresAt) return false;
   const issuedAt = (grant.lastRefreshAt ?? grant.createdAt).getTime();
-  const margin = Math.min(MAX_MARGIN_MS, (grant.accessTokenExpiresAt.getTime() - issuedAt) / 10);
-  return grant.accessTokenExpiresAt.getTime() - now > Math.max(margin, minValidSeconds * 1000);
+  const lifetime = grant.accessTokenExpiresAt.getTime() - issuedAt;
+  const margin = Math.min(MAX_MARGIN_MS, lifetime / 10);
+  const wish = Math.min(minValidSeconds * 1000, lifetime - margin);
+  return grant.accessTokenExpiresAt.getTime() - now > Math.max(margin, wish);
 }
 
 type WithToken = Grant & { accessToken: Uint8Array<ArrayBuffer>; accessTokenExpiresAt: Date };
@@ -104,7 +118,13 @@ export async function getAccessToken(
              refresh_started_at = now()
       WHERE id = ${grantId}::uuid AND generation = ${grant.generation} AND status = 'active'
         AND (lease_until IS NULL OR lease_until < now())`;
-    if (taken === 1) return refreshUnderLease(grant, owner, client, Date.now() + LEASE_SECONDS * 1000);
+    if (taken === 1) {
+      if (options.budgeted && stillValid(grant) && !(await withinBudget(grant))) {
+        await releaseLease(grant.id, owner);
+        return cached(grant);
+      }
+      return refreshUnderLease(grant, owner, client, Date.now() + LEASE_SECONDS * 1000);
+    }
     if (attempt === 0) metrics().singleFlightWaits.inc();
     if (Date.now() > deadline) {
       throw new AppError(
@@ -118,6 +138,17 @@ export async function getAccessToken(
     await sleep(Math.min(25 * 2 ** attempt, 500));
   }
 }
+
+async function withinBudget(grant: Grant) {
+  const host = new URL(grant.oauthUrl).host;
+  return (await takeFromWindow(`anaplan:${host}`, env().ANAPLAN_CALLS_PER_MINUTE)).allowed;
+}
+
+const releaseLease = (grantId: string, owner: string) =>
+  db().grant.updateMany({
+    where: { id: grantId, leaseOwner: owner },
+    data: { leaseOwner: null, leaseUntil: null, refreshStartedAt: null },
+  });
 
 async function refreshUnderLease(
   grant: Grant,

@@ -232,6 +232,50 @@ describe("token broker", () => {
     assert.equal((await askToken(key, " ".repeat(4096))).status, 200, "exactly 4 KB is still read");
   });
 
+  test("a wish no token can meet refreshes once, not every call; broker refreshes count in the per-host budget", async () => {
+    const budget = async () =>
+      (
+        await db().rateLimitCounter.findMany({ where: { bucket: `anaplan:${new URL(sim.endpoints.oauthUrl).host}` } })
+      ).reduce((n, r) => n + r.count, 0);
+    await sim.operator.setDefaults({ accessTokenTtlSeconds: 600 });
+    try {
+      const short = await enrolledIdentity(sim, actors.admin, "broker-a", "short-lived");
+      const shortKey = (await createApiKey(actors.admin, "broker-a", short.id, keyFields.parse({ name: "wish" }))).key;
+      const refreshesBefore = await refreshCount(short.deviceClientId);
+      const budgetBefore = await budget();
+      for (let call = 0; call < 20; call++) {
+        const answer = await askToken(shortKey, { min_valid_seconds: 1800 });
+        assert.equal(answer.status, 200);
+        assert.ok(Number(answer.body.expires_in) <= 600, "expires_in says the truth");
+      }
+      const refreshed = (await refreshCount(short.deviceClientId)) - refreshesBefore;
+      assert.ok(refreshed <= 1, `20 calls wishing for 30 minutes of a 10-minute token made ${refreshed} refreshes`);
+      assert.equal((await budget()) - budgetBefore, refreshed, "each broker refresh took one call from the budget");
+
+      // Over the budget, a token that still works is served rather than refreshed; one that does not is refreshed.
+      publishEnv({ ANAPLAN_CALLS_PER_MINUTE: "1" });
+      await db().rateLimitCounter.updateMany({ where: { bucket: { startsWith: "anaplan:" } }, data: { count: 10 } });
+      await db().grant.update({
+        where: { id: short.grantId },
+        data: { accessTokenExpiresAt: new Date(Date.now() + 20_000) },
+      });
+      const served = await askToken(shortKey);
+      assert.equal(served.status, 200);
+      assert.ok(Number(served.body.expires_in) <= 20, "the cached token, not a refresh");
+      assert.equal(await refreshCount(short.deviceClientId), refreshesBefore + refreshed);
+      await expireAccessToken(short.grantId);
+      assert.equal((await askToken(shortKey)).status, 200);
+      assert.equal(
+        await refreshCount(short.deviceClientId),
+        refreshesBefore + refreshed + 1,
+        "an expired one is refreshed anyway",
+      );
+    } finally {
+      publishEnv({ ANAPLAN_CALLS_PER_MINUTE: "300" });
+      await sim.operator.setDefaults({ accessTokenTtlSeconds: 2100 });
+    }
+  });
+
   test("an expired access token: 30 concurrent calls make exactly one refresh and share the new token", async () => {
     for (let round = 0; round < 3; round++) {
       await expireAccessToken(identity.grantId);
