@@ -72,7 +72,7 @@ test("an ended session's cookie gets no expiry from /api/auth/session", async ({
     await simulatorOperator("http://127.0.0.1:3170").revokeGrants({ user: "member" });
     await page.goto("/profile");
     await expect(page).toHaveURL(/\/signin$/);
-    await expect(page.getByRole("alert")).toContainText(
+    await expect(page.getByRole("main").getByRole("alert")).toContainText(
       "Your portal session has ended. Anaplan no longer accepts your sign-in",
     );
     await page.screenshot({ path: "test-results/screenshots/session-ended-by-anaplan.png", fullPage: true });
