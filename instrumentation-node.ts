@@ -1,7 +1,9 @@
 import { boot } from "@/lib/boot";
+import { stampPeerAddresses } from "@/lib/request-context";
 
 // If register() throws, `next start` keeps running and serves 500s; a server that cannot boot must exit instead.
 export async function startServer() {
+  stampPeerAddresses();
   try {
     await boot();
   } catch (error) {

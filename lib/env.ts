@@ -79,6 +79,7 @@ const schema = z.object({
   ANAPLAN_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   HEALTH_CHECK_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   SESSION_CHECK_MINUTES: z.coerce.number().int().min(1).max(720).default(5),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** How often the sweep (and expiry notices, lapsed sessions, pruning) runs; each run drains what is due. */
   KEEP_ALIVE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** "0": this app instance runs no background work (a separate `npm run worker` process does). */

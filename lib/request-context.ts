@@ -1,20 +1,44 @@
-// Who is calling, as far as the request can tell: the client address and user agent, for the audit trail.
-// `next start` sets X-Forwarded-For to the socket address only when the header is absent, and a proxy appends the
-// address it saw, so the last entry is the one the nearest trusted hop vouches for.
+// Who is calling, as far as the request can tell: the client address and user agent, for the audit trail and the
+// per-address limits. The address comes from the chain "X-Forwarded-For entries, then the socket's peer", read
+// TRUSTED_PROXY_HOPS entries from the right: 0 (the default) is the socket itself, so a client cannot choose the
+// address by sending the header; 1 is what the one reverse proxy in front (nginx, as in compose and the cluster)
+// appended. Next.js keeps a client's X-Forwarded-For as sent, so the server stamps each request's socket address
+// into PEER_HEADER (stampPeerAddresses), overwriting anything a client put there.
+import http from "node:http";
+import { isIP } from "node:net";
+import { env } from "@/lib/env";
+
 export type RequestContext = { ip: string | null; userAgent: string | null };
+
+export const PEER_HEADER = "x-portal-peer-address";
 
 const clip = (value: string | null | undefined, max: number) => {
   const text = value?.replace(/[\p{Cc}]/gu, "").trim();
   return text ? text.slice(0, max) : null;
 };
 
-export function requestContextOf(headers: Pick<Headers, "get">): RequestContext {
-  // IPv4 peers of a dual-stack socket show as ::ffff:a.b.c.d; the plain form is what people search for.
-  const forwarded = headers
-    .get("x-forwarded-for")
-    ?.split(",")
-    .at(-1)
-    ?.trim()
-    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
-  return { ip: clip(forwarded, 64), userAgent: clip(headers.get("user-agent"), 256) };
+/** An IP address in the form people search for (IPv4 peers of a dual-stack socket show as ::ffff:a.b.c.d), or null. */
+function address(text: string | undefined): string | null {
+  const plain = text?.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1") ?? "";
+  return isIP(plain) ? plain : null;
+}
+
+export function requestContextOf(headers: Pick<Headers, "get">, hops = env().TRUSTED_PROXY_HOPS): RequestContext {
+  const chain = [...(headers.get("x-forwarded-for")?.split(",") ?? []), headers.get(PEER_HEADER) ?? ""];
+  return {
+    ip: address(chain[Math.max(0, chain.length - 1 - hops)]),
+    userAgent: clip(headers.get("user-agent"), 256),
+  };
+}
+
+/** Every HTTP request this process serves carries its socket's peer address in PEER_HEADER (set at start-up). */
+export function stampPeerAddresses() {
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
+    if (event === "request") {
+      const request = args[0] as http.IncomingMessage;
+      request.headers[PEER_HEADER] = request.socket.remoteAddress ?? "";
+    }
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+  } as typeof emit;
 }

@@ -139,6 +139,8 @@ async function main() {
       ...shared,
       PORT: String(port),
       PORTAL_WORKER: "0",
+      // nginx appends the client's address to X-Forwarded-For; that one hop is trusted.
+      TRUSTED_PROXY_HOPS: "1",
     });
   }
   supervise(state.worker, "node", ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], shared);

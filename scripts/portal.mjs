@@ -52,6 +52,11 @@ if (installed || !existsSync(".next/BUILD_ID") || sourcesAt > builtAt) {
 }
 // `--prepare-only`: install and build, then leave the starting to the caller (`npm run start:cluster`).
 if (process.argv.includes("--prepare-only")) process.exit(0);
-const server = spawn("node_modules/.bin/next", ["start", ...process.argv.slice(2)], { stdio: "inherit" });
+// Loopback unless HOST says otherwise: a development portal (and its simulator's demo accounts) stays on this computer.
+const args = process.argv.slice(2);
+const hostArgs = args.some((a) => a === "-H" || a.startsWith("--hostname"))
+  ? []
+  : ["-H", process.env.HOST || "127.0.0.1"];
+const server = spawn("node_modules/.bin/next", ["start", ...hostArgs, ...args], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -29,7 +29,12 @@ publishEnv({ BROKER_RATE_LIMIT_PER_MINUTE: "100000" });
 type Answer = { status: number; headers: Headers; body: Record<string, unknown> };
 
 async function askToken(key: string | null, body?: unknown, url = "http://portal.test/api/v1/token"): Promise<Answer> {
-  const headers = new Headers({ "user-agent": "broker-test", "x-forwarded-for": "198.51.100.7" });
+  // The socket's address as the server stamps it; a client's own X-Forwarded-For is not believed (TRUSTED_PROXY_HOPS=0).
+  const headers = new Headers({
+    "user-agent": "broker-test",
+    "x-portal-peer-address": "::ffff:198.51.100.7",
+    "x-forwarded-for": "203.0.113.66",
+  });
   if (key !== null) headers.set("authorization", `Bearer ${key}`);
   const response = await tokenRoute(
     new Request(url, {
