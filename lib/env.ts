@@ -96,6 +96,8 @@ const schema = z.object({
       .regex(/^[0-9a-f]{32}$/, "ANAPLAN_DEVICE_CLIENT_ID must be 32 lowercase hex characters")
       .optional(),
   ),
+  /** The refresh-token TTL set on ANAPLAN_DEVICE_CLIENT_ID (Anaplan's default for Rotatable clients is 43,000 s). */
+  ANAPLAN_DEVICE_CLIENT_TTL_SECONDS: z.coerce.number().int().min(60).max(31_556_926).default(43_000),
   ADMIN_EMAILS: optionalText,
   /** Comma-separated Anaplan customer (tenant) ids whose users may sign in; empty means any. */
   ANAPLAN_CUSTOMER_IDS: optionalText.pipe(

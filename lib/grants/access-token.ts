@@ -14,7 +14,7 @@ import type { Grant } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { takeFromWindow } from "@/lib/rate-limit";
-import { type RefreshLifetime, refreshTokenDeadline } from "./lifetime";
+import { lifetimeShownBy, type RefreshLifetime, recordLearnedLifetime, refreshTokenDeadline } from "./lifetime";
 import { backOff, failForGood, isFinal, recovered } from "./refresh-failure";
 import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
 
@@ -183,9 +183,10 @@ async function refreshUnderLease(
       retryAfterSeconds: wait,
     });
   }
+  const learned = lifetimeShownBy(grant, client.refreshTokenTtlSeconds, "refreshed");
   const deadline = refreshTokenDeadline(
     client.refreshTokenTtlSeconds,
-    client.refreshLifetime ?? "absolute",
+    learned ?? client.refreshLifetime ?? "absolute",
     grant.createdAt,
   );
   const sealed = await sealTokens(grant.id, tokens, deadline);
@@ -204,6 +205,7 @@ async function refreshUnderLease(
   if (saved.count === 0) {
     throw new AppError("reauthenticate", "This Anaplan authorisation was revoked while it was being refreshed.");
   }
+  if (learned && learned !== client.refreshLifetime) await recordLearnedLifetime(grant, learned);
   return { accessToken: tokens.accessToken, expiresAt: tokens.accessTokenExpiresAt, generation: grant.generation + 1 };
 }
 

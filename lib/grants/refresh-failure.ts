@@ -8,6 +8,7 @@ import { db } from "@/lib/db";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import type { GrantClient } from "./access-token";
+import { lifetimeShownBy, recordLearnedLifetime } from "./lifetime";
 
 const BASE_BACKOFF_SECONDS = 5;
 const MAX_BACKOFF_SECONDS = 300;
@@ -40,6 +41,12 @@ export async function failForGood(grant: Grant, owner: string, client: GrantClie
       nextAttemptAt: null,
     },
   });
+  // A refusal after an interrupted refresh says the token was lost, not when the chain ends.
+  const learned =
+    grant.refreshStartedAt === null && error.kind === "invalid_grant"
+      ? lifetimeShownBy(grant, client.refreshTokenTtlSeconds, "refused")
+      : null;
+  if (learned) await recordLearnedLifetime(grant, learned);
   await recordAudit({
     action: "grant.refresh",
     outcome: "failure",

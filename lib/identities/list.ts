@@ -26,6 +26,7 @@ type ListedRow = {
   deactivatedAt: Date | null;
   revokedAt: Date | null;
   refreshLifetime: "absolute" | "sliding";
+  lifetimeLearned: boolean;
   hasPendingEnrolment: boolean;
   grantStatus: "active" | "needs_attention" | "revoked" | null;
   statusReason: string | null;
@@ -102,7 +103,7 @@ export async function settleDueStates(teamId: string) {
 const SELECTED = `
   s.id, s.name, s.list_state::text AS state, s.list_last_used_at AS "lastUsed", s.list_expires_at AS expires,
   s.approved_by_email AS "approvedByEmail", s.last_used_at AS "lastUsedAt", s.deactivated_at AS "deactivatedAt",
-  s.revoked_at AS "revokedAt", s.refresh_lifetime::text AS "refreshLifetime",
+  s.revoked_at AS "revokedAt", s.refresh_lifetime::text AS "refreshLifetime", s.lifetime_learned AS "lifetimeLearned",
   EXISTS (SELECT 1 FROM enrolments e WHERE e.identity_id = s.id AND e.status = 'pending') AS "hasPendingEnrolment",
   g.status::text AS "grantStatus", g.status_reason AS "statusReason",
   g.refresh_token_expires_at AS "refreshTokenExpiresAt", g.unreachable_since AS "unreachableSince",
@@ -158,10 +159,13 @@ function present(row: ListedRow, now: Date) {
     state: deriveState(inputs, now),
     attentionReason: attentionReason(inputs, now),
     refreshTokenExpiry:
-      row.expires.getTime() === NO_EXPIRY ? null : { at: row.expires, estimated: row.refreshTokenExpiresAt === null },
-    // A sliding chain is renewed by every refresh the sweep makes: only an absolute end is worth a warning.
+      row.expires.getTime() === NO_EXPIRY
+        ? null
+        : { at: row.expires, estimated: row.refreshTokenExpiresAt === null, assumed: !row.lifetimeLearned },
+    // A sliding chain is renewed by every refresh the sweep makes, and an assumed end may not be one: only an
+    // absolute end learned from Anaplan is worth a warning.
     expiryWarning:
-      row.expires.getTime() === NO_EXPIRY || row.refreshLifetime !== "absolute"
+      row.expires.getTime() === NO_EXPIRY || row.refreshLifetime !== "absolute" || !row.lifetimeLearned
         ? null
         : expiryWarning(row.expires, now),
   };

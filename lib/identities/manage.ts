@@ -22,7 +22,17 @@ const conflictOnName = (error: unknown): never => {
   throw error;
 };
 
-function settingsFrom(fields: IdentityFields) {
+/** A blank TTL on the portal's own device-grant client is that client's TTL (ANAPLAN_DEVICE_CLIENT_TTL_SECONDS). */
+export function ttlFor(deviceClientId: string, rotatable: boolean, given: number | undefined): number | null {
+  if (!rotatable) return null;
+  const settings = env();
+  return (
+    given ?? (deviceClientId === settings.ANAPLAN_DEVICE_CLIENT_ID ? settings.ANAPLAN_DEVICE_CLIENT_TTL_SECONDS : null)
+  );
+}
+
+/** The identity row's settings that `fields` (a parsed form) stand for. */
+export function settingsFrom(fields: IdentityFields) {
   const deviceClientId = fields.deviceClientId ?? env().ANAPLAN_DEVICE_CLIENT_ID;
   if (!deviceClientId) {
     throw new AppError("bad_request", "Give the device-grant client id (no default ANAPLAN_DEVICE_CLIENT_ID is set).");
@@ -34,8 +44,7 @@ function settingsFrom(fields: IdentityFields) {
     deviceClientId,
     ...endpointsForRegion(fields.region),
     rotatable: fields.rotatable,
-    refreshTokenTtlSeconds: fields.refreshTokenTtlSeconds ?? null,
-    refreshLifetime: fields.refreshLifetime,
+    refreshTokenTtlSeconds: ttlFor(deviceClientId, fields.rotatable, fields.refreshTokenTtlSeconds),
     expectedEmail: fields.expectedEmail ?? null,
   };
 }

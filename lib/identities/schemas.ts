@@ -17,7 +17,6 @@ export const identityFields = z.strictObject({
     (v) => (v === "" || v === undefined || v === null ? undefined : v),
     z.coerce.number().int().min(60, "At least 60 seconds.").max(31_556_926, "At most one year.").optional(),
   ),
-  refreshLifetime: z.enum(["absolute", "sliding"], "Choose absolute or sliding.").default("absolute"),
   expectedEmail: z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
     z.email("Enter an email address.").trim().toLowerCase().optional(),

@@ -20,8 +20,14 @@ export async function teamSummary(actor: Actor, teamSlug: string) {
       SELECT list_state::text AS state, count(*)::int AS n FROM service_identities
       WHERE team_id = ${team.id}::uuid GROUP BY list_state`,
     db().serviceIdentity.findMany({
-      // Sliding chains are renewed by the sweep; only absolute ends come closer.
-      where: { teamId: team.id, listState: "active", refreshLifetime: "absolute", listExpiresAt: { lt: NO_EXPIRY } },
+      // Sliding chains are renewed by the sweep; only absolute ends, learned from Anaplan, come closer.
+      where: {
+        teamId: team.id,
+        listState: "active",
+        refreshLifetime: "absolute",
+        lifetimeLearned: true,
+        listExpiresAt: { lt: NO_EXPIRY },
+      },
       orderBy: [{ listExpiresAt: "asc" }, { id: "asc" }],
       take: 5,
       select: { id: true, name: true, listExpiresAt: true, grant: { select: { refreshTokenExpiresAt: true } } },

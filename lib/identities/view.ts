@@ -37,14 +37,17 @@ export function present(identity: Loaded, now: Date) {
  * Known when the grant recorded it; otherwise estimated from the client's TTL, if given: from the enrolment
  * (absolute lifetime) or from the last refresh (sliding).
  */
-function expiryOf(identity: Loaded): { at: Date; estimated: boolean; lifetime: "absolute" | "sliding" } | null {
+function expiryOf(
+  identity: Loaded,
+): { at: Date; estimated: boolean; lifetime: "absolute" | "sliding"; learned: boolean } | null {
   const lifetime = identity.refreshLifetime;
+  const learned = identity.lifetimeLearned;
   if (identity.grant?.refreshTokenExpiresAt)
-    return { at: identity.grant.refreshTokenExpiresAt, estimated: false, lifetime };
+    return { at: identity.grant.refreshTokenExpiresAt, estimated: false, lifetime, learned };
   if (!identity.grant || !identity.refreshTokenTtlSeconds || !identity.rotatable) return null;
   const from =
     lifetime === "absolute" ? identity.grant.createdAt : (identity.grant.lastRefreshAt ?? identity.grant.createdAt);
-  return { at: new Date(from.getTime() + identity.refreshTokenTtlSeconds * 1000), estimated: true, lifetime };
+  return { at: new Date(from.getTime() + identity.refreshTokenTtlSeconds * 1000), estimated: true, lifetime, learned };
 }
 
 export type IdentityView = ReturnType<typeof present>;

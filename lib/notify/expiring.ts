@@ -13,7 +13,7 @@ export async function announceExpiries(now = new Date()): Promise<number> {
   const horizon = new Date(now.getTime() + Math.max(...env().EXPIRY_WARNING_DAYS) * DAY_MS);
   let announced = 0;
   const identities = await db().serviceIdentity.findMany({
-    where: { listState: "active", refreshLifetime: "absolute", listExpiresAt: { lt: horizon } },
+    where: { listState: "active", refreshLifetime: "absolute", lifetimeLearned: true, listExpiresAt: { lt: horizon } },
     select: { id: true, teamId: true, listExpiresAt: true },
   });
   for (const i of identities) {

@@ -36,7 +36,8 @@ export type Simulator = {
   urls: SimulatorUrls;
   clients: {
     authCode: { id: string; secret: string };
-    device: { id: string };
+    /** `refreshTokenTtlSeconds`: the TTL it starts with (the operator API can change it). */
+    device: { id: string; refreshTokenTtlSeconds: number };
     deviceNonRotatable: { id: string };
     otherApp: { id: string };
   };
@@ -93,7 +94,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     urls,
     clients: {
       authCode: { id: CLIENT_IDS.authCode, secret },
-      device: { id: CLIENT_IDS.device },
+      device: { id: CLIENT_IDS.device, refreshTokenTtlSeconds },
       deviceNonRotatable: { id: CLIENT_IDS.deviceNonRotatable },
       otherApp: { id: CLIENT_IDS.otherApp },
     },
@@ -122,6 +123,8 @@ export function simulatorSettings(simulator: Simulator) {
     ANAPLAN_CLIENT_ID: simulator.clients.authCode.id,
     ANAPLAN_CLIENT_SECRET: simulator.clients.authCode.secret,
     ANAPLAN_DEVICE_CLIENT_ID: simulator.clients.device.id,
+    // The simulator knows its own client's TTL, as a tenant admin knows theirs.
+    ANAPLAN_DEVICE_CLIENT_TTL_SECONDS: String(simulator.clients.device.refreshTokenTtlSeconds),
     ANAPLAN_REVOCATION_URL: `${simulator.urls.oauth}/oauth/revoke`,
     ANAPLAN_END_SESSION_URL: `${simulator.urls.oauth}/session/end`,
   };

@@ -150,9 +150,10 @@ test("two app instances and the worker all running background work every second:
     );
     await settlesAt(refreshes, before + 3, "keep-alive refreshes");
 
-    // An expiry notice: one absolute chain two days from its end.
+    // An expiry notice: one chain of a client known to be absolute, two days from its end.
     await db.query(`
-      WITH i AS (UPDATE service_identities SET refresh_lifetime = 'absolute' WHERE name = 'kept-alive' RETURNING grant_id)
+      WITH i AS (UPDATE service_identities SET refresh_lifetime = 'absolute', lifetime_learned = true
+                 WHERE name = 'kept-alive' RETURNING grant_id)
       UPDATE grants SET refresh_token_expires_at = now() + interval '2 days' WHERE id = (SELECT grant_id FROM i)`);
     await settlesAt(() => count("identity.expiring"), 1, "identity.expiring webhooks");
 

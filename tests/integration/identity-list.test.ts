@@ -96,10 +96,21 @@ describe("the identities list", () => {
         startedById: userId,
       },
     });
+    // A client whose chains the portal has learned are sliding: its identities take that when created.
+    await db().oauthClientLifetime.create({
+      data: {
+        oauthUrl: "https://us1a.app.anaplan.com",
+        clientId: "d".repeat(32),
+        lifetime: "sliding",
+        evidence: "test",
+      },
+    });
     const estimated = await identity("s-estimated", {}, teamId, {
       refreshTokenTtlSeconds: 86_400,
-      refreshLifetime: "sliding",
+      deviceClientId: "d".repeat(32),
     });
+    assert.equal(estimated.refreshLifetime, "sliding");
+    assert.equal(estimated.lifetimeLearned, true);
     await db().grant.update({ where: { id: estimated.grantId ?? "" }, data: { lastRefreshAt: at(-HOUR) } });
     // Reached by an update of the grant or the identity after creation: the triggers follow.
     const later = await identity("s-later-attention", {});
@@ -142,7 +153,7 @@ describe("the identities list", () => {
       const expiry = shown.refreshTokenExpiry;
       assert.deepEqual(
         listed.refreshTokenExpiry,
-        expiry && { at: expiry.at, estimated: expiry.estimated },
+        expiry && { at: expiry.at, estimated: expiry.estimated, assumed: !expiry.learned },
         listed.name,
       );
     }
@@ -243,7 +254,7 @@ describe("the team summary and expiry warnings", () => {
           teamId: team.id,
           name,
           nameSkeleton: name,
-          deviceClientId: "c".repeat(32),
+          deviceClientId: "e".repeat(32),
           oauthUrl: "https://us1a.app.anaplan.com",
           apiUrl: "https://api.anaplan.com",
           authUrl: "https://auth.anaplan.com",
@@ -251,10 +262,19 @@ describe("the team summary and expiry warnings", () => {
       });
       if (!grant) return;
       const g = await db().grant.create({
-        data: { kind: "identity", clientId: "c".repeat(32), oauthUrl: "https://us1a.app.anaplan.com", ...grant },
+        data: { kind: "identity", clientId: "e".repeat(32), oauthUrl: "https://us1a.app.anaplan.com", ...grant },
       });
       await db().serviceIdentity.update({ where: { id: created.id }, data: { grantId: g.id } });
     };
+    // Ends are deadlines only for a client whose chains the portal has seen end (absolute, learned).
+    await db().oauthClientLifetime.create({
+      data: {
+        oauthUrl: "https://us1a.app.anaplan.com",
+        clientId: "e".repeat(32),
+        lifetime: "absolute",
+        evidence: "test",
+      },
+    });
     for (let i = 0; i < 7; i++) await make(`ends-${i}`, { refreshTokenExpiresAt: at((7 - i) * 24 * HOUR) });
     await make("no-end", {});
     await make("broken", { status: "needs_attention", refreshTokenExpiresAt: at(HOUR) });

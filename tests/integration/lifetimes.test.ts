@@ -1,5 +1,6 @@
-// Absolute versus sliding refresh-token lifetimes, against a simulator that does each: the forecast the portal
-// shows is right in both modes, and an absolute chain ends where the portal said it would, refreshes or not.
+// Absolute versus sliding refresh-token lifetimes, against a simulator that does each: the portal assumes absolute
+// (said as an assumption) until the client's own tokens show which, learns it — a refusal at the first deadline
+// proves absolute, a refresh after it proves sliding — and then forecasts right in both modes.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -26,9 +27,10 @@ describe("refresh-token lifetimes", () => {
   });
 
   async function identityWith(name: string, lifetime: "absolute" | "sliding") {
+    // Each test starts from a client the portal knows nothing about.
+    await db().oauthClientLifetime.deleteMany();
     await sim.operator.setClient(sim.simulator.clients.device.id, { lifetime });
     const created = await enrolledIdentity(sim, actors.admin, "life-a", name);
-    await updateIdentity(actors.admin, "life-a", created.id, identityFields.parse({ name, refreshLifetime: lifetime }));
     await db().serviceIdentity.update({ where: { id: created.id }, data: { refreshTokenTtlSeconds: TTL } });
     await db().grant.update({
       where: { id: created.grantId },
@@ -48,6 +50,7 @@ describe("refresh-token lifetimes", () => {
     await refresh(identity);
     const after = await forecast(identity.id);
     assert.equal(after?.lifetime, "absolute");
+    assert.equal(after?.learned, false, "absolute is only assumed so far");
     assert.ok(Math.abs((after?.at.getTime() ?? 0) - deadline) < 50, "the deadline stays at chain start + TTL");
     const shown = (await getIdentity(actors.admin, "life-a", identity.id)).identity;
     assert.equal(shown.state, "active");
@@ -57,6 +60,12 @@ describe("refresh-token lifetimes", () => {
     await sleep(Math.max(0, deadline - Date.now() + 300));
     assert.equal((await getIdentity(actors.admin, "life-a", identity.id)).identity.state, "expired");
     await assert.rejects(refresh(identity), (e: unknown) => e instanceof AppError && e.code === "reauthenticate");
+    // Refused at its first deadline while a sliding chain would still live: the client is absolute, and says so.
+    const learned = await db().oauthClientLifetime.findFirstOrThrow();
+    assert.equal(learned.lifetime, "absolute");
+    assert.equal((await forecast(identity.id))?.learned, true);
+    const next = await enrolledIdentity(sim, actors.admin, "life-a", "absolute-next");
+    assert.equal((await forecast(next.id))?.learned, true, "a new identity of the client knows it from the start");
   });
 
   test("sliding: each refresh starts a new TTL, and the chain lives past the first deadline", async () => {
@@ -64,12 +73,20 @@ describe("refresh-token lifetimes", () => {
     const firstDeadline = (identity.grant?.createdAt.getTime() ?? 0) + TTL * 1000;
     await sleep(2000);
     await refresh(identity);
-    const moved = await forecast(identity.id);
-    assert.equal(moved?.lifetime, "sliding");
-    assert.ok((moved?.at.getTime() ?? 0) > firstDeadline + 1500, "the deadline moved with the refresh");
-    await sleep(Math.max(0, firstDeadline - Date.now() + 500));
+    assert.deepEqual(
+      [(await forecast(identity.id))?.lifetime, (await forecast(identity.id))?.learned],
+      ["absolute", false],
+      "before the first deadline nothing is proven: absolute is assumed",
+    );
+    await sleep(Math.max(0, firstDeadline - Date.now() + 1000));
     await refresh(identity);
     assert.equal((await getIdentity(actors.admin, "life-a", identity.id)).identity.state, "active");
+    // A refresh that worked after the first deadline proves sliding, and the deadline moves with each refresh.
+    const moved = await forecast(identity.id);
+    assert.equal(moved?.lifetime, "sliding");
+    assert.equal(moved?.learned, true);
+    assert.ok((moved?.at.getTime() ?? 0) > firstDeadline + 2000, "the deadline moved with the refresh");
+    assert.match((await db().oauthClientLifetime.findFirstOrThrow()).evidence, /after its chain's first deadline/);
   });
 });
 

@@ -127,6 +127,10 @@ describe("webhooks", () => {
 
   test("expiring chains and keys are announced once per threshold", async () => {
     const identity = await enrolledIdentity(sim, actors.admin, "hook-a", "ending");
+    // Only a chain whose client is known to be absolute has an end to announce.
+    await db().oauthClientLifetime.create({
+      data: { oauthUrl: identity.oauthUrl, clientId: identity.deviceClientId, lifetime: "absolute", evidence: "test" },
+    });
     const day = 24 * 3600_000;
     await db().grant.update({
       where: { id: identity.grantId },

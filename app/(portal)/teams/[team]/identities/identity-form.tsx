@@ -3,18 +3,21 @@ import { useActionState } from "react";
 import { Field, inputClass as input, SubmitRow } from "@/components/field";
 import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import type { ActionState } from "@/lib/actions";
+import type { IdentityFormValues } from "@/lib/identities/form-values";
 
 type Props = {
   action: (previous: ActionState, form: FormData) => Promise<ActionState>;
   regions: { value: string; label: string }[];
-  /** The identity's current settings when editing; nothing when creating. */
-  initial?: Record<string, string>;
+  /** What the fields hold at first: identityFormValues(identity) when editing, newIdentityFormValues() when creating. */
+  initial: IdentityFormValues;
+  /** The TTL of the portal's own device-grant client, which a blank TTL on that client means. */
+  portalClientTtlSeconds: number;
   submitLabel: string;
 };
 
-const ADVANCED = ["deviceClientId", "region", "rotatable", "refreshTokenTtlSeconds", "refreshLifetime"];
+const ADVANCED = ["deviceClientId", "region", "rotatable", "refreshTokenTtlSeconds"];
 
-export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
+export function IdentityForm({ action, regions, initial, portalClientTtlSeconds, submitLabel }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state?.fieldErrors ?? {};
   const typed = state?.values ?? initial;
@@ -52,9 +55,10 @@ export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
           Advanced: OAuth client settings
           <span className="block text-xs font-normal text-slate-500">
             {typed?.deviceClientId ? "The portal's device-grant client" : "No default client: give one"} · {regionLabel}{" "}
-            · {typed?.rotatable === "off" ? "not rotatable" : "rotatable"} · TTL{" "}
-            {typed?.refreshTokenTtlSeconds ? `${typed.refreshTokenTtlSeconds} s` : "unknown"} ·{" "}
-            {typed?.refreshLifetime === "sliding" ? "sliding" : "absolute"} lifetime
+            · {typed?.rotatable === "off" ? "Non-Rotatable" : "Rotatable"}
+            {typed?.rotatable === "off"
+              ? ""
+              : ` · TTL ${typed?.refreshTokenTtlSeconds ? `${typed.refreshTokenTtlSeconds} s` : "unknown"}`}
           </span>
         </summary>
         <div className="flex flex-col gap-5 px-4 pt-2">
@@ -91,7 +95,7 @@ export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
               id="rotatable"
               name="rotatable"
               type="checkbox"
-              defaultChecked={typed ? typed.rotatable === "on" : true}
+              defaultChecked={typed?.rotatable !== "off"}
               className="size-4"
             />
             <label htmlFor="rotatable" className="text-sm text-slate-900">
@@ -100,27 +104,18 @@ export function IdentityForm({ action, regions, initial, submitLabel }: Props) {
           </div>
           <Field
             name="refreshTokenTtlSeconds"
-            label="Refresh-token TTL in seconds (if known)"
-            hint="Anaplan's default for Rotatable clients is 43000."
+            label="Refresh-token TTL in seconds"
+            hint={`As set on the client (Anaplan's default is 43000). Blank on the portal's own client means its TTL, ${portalClientTtlSeconds} s; on another client, unknown.`}
             errors={errors.refreshTokenTtlSeconds}
           >
             {(a) => (
               <input {...a} defaultValue={typed?.refreshTokenTtlSeconds} type="number" min={60} className={input} />
             )}
           </Field>
-          <Field
-            name="refreshLifetime"
-            label="Refresh-token lifetime"
-            hint="Absolute: the TTL counts from the enrolment and refreshing cannot extend it, so re-enrol before it ends (the safe assumption; Anaplan does not document which applies). Sliding: each refresh starts a new TTL."
-            errors={errors.refreshLifetime}
-          >
-            {(a) => (
-              <select {...a} defaultValue={typed?.refreshLifetime ?? "absolute"} className={input}>
-                <option value="absolute">Absolute (from the enrolment)</option>
-                <option value="sliding">Sliding (from the last refresh)</option>
-              </select>
-            )}
-          </Field>
+          <p className="text-xs text-slate-500">
+            Whether a refresh extends the TTL (sliding) or the chain ends a TTL after the enrolment (absolute) is not
+            documented by Anaplan: the portal learns it from the client's own tokens and assumes absolute until then.
+          </p>
         </div>
       </details>
       <div className="flex items-center gap-3">

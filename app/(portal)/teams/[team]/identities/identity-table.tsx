@@ -22,7 +22,11 @@ function Expiry({ identity }: { identity: ListedIdentity }) {
   return (
     <>
       <When at={expiry.at} />
-      {expiry.estimated ? <span className="text-slate-500"> (estimated)</span> : null}
+      {expiry.assumed ? (
+        <span className="text-slate-500"> if absolute (not known yet)</span>
+      ) : expiry.estimated ? (
+        <span className="text-slate-500"> (estimated)</span>
+      ) : null}
       <ExpiryWarning warning={identity.expiryWarning} />
     </>
   );

@@ -3,7 +3,6 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
-import { ExpiryWarning } from "@/components/expiry-warning";
 import { Snippets } from "@/components/snippets";
 import { Sparkline } from "@/components/sparkline";
 import { StateBadge } from "@/components/state-badge";
@@ -15,7 +14,6 @@ import { brokerSnippets } from "@/lib/broker/snippets";
 import { env } from "@/lib/env";
 import { getIdentity } from "@/lib/identities/manage";
 import { usageOf } from "@/lib/identities/usage";
-import { expiryWarning } from "@/lib/identities/warnings";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
 import { actorOf } from "@/lib/teams/access";
@@ -31,6 +29,8 @@ import { ApiKeyList } from "./api-keys";
 import { CreateKeyForm } from "./create-key-form";
 
 export const metadata: Metadata = { title: "Service identity" };
+
+import { lifetimeText, RefreshTokenEnd } from "./refresh-token-end";
 
 type Props = { params: Promise<{ team: string; identity: string }> };
 
@@ -71,28 +71,8 @@ export default async function IdentityPage({ params }: Props) {
     ],
     ["Last refreshed", <When key="r" at={identity.grant?.lastRefreshAt} />],
     ["Last used", <When key="u" at={identity.lastUsedAt} />],
-    [
-      "Refresh-token lifetime",
-      identity.refreshLifetime === "absolute"
-        ? "Absolute: counts from the enrolment; refreshing cannot extend it"
-        : "Sliding: each refresh starts a new TTL",
-    ],
-    [
-      "Refresh token expires",
-      identity.refreshTokenExpiry ? (
-        <span key="e">
-          {identity.refreshTokenExpiry.lifetime === "absolute" ? "Re-enrol before " : ""}
-          <When at={identity.refreshTokenExpiry.at} exact />
-          {identity.refreshTokenExpiry.lifetime === "sliding" ? " unless refreshed first" : ""}
-          {identity.refreshTokenExpiry.estimated ? " (estimated)" : ""}
-          {identity.refreshTokenExpiry.lifetime === "absolute" ? (
-            <ExpiryWarning warning={expiryWarning(identity.refreshTokenExpiry.at)} />
-          ) : null}
-        </span>
-      ) : (
-        "—"
-      ),
-    ],
+    ["Refresh-token lifetime", lifetimeText(identity)],
+    ["Refresh token expires", <RefreshTokenEnd key="e" expiry={identity.refreshTokenExpiry} />],
   ];
   const paused = identity.state === "deactivated";
   const holdsToken = identity.grant !== null && identity.grant.status !== "revoked";

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Eyebrow, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { env } from "@/lib/env";
+import { newIdentityFormValues } from "@/lib/identities/form-values";
 import { regionChoices } from "@/lib/identities/regions";
 import { orNotFound } from "@/lib/pages";
 import { actorOf, requireTeam } from "@/lib/teams/access";
@@ -25,7 +26,8 @@ export default async function NewIdentityPage({ params }: Props) {
       <IdentityForm
         action={createIdentityAction.bind(null, slug)}
         regions={regionChoices()}
-        initial={{ deviceClientId: env().ANAPLAN_DEVICE_CLIENT_ID ?? "", rotatable: "on", region: "default" }}
+        initial={newIdentityFormValues()}
+        portalClientTtlSeconds={env().ANAPLAN_DEVICE_CLIENT_TTL_SECONDS}
         submitLabel="Create identity"
       />
     </main>

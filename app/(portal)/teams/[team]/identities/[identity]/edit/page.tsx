@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
+import { env } from "@/lib/env";
+import { identityFormValues } from "@/lib/identities/form-values";
 import { getIdentity } from "@/lib/identities/manage";
-import { regionChoices, regionOf } from "@/lib/identities/regions";
+import { regionChoices } from "@/lib/identities/regions";
 import { orNotFound } from "@/lib/pages";
 import { actorOf, requireTeam } from "@/lib/teams/access";
 import { updateIdentityAction } from "../../actions";
@@ -23,15 +25,8 @@ export default async function EditIdentityPage({ params }: Props) {
       <IdentityForm
         action={updateIdentityAction.bind(null, slug, identity.id)}
         regions={regionChoices()}
-        initial={{
-          name: identity.name,
-          description: identity.description,
-          expectedEmail: identity.expectedEmail ?? "",
-          deviceClientId: identity.deviceClientId,
-          region: regionOf(identity.oauthUrl),
-          rotatable: identity.rotatable ? "on" : "",
-          refreshTokenTtlSeconds: identity.refreshTokenTtlSeconds ? String(identity.refreshTokenTtlSeconds) : "",
-        }}
+        initial={identityFormValues(identity)}
+        portalClientTtlSeconds={env().ANAPLAN_DEVICE_CLIENT_TTL_SECONDS}
         submitLabel="Save changes"
       />
     </main>

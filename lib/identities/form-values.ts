@@ -1,0 +1,44 @@
+// What the identity form shows, as the strings its fields hold: the inverse of `identityFields`, which reads the
+// form. One function for the new and the edit page, so saving an edit without touching a field keeps that field
+// (tests/unit/identity-form-values.test.ts checks the round trip for every setting).
+import { env } from "@/lib/env";
+import { regionOf } from "./regions";
+import type { IdentityFields } from "./schemas";
+
+export type IdentityFormValues = Record<keyof IdentityFields, string>;
+
+type Settings = {
+  name: string;
+  description: string;
+  expectedEmail: string | null;
+  deviceClientId: string;
+  oauthUrl: string;
+  rotatable: boolean;
+  refreshTokenTtlSeconds: number | null;
+};
+
+export function identityFormValues(identity: Settings): IdentityFormValues {
+  return {
+    name: identity.name,
+    description: identity.description,
+    expectedEmail: identity.expectedEmail ?? "",
+    deviceClientId: identity.deviceClientId,
+    region: regionOf(identity.oauthUrl),
+    rotatable: identity.rotatable ? "on" : "off",
+    refreshTokenTtlSeconds: identity.refreshTokenTtlSeconds === null ? "" : String(identity.refreshTokenTtlSeconds),
+  };
+}
+
+/** A new identity's form: the portal's device-grant client, Rotatable, its TTL, the default region. */
+export function newIdentityFormValues(): IdentityFormValues {
+  const settings = env();
+  return {
+    name: "",
+    description: "",
+    expectedEmail: "",
+    deviceClientId: settings.ANAPLAN_DEVICE_CLIENT_ID ?? "",
+    region: "default",
+    rotatable: "on",
+    refreshTokenTtlSeconds: settings.ANAPLAN_DEVICE_CLIENT_ID ? String(settings.ANAPLAN_DEVICE_CLIENT_TTL_SECONDS) : "",
+  };
+}
