@@ -44,7 +44,7 @@ test("an edit of one field keeps every other; the summary names Non-Rotatable cl
   for (const [name, settings] of cases) {
     await createIdentity(page, name, settings);
     const identityUrl = page.url();
-    await page.getByRole("link", { name: "Edit" }).click();
+    await page.getByRole("link", { name: "Edit", exact: true }).click();
     await page.getByText("Advanced: OAuth client settings").click();
     expect(await readForm(page), `${name}: the edit form shows what was saved`).toEqual(settings);
     await expect(page.locator("summary")).toContainText(

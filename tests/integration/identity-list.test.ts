@@ -126,6 +126,22 @@ describe("the identities list", () => {
     await db().enrolment.updateMany({ where: { identityId: enrolling.id }, data: { status: "cancelled" } });
     assert.deepEqual((await list({ state: "enrolling" })).identities, [], "an ended enrolment leaves the filter");
     await expectFiltersAgree();
+    // Deleted one by one and many at once, created many at once: the counts follow.
+    await db().serviceIdentity.delete({ where: { id: paused.id } });
+    await db().serviceIdentity.createMany({
+      data: ["m-1", "m-2", "m-3"].map((name) => ({
+        teamId,
+        name,
+        nameSkeleton: name,
+        deviceClientId: "c".repeat(32),
+        oauthUrl: "https://us1a.app.anaplan.com",
+        apiUrl: "https://api.anaplan.com",
+        authUrl: "https://auth.anaplan.com",
+      })),
+    });
+    await db().serviceIdentity.updateMany({ where: { name: { in: ["m-1", "m-2"] } }, data: { revokedAt: new Date() } });
+    await db().serviceIdentity.deleteMany({ where: { name: { startsWith: "m-" } } });
+    await expectFiltersAgree();
   });
 
   test("states that change by time alone move between filters without any write", async () => {
@@ -140,7 +156,18 @@ describe("the identities list", () => {
     await expectFiltersAgree();
   });
 
+  /** The trigger-kept counts per team and state are exactly what counting the rows gives. */
+  async function expectCountsAgree() {
+    const counted = await db().$queryRaw<{ key: string }[]>`
+      SELECT team_id || ':' || list_state || ':' || count(*) AS key FROM service_identities GROUP BY team_id, list_state
+      ORDER BY 1`;
+    const kept = await db().$queryRaw<{ key: string }[]>`
+      SELECT team_id || ':' || state || ':' || n AS key FROM identity_state_counts ORDER BY 1`;
+    assert.deepEqual(kept, counted);
+  }
+
   async function expectFiltersAgree() {
+    await expectCountsAgree();
     const all = await walkRows({});
     const byState = new Map<string, string[]>();
     for (const state of IDENTITY_STATES) byState.set(state, await walk({ state }));

@@ -16,8 +16,8 @@ export function TeamSummary({ slug, summary }: { slug: string; summary: Summary 
         <h3 className="font-semibold text-slate-900">Next refresh tokens to end</h3>
         {summary.nextExpiries.length === 0 ? (
           <p className="mt-1 text-slate-600">
-            No active identity has an absolute end learned from Anaplan (the keep-alive renews sliding chains, and
-            ones not known yet).
+            No active identity has an absolute end learned from Anaplan (the keep-alive renews sliding chains, and ones
+            not known yet).
           </p>
         ) : (
           <ul className="mt-2 flex flex-col gap-1">
