@@ -1,6 +1,8 @@
 // `npm run bench:vault`: the vault's seal and open per second for a token-sized value, beside plain AES-256-GCM
 // with one key (no envelope) in the same run; then `keys:rotate` over VAULT_ROWS grants (100,000 unless set) while
 // 16 scripts keep calling the token broker of a production build, with the broker's errors during the rotation.
+// Its baseline, in the same run under the same load: the first VAULT_BASELINE_VALUES values re-wrapped the way
+// rotation used to, one compare-and-set statement per value.
 import { createCipheriv, randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { publishEnv } from "@/lib/env";
@@ -8,6 +10,7 @@ import { startRig } from "./rig";
 
 const OPS = Number(process.env.VAULT_OPS ?? 20_000);
 const ROWS = Number(process.env.VAULT_ROWS ?? 100_000);
+const BASELINE_VALUES = Number(process.env.VAULT_BASELINE_VALUES ?? 10_000);
 const v1 = `v1:${randomBytes(32).toString("base64")}`;
 const v2 = `v2:${randomBytes(32).toString("base64")}`;
 
@@ -78,6 +81,23 @@ try {
       }
     }),
   );
+  /** The old way: one UPDATE … WHERE value = old per value, for the first `count` refresh tokens still under v1. */
+  async function rewrapOneByOne(count: number) {
+    const rows = await db().$queryRaw<{ id: string; value: Uint8Array }[]>`
+      SELECT id::text AS id, refresh_token AS value FROM grants
+      WHERE refresh_token IS NOT NULL AND get_byte(refresh_token, 1) * 256 + get_byte(refresh_token, 2) = 1
+      ORDER BY id LIMIT ${count}`;
+    let written = 0;
+    for (const row of rows) {
+      const next = await vault().rewrap(row.value, aadFor("grants", row.id, "refresh_token"));
+      written += await db().$executeRaw`
+        UPDATE grants SET refresh_token = ${new Uint8Array(next)} WHERE id = ${row.id}::uuid AND refresh_token = ${row.value}`;
+    }
+    return written;
+  }
+  const baselineStarted = performance.now();
+  const oneByOne = await rewrapOneByOne(BASELINE_VALUES);
+  const baselineSeconds = (performance.now() - baselineStarted) / 1000;
   const started = performance.now();
   const report = await rotateKeys();
   const seconds = (performance.now() - started) / 1000;
@@ -89,8 +109,13 @@ try {
   console.info(
     `seal: ${seal.toFixed(0)}/s (${(seal / plain).toFixed(2)}× plain)   open: ${open.toFixed(0)}/s (${(open / plain).toFixed(2)}× plain)`,
   );
+  const batched = report.rewrapped / seconds;
+  const baseline = oneByOne / baselineSeconds;
   console.info(
-    `keys:rotate v1 → v2 over ${report.rewrapped} sealed values (${ROWS} grants × 2, and the broker's own grant): ${seconds.toFixed(1)} s, ${(report.rewrapped / seconds).toFixed(0)} values/s`,
+    `baseline, one statement per value: ${oneByOne} values in ${baselineSeconds.toFixed(1)} s, ${baseline.toFixed(0)} values/s`,
+  );
+  console.info(
+    `keys:rotate v1 → v2, one statement per batch of 500: ${report.rewrapped} sealed values (the rest of ${ROWS} grants × 2, and the broker's own grant) in ${seconds.toFixed(1)} s, ${batched.toFixed(0)} values/s (${(batched / baseline).toFixed(1)}× the baseline)`,
   );
   console.info(
     `broker during the rotation: ${calls} calls, ${errors} errors; values left under v1: ${(await keyVersionCounts())[1] ?? 0}`,

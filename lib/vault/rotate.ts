@@ -1,6 +1,7 @@
 // Key rotation: re-wrap every stored data key under the active KEK, in batches, while the app keeps serving.
-// Each row is written with compare-and-set on its old bytes, so a refresh that stored a new token meanwhile is
-// never overwritten (its value is already under the active key). Re-running finds nothing left to do.
+// A batch is read, re-wrapped in memory and written back in one statement that is a compare-and-set on each row's
+// old bytes, so a refresh that stored a new token meanwhile is never overwritten (its value is already under the
+// active key). Re-running finds nothing left to do.
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -39,13 +40,15 @@ export async function rotateKeys(
         WHERE ${c} IS NOT NULL AND ${versionOf(column)} <> ${active} AND id > ${after}::uuid
         ORDER BY id LIMIT ${batchSize}`;
       if (rows.length === 0) break;
-      for (const row of rows) {
-        const next = await vault().rewrap(row.value, aadFor(table, row.id, column));
-        const written = await db().$executeRaw`
-          UPDATE ${t} SET ${c} = ${new Uint8Array(next)} WHERE id = ${row.id}::uuid AND ${c} = ${row.value}`;
-        if (written === 1) rewrapped++;
-        else skippedConcurrent++;
-      }
+      const next = await Promise.all(rows.map((row) => vault().rewrap(row.value, aadFor(table, row.id, column))));
+      const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+      const written = await db().$executeRaw`
+        UPDATE ${t} SET ${c} = decode(v.next, 'base64')
+        FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => b64(r.value))}::text[],
+                    ${next.map((n) => b64(n))}::text[]) AS v(id, old, next)
+        WHERE ${t}.id = v.id AND ${t}.${c} = decode(v.old, 'base64')`;
+      rewrapped += written;
+      skippedConcurrent += rows.length - written;
       after = rows[rows.length - 1]?.id ?? after;
       options.onProgress?.({ table, column, rewrapped });
     }
