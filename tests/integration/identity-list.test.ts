@@ -36,24 +36,24 @@ describe("the identities list", () => {
     userId = user.id;
   });
 
+  /** An identity row of the test's client in us1a. */
+  const row = (name: string, team = teamId) => ({
+    teamId: team,
+    name,
+    nameSkeleton: name,
+    deviceClientId: "c".repeat(32),
+    oauthUrl: "https://us1a.app.anaplan.com",
+    apiUrl: "https://api.anaplan.com",
+    authUrl: "https://auth.anaplan.com",
+  });
+
   async function identity(
     name: string,
     grant: Partial<Prisma.GrantCreateInput> | null,
     team = teamId,
     extra: Partial<Prisma.ServiceIdentityUncheckedCreateInput> = {},
   ) {
-    const created = await db().serviceIdentity.create({
-      data: {
-        teamId: team,
-        name,
-        nameSkeleton: name,
-        deviceClientId: "c".repeat(32),
-        oauthUrl: "https://us1a.app.anaplan.com",
-        apiUrl: "https://api.anaplan.com",
-        authUrl: "https://auth.anaplan.com",
-        ...extra,
-      },
-    });
+    const created = await db().serviceIdentity.create({ data: { ...row(name, team), ...extra } });
     if (!grant) return created;
     const g = await db().grant.create({
       data: { kind: "identity", clientId: "c".repeat(32), oauthUrl: "https://us1a.app.anaplan.com", ...grant },
@@ -128,17 +128,7 @@ describe("the identities list", () => {
     await expectFiltersAgree();
     // Deleted one by one and many at once, created many at once: the counts follow.
     await db().serviceIdentity.delete({ where: { id: paused.id } });
-    await db().serviceIdentity.createMany({
-      data: ["m-1", "m-2", "m-3"].map((name) => ({
-        teamId,
-        name,
-        nameSkeleton: name,
-        deviceClientId: "c".repeat(32),
-        oauthUrl: "https://us1a.app.anaplan.com",
-        apiUrl: "https://api.anaplan.com",
-        authUrl: "https://auth.anaplan.com",
-      })),
-    });
+    await db().serviceIdentity.createMany({ data: ["m-1", "m-2", "m-3"].map((name) => row(name)) });
     await db().serviceIdentity.updateMany({ where: { name: { in: ["m-1", "m-2"] } }, data: { revokedAt: new Date() } });
     await db().serviceIdentity.deleteMany({ where: { name: { startsWith: "m-" } } });
     await expectFiltersAgree();

@@ -21,16 +21,22 @@ CREATE FUNCTION apply_identity_state_deltas(deltas jsonb) RETURNS void LANGUAGE 
     WHERE c."team_id" = (d->>'team_id')::uuid AND c."state" = (d->>'state')::"identity_list_state" AND c."n" = 0;
 $$;
 
-CREATE FUNCTION identity_state_counts_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Inserted rows count up, deleted ones down: both triggers name their transition table "changed".
+CREATE FUNCTION identity_state_counts_added_or_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  sign int := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
 BEGIN
   PERFORM apply_identity_state_deltas(coalesce((
-    SELECT jsonb_agg(jsonb_build_object('team_id', team_id, 'state', state, 'n', n))
-    FROM (SELECT "team_id", "list_state" AS state, count(*) AS n FROM inserted GROUP BY 1, 2) s), '[]'));
+    SELECT jsonb_agg(jsonb_build_object('team_id', team_id, 'state', state, 'n', sign * n))
+    FROM (SELECT "team_id", "list_state" AS state, count(*) AS n FROM changed GROUP BY 1, 2) s), '[]'));
   RETURN NULL;
 END $$;
 CREATE TRIGGER "identity_state_counts_inserted"
-  AFTER INSERT ON "service_identities" REFERENCING NEW TABLE AS inserted
-  FOR EACH STATEMENT EXECUTE FUNCTION identity_state_counts_inserted();
+  AFTER INSERT ON "service_identities" REFERENCING NEW TABLE AS changed
+  FOR EACH STATEMENT EXECUTE FUNCTION identity_state_counts_added_or_removed();
+CREATE TRIGGER "identity_state_counts_deleted"
+  AFTER DELETE ON "service_identities" REFERENCING OLD TABLE AS changed
+  FOR EACH STATEMENT EXECUTE FUNCTION identity_state_counts_added_or_removed();
 
 CREATE FUNCTION identity_state_counts_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -51,17 +57,6 @@ END $$;
 CREATE TRIGGER "identity_state_counts_updated"
   AFTER UPDATE ON "service_identities" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION identity_state_counts_updated();
-
-CREATE FUNCTION identity_state_counts_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM apply_identity_state_deltas(coalesce((
-    SELECT jsonb_agg(jsonb_build_object('team_id', team_id, 'state', state, 'n', -n))
-    FROM (SELECT "team_id", "list_state" AS state, count(*) AS n FROM deleted GROUP BY 1, 2) s), '[]'));
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "identity_state_counts_deleted"
-  AFTER DELETE ON "service_identities" REFERENCING OLD TABLE AS deleted
-  FOR EACH STATEMENT EXECUTE FUNCTION identity_state_counts_deleted();
 
 INSERT INTO "identity_state_counts" ("team_id", "state", "n")
   SELECT "team_id", "list_state", count(*) FROM "service_identities" GROUP BY 1, 2;
