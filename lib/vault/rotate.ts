@@ -27,7 +27,7 @@ export async function rotateKeys(
   options: { batchSize?: number; onProgress?: (p: { table: string; column: string; rewrapped: number }) => void } = {},
 ): Promise<RotationReport> {
   const active = keyring().activeVersion;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2000;
   let rewrapped = 0;
   let skippedConcurrent = 0;
   for (const { table, column } of SEALED_COLUMNS) {
@@ -42,11 +42,12 @@ export async function rotateKeys(
       if (rows.length === 0) break;
       const next = await Promise.all(rows.map((row) => vault().rewrap(row.value, aadFor(table, row.id, column))));
       const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+      // `id = ANY(…)` lets the planner find the batch's rows by primary key instead of joining the whole table.
       const written = await db().$executeRaw`
         UPDATE ${t} SET ${c} = decode(v.next, 'base64')
         FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => b64(r.value))}::text[],
                     ${next.map((n) => b64(n))}::text[]) AS v(id, old, next)
-        WHERE ${t}.id = v.id AND ${t}.${c} = decode(v.old, 'base64')`;
+        WHERE ${t}.id = ANY(${rows.map((r) => r.id)}::uuid[]) AND ${t}.id = v.id AND ${t}.${c} = decode(v.old, 'base64')`;
       rewrapped += written;
       skippedConcurrent += rows.length - written;
       after = rows[rows.length - 1]?.id ?? after;
