@@ -1,6 +1,6 @@
 "use client";
 import { type ReactNode, useActionState, useState } from "react";
-import { FormStatus } from "@/components/field";
+import { FormStatus, inputClass } from "@/components/field";
 import type { ActionState } from "@/lib/actions";
 
 const TONES = {
@@ -18,7 +18,8 @@ const TONES = {
 
 /**
  * A button that first says exactly what will happen, then acts on a second, explicit confirmation. The result of
- * the action (what was done, step by step) stays on screen.
+ * the action (what was done, step by step) stays on screen. With `typeToConfirm`, the confirmation also asks for that
+ * text (a team's slug): the button stays disabled until it matches, and what was typed survives a refusal.
  */
 export function ConfirmAction(props: {
   action: (previous: ActionState, form: FormData) => Promise<ActionState>;
@@ -26,9 +27,11 @@ export function ConfirmAction(props: {
   confirmLabel: string;
   pendingLabel: string;
   tone?: keyof typeof TONES;
+  typeToConfirm?: string;
   children: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState("");
   // The panel closes when the action has answered; its result stays on screen under the button.
   const [state, formAction, pending] = useActionState(async (previous: ActionState, form: FormData) => {
     const next = await props.action(previous, form);
@@ -57,12 +60,24 @@ export function ConfirmAction(props: {
       className={`flex flex-col gap-3 rounded-lg p-4 ring-1 ${tone.panel}`}
     >
       <div className="text-sm">{props.children}</div>
+      {props.typeToConfirm ? (
+        <label className="block text-sm font-medium">
+          Type <code className="rounded bg-white px-1">{props.typeToConfirm}</code> to confirm
+          <input
+            name="confirm"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            className={inputClass}
+          />
+        </label>
+      ) : null}
       {state && !state.ok ? <FormStatus state={state} /> : null}
       <div className="flex flex-wrap items-center gap-3">
         <button
           type="submit"
-          disabled={pending}
-          className={`rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${tone.confirm}`}
+          disabled={pending || (props.typeToConfirm !== undefined && typed.trim() !== props.typeToConfirm)}
+          className={`rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:cursor-not-allowed disabled:opacity-60 ${tone.confirm}`}
         >
           {pending ? props.pendingLabel : props.confirmLabel}
         </button>

@@ -1,7 +1,8 @@
 // Names people give teams and identities. What is stored is what is shown, so it must not be able to pass for
 // another name: text is NFKC-normalised, invisible and formatting characters are refused, and uniqueness is decided
-// on a skeleton (confusables folded to their Latin look-alike, dashes to "-", case ignored), so "etl-a" with a
-// Cyrillic "а" or a soft hyphen is the same name as "etl-a".
+// on a skeleton (confusables folded to their Latin look-alike, dashes to "-", case ignored, then I/l/1, 0/o and rn/m
+// taken as the same), so "etl-a" with a Cyrillic "а" or a soft hyphen is the same name as "etl-a", and "nightIy"
+// the same as "nightly".
 import { remove as foldConfusables } from "confusables";
 import { z } from "zod";
 
@@ -49,9 +50,16 @@ export const displayText = (max: number) =>
 
 /** What two names that look alike have in common; stored beside the name under a unique index. */
 export function nameSkeleton(name: string): string {
-  return foldConfusables(name.normalize("NFKC"))
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/\p{Pd}/gu, "-")
-    .replace(/\s+/g, " ");
+  return (
+    foldConfusables(name.normalize("NFKC"))
+      .normalize("NFKC")
+      .toLowerCase()
+      .replace(/\p{Pd}/gu, "-")
+      .replace(/\s+/g, " ")
+      // After case folding, the Latin shapes that stay alike in most fonts: "nightIy" (capital i) is "nightly",
+      // "c0de" is "code", "modern" is "modem". Migration 20261202040000 applies the same step in SQL.
+      .replace(/rn/g, "m")
+      .replace(/[1i|]/g, "l")
+      .replace(/0/g, "o")
+  );
 }

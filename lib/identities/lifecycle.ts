@@ -160,32 +160,48 @@ function assertConfirmed(team: { slug: string }, typed: string) {
   }
 }
 
-/** Incident button: every identity of the team, revoked in one transaction on the portal's side. */
+/** The team's identities that hold a token (or are about to: an enrolment is running); team-wide actions touch no others. */
+const holdingTokens = (teamId: string) =>
+  ({
+    teamId,
+    revokedAt: null,
+    OR: [{ grant: { status: { not: "revoked" } } }, { enrolments: { some: { status: "pending" } } }],
+  }) satisfies Prisma.ServiceIdentityWhereInput;
+
+/** Incident button: every identity of the team that holds a token, revoked in one transaction on the portal's side. */
 export async function revokeAllInTeam(actor: Actor, teamSlug: string, confirm: string): Promise<RevocationReport> {
   const { team } = await requireTeam(actor, teamSlug, "identity.revoke");
   assertConfirmed(team, confirm);
   return revoke(actor, team.id, async (tx) => {
     await tx.$executeRaw`SELECT 1 FROM service_identities WHERE team_id = ${team.id}::uuid FOR UPDATE`;
-    return tx.serviceIdentity.findMany({ where: { teamId: team.id, revokedAt: null } });
+    return tx.serviceIdentity.findMany({ where: holdingTokens(team.id) });
   });
 }
 
-/** Incident button: pause every identity of the team at once. */
-export async function deactivateAllInTeam(actor: Actor, teamSlug: string, confirm: string): Promise<number> {
+/**
+ * Incident buttons: pause (or resume) every identity of the team that holds a token, at once; identities already in
+ * that state, and those with nothing to pause, are left alone. Returns how many changed.
+ */
+export async function setAllActiveInTeam(
+  actor: Actor,
+  teamSlug: string,
+  confirm: string,
+  active: boolean,
+): Promise<number> {
   const { team } = await requireTeam(actor, teamSlug, "identity.deactivate");
   assertConfirmed(team, confirm);
   return db().$transaction(async (tx) => {
     const targets = await tx.serviceIdentity.findMany({
-      where: { teamId: team.id, deactivatedAt: null, revokedAt: null },
+      where: { ...holdingTokens(team.id), deactivatedAt: active ? { not: null } : null },
       select: { id: true, name: true },
     });
     await tx.serviceIdentity.updateMany({
       where: { id: { in: targets.map((t) => t.id) } },
-      data: { deactivatedAt: new Date() },
+      data: { deactivatedAt: active ? null : new Date() },
     });
     await recordAudits(
       targets.map((t) => ({
-        action: "identity.deactivate",
+        action: active ? "identity.reactivate" : "identity.deactivate",
         outcome: "success" as const,
         actor,
         teamId: team.id,

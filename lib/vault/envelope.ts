@@ -13,16 +13,23 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const MIN_BYTES = HEADER_BYTES + WRAPPED_DEK_BYTES + IV_BYTES + TAG_BYTES;
 
+/** The leading bytes a re-wrap changes (format, KEK version, wrapped data key); the IV and ciphertext follow unchanged. */
+export const KEY_PREFIX_BYTES = HEADER_BYTES + WRAPPED_DEK_BYTES;
+
 const header = (version: number) => Buffer.from([FORMAT, version >> 8, version & 0xff]);
 const dataAad = (aad: string) => Buffer.concat([Buffer.from([FORMAT]), Buffer.from(aad, "utf8")]);
 const wrapAad = (version: number, aad: string) => Buffer.concat([header(version), Buffer.from(aad, "utf8")]);
 
-function parse(sealed: Uint8Array) {
+function parse(sealed: Uint8Array, minBytes = MIN_BYTES) {
   const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
-  if (bytes.length < MIN_BYTES || bytes[0] !== FORMAT) throw new CiphertextIntegrityError();
+  if (bytes.length < minBytes || bytes[0] !== FORMAT) throw new CiphertextIntegrityError();
   const version = bytes.readUInt16BE(1);
-  const wrappedEnd = HEADER_BYTES + WRAPPED_DEK_BYTES;
-  return { bytes, version, wrapped: bytes.subarray(HEADER_BYTES, wrappedEnd), rest: bytes.subarray(wrappedEnd) };
+  return {
+    bytes,
+    version,
+    wrapped: bytes.subarray(HEADER_BYTES, KEY_PREFIX_BYTES),
+    rest: bytes.subarray(KEY_PREFIX_BYTES),
+  };
 }
 
 export function createVault(kek: KekProvider) {
@@ -60,12 +67,21 @@ export function createVault(kek: KekProvider) {
 
     /** Re-wraps only the data key under the active KEK: the IV and ciphertext stay byte-for-byte the same. */
     async rewrap(sealed: Uint8Array, aad: string): Promise<Buffer> {
-      const { bytes, version, wrapped, rest } = parse(sealed);
-      if (version === kek.activeVersion) return Buffer.from(bytes);
+      const { bytes, rest } = parse(sealed);
+      return Buffer.concat([await this.rewrapKeyPrefix(bytes.subarray(0, KEY_PREFIX_BYTES), aad), rest]);
+    },
+
+    /**
+     * The same from a value's first KEY_PREFIX_BYTES alone, for key rotation, which reads and writes only those
+     * bytes of each stored value. The prefix is returned unchanged when it is already under the active KEK.
+     */
+    async rewrapKeyPrefix(prefix: Uint8Array, aad: string): Promise<Buffer> {
+      const { bytes, version, wrapped } = parse(prefix, KEY_PREFIX_BYTES);
+      if (version === kek.activeVersion) return Buffer.from(bytes.subarray(0, KEY_PREFIX_BYTES));
       const dek = await kek.unwrap(version, wrapped, wrapAad(version, aad));
       try {
         const next = await kek.wrap(dek, wrapAad(kek.activeVersion, aad));
-        return Buffer.concat([header(next.version), next.wrapped, rest]);
+        return Buffer.concat([header(next.version), next.wrapped]);
       } finally {
         dek.fill(0);
       }

@@ -1,10 +1,12 @@
 // Key rotation: re-wrap every stored data key under the active KEK, in batches, while the app keeps serving.
-// A batch is read, re-wrapped in memory and written back in one statement that is a compare-and-set on each row's
-// old bytes, so a refresh that stored a new token meanwhile is never overwritten (its value is already under the
-// active key). Re-running finds nothing left to do.
+// A batch of key prefixes (the format, KEK version and wrapped data key at the start of each value) is read,
+// re-wrapped in memory and written back in one statement that is a compare-and-set on each old prefix, so a refresh
+// that stored a new token meanwhile is never overwritten (its value is already under the active key). The IV and
+// ciphertext after the prefix never move. Re-running finds nothing left to do.
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { KEY_PREFIX_BYTES } from "./envelope";
 import { UnknownKeyVersionError } from "./errors";
 import { aadFor, keyring, vault } from "./index";
 
@@ -15,7 +17,14 @@ export const SEALED_COLUMNS = [
   { table: "enrolments", column: "device_code" },
 ] as const;
 
-const versionOf = (column: string) => Prisma.raw(`(get_byte("${column}", 1) * 256 + get_byte("${column}", 2))`);
+// Read through a 3-byte slice, so Postgres fetches only the first chunk of an out-of-line value, not all of it.
+const versionOf = (column: string) =>
+  Prisma.raw(
+    `(get_byte(substring("${column}" from 1 for 3), 1) * 256 + get_byte(substring("${column}" from 1 for 3), 2))`,
+  );
+const PREFIX = Prisma.raw(String(KEY_PREFIX_BYTES));
+
+const ZERO_ID = "00000000-0000-0000-0000-000000000000";
 
 export type RotationReport = {
   rewrapped: number;
@@ -33,25 +42,33 @@ export async function rotateKeys(
   for (const { table, column } of SEALED_COLUMNS) {
     const t = Prisma.raw(`"${table}"`);
     const c = Prisma.raw(`"${column}"`);
-    let after = "00000000-0000-0000-0000-000000000000";
-    for (;;) {
-      const rows = await db().$queryRaw<{ id: string; value: Uint8Array }[]>`
-        SELECT id::text AS id, ${c} AS value FROM ${t}
-        WHERE ${c} IS NOT NULL AND ${versionOf(column)} <> ${active} AND id > ${after}::uuid
-        ORDER BY id LIMIT ${batchSize}`;
-      if (rows.length === 0) break;
-      const next = await Promise.all(rows.map((row) => vault().rewrap(row.value, aadFor(table, row.id, column))));
+    // Only each value's key prefix travels and changes: its IV and ciphertext stay where they are.
+    const read = (after: string) => db().$queryRaw<{ id: string; prefix: Uint8Array }[]>`
+      SELECT id::text AS id, substring(${c} from 1 for ${PREFIX}) AS prefix FROM ${t}
+      WHERE ${c} IS NOT NULL AND ${versionOf(column)} <> ${active} AND id > ${after}::uuid
+      ORDER BY id LIMIT ${batchSize}`;
+    const write = async (rows: { id: string; prefix: Uint8Array }[]) => {
+      const next = await Promise.all(
+        rows.map((row) => vault().rewrapKeyPrefix(row.prefix, aadFor(table, row.id, column))),
+      );
       const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-      // `id = ANY(…)` lets the planner find the batch's rows by primary key instead of joining the whole table.
-      const written = await db().$executeRaw`
-        UPDATE ${t} SET ${c} = decode(v.next, 'base64')
-        FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => b64(r.value))}::text[],
-                    ${next.map((n) => b64(n))}::text[]) AS v(id, old, next)
-        WHERE ${t}.id = ANY(${rows.map((r) => r.id)}::uuid[]) AND ${t}.id = v.id AND ${t}.${c} = decode(v.old, 'base64')`;
+      const ids = rows.map((r) => r.id);
+      // Compare-and-set on the old prefix, whose wrapped data key is unique to the value: a value sealed anew since
+      // it was read has another and is left as it is. `id = ANY(…)` finds the batch's rows by primary key.
+      return db().$executeRaw`
+        UPDATE ${t} SET ${c} = overlay(${c} placing decode(v.next, 'base64') from 1 for ${PREFIX})
+        FROM unnest(${ids}::uuid[], ${rows.map((r) => b64(r.prefix))}::text[], ${next.map(b64)}::text[])
+          AS v(id, old, next)
+        WHERE ${t}.id = ANY(${ids}::uuid[]) AND ${t}.id = v.id
+          AND substring(${t}.${c} from 1 for ${PREFIX}) = decode(v.old, 'base64')`;
+    };
+    // The next batch is read while this one is re-wrapped and written: keyset order needs only its last id.
+    for (let rows = await read(ZERO_ID); rows.length > 0; ) {
+      const [written, next] = await Promise.all([write(rows), read(rows[rows.length - 1]?.id ?? ZERO_ID)]);
       rewrapped += written;
       skippedConcurrent += rows.length - written;
-      after = rows[rows.length - 1]?.id ?? after;
       options.onProgress?.({ table, column, rewrapped });
+      rows = next;
     }
   }
   return { rewrapped, skippedConcurrent, remainingByVersion: await keyVersionCounts() };

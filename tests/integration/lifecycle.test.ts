@@ -8,11 +8,11 @@ import { AppError } from "@/lib/errors";
 import { startEnrolment } from "@/lib/identities/enrol-start";
 import {
   cancelEnrolment,
-  deactivateAllInTeam,
   deleteIdentity,
   describeRevocation,
   revokeAllInTeam,
   revokeIdentityTokens,
+  setAllActiveInTeam,
   setIdentityActive,
 } from "@/lib/identities/lifecycle";
 import { listIdentities } from "@/lib/identities/list";
@@ -152,16 +152,22 @@ describe("deactivate, revoke, delete, cancel", () => {
     await deleteIdentity(actors.admin, "life-a", fresh.id);
   });
 
-  test("team-wide: deactivate all and revoke all need the slug typed, stay in the team, and report", async () => {
+  test("team-wide: deactivate, reactivate and revoke all need the slug typed, touch only identities holding a token, and report", async () => {
     const one = await enrolledIdentity(sim, actors.admin, "life-a", "incident-1");
     const two = await enrolledIdentity(sim, actors.admin, "life-a", "incident-2");
+    const tokenless = await createIdentity(actors.admin, "life-a", identityFields.parse({ name: "never-enrolled" }));
     const bystander = await enrolledIdentity(sim, actors.outsider, "life-b", "other-team");
     const keys = [await keyFor(one.id), await keyFor(two.id)];
-    await assert.rejects(deactivateAllInTeam(actors.admin, "life-a", "life-b"), isCode("bad_request"));
-    await assert.rejects(deactivateAllInTeam(actors.member, "life-a", "life-a"), isCode("forbidden"));
-    const paused = await deactivateAllInTeam(actors.admin, "life-a", "life-a");
+    await assert.rejects(setAllActiveInTeam(actors.admin, "life-a", "life-b", false), isCode("bad_request"));
+    await assert.rejects(setAllActiveInTeam(actors.member, "life-a", "life-a", false), isCode("forbidden"));
+    const paused = await setAllActiveInTeam(actors.admin, "life-a", "life-a", false);
     assert.ok(paused >= 2);
     for (const key of keys) assert.equal(await ask(key), 403);
+    assert.equal(await setAllActiveInTeam(actors.admin, "life-a", "life-a", false), 0, "nothing left to pause");
+    const untouched = async () => (await getIdentity(actors.admin, "life-a", tokenless.id)).identity;
+    assert.equal((await untouched()).state, "not_enrolled", "an identity with no token is not paused");
+    assert.equal(await setAllActiveInTeam(actors.admin, "life-a", "life-a", true), paused, "reactivate all undoes it");
+    for (const key of keys) assert.equal(await ask(key), 200);
     await assert.rejects(revokeAllInTeam(actors.admin, "life-a", "nope"), isCode("bad_request"));
     const report = await revokeAllInTeam(actors.admin, "life-a", "life-a");
     assert.ok(report.identities >= 2);
@@ -170,6 +176,8 @@ describe("deactivate, revoke, delete, cancel", () => {
     for (const i of [one, two]) {
       assert.equal((await getIdentity(actors.admin, "life-a", i.id)).identity.state, "revoked");
     }
+    assert.equal((await untouched()).state, "not_enrolled", "an identity with no token is not revoked");
+    assert.equal((await untouched()).revokedAt, null);
     const other = await db().grant.findUniqueOrThrow({ where: { id: bystander.grantId } });
     assert.equal(other.status, "active", "another team's identity is untouched");
     assert.notEqual(other.refreshToken, null);

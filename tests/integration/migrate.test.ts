@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import pg from "pg";
 import { defaultMigrationsDir, listMigrations, MigrationError, migrate } from "@/lib/db/migrate";
+import { nameSkeleton } from "@/lib/names";
 import { createEmptyDatabase } from "../helpers/db.ts";
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) {
@@ -84,5 +85,61 @@ describe("migration runner", () => {
     await writeFile(path.join(dir, broken, "migration.sql"), "CREATE TABLE half_done (id int);\n");
     assert.deepEqual(await migrate(url, dir), [broken]);
     assert.equal((await query(url, `SELECT to_regclass('half_done') AS t`))[0]?.t, "half_done");
+  });
+
+  test("the look-alike skeleton migration gives stored names exactly the skeletons nameSkeleton gives now", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "migrations-"));
+    after(() => rm(dir, { recursive: true, force: true }));
+    const step = "20261202040000_lookalike_skeletons";
+    for (const name of (await listMigrations(defaultMigrationsDir())).map((m) => m.name)) {
+      if (name < step) await cp(path.join(defaultMigrationsDir(), name), path.join(dir, name), { recursive: true });
+    }
+    const url = await createEmptyDatabase();
+    await migrate(url, dir);
+    // Skeletons as the earlier rule made them (case folded, nothing more): two teams and two identities that did
+    // not collide then and do now, and names that stay apart.
+    const names = ["nightly", "nightIy", "c0de", "modern", "billing"];
+    for (const [i, name] of names.entries()) {
+      await query(
+        url,
+        `INSERT INTO teams (id, slug, name, name_skeleton, created_at)
+        VALUES (gen_random_uuid(), $1, $2, lower($2), now() + make_interval(secs => $3))`,
+        [`t${i}`, name, i],
+      );
+    }
+    const [team] = await query<{ id: string }>(url, "SELECT id FROM teams WHERE slug = 't0'");
+    for (const [i, name] of ["export", "exp0rt", "Billing"].entries()) {
+      await query(
+        url,
+        `INSERT INTO service_identities (team_id, name, name_skeleton, device_client_id, oauth_url,
+          api_url, auth_url, created_at)
+        VALUES ($1, $2, lower($2), 'c', 'o', 'a', 'u', now() + make_interval(secs => $3))`,
+        [team?.id, name, i],
+      );
+    }
+    await cp(path.join(defaultMigrationsDir(), step), path.join(dir, step), { recursive: true });
+    assert.deepEqual(await migrate(url, dir), [step]);
+    const teams = await query<{ name: string; name_skeleton: string; id: string }>(
+      url,
+      "SELECT name, name_skeleton, id FROM teams ORDER BY created_at",
+    );
+    assert.deepEqual(
+      teams.map((t) => (t.name === "nightIy" ? t.name_skeleton.replace(t.id, "<id>") : t.name_skeleton)),
+      [
+        nameSkeleton("nightly"),
+        `${nameSkeleton("nightIy")}#<id>`,
+        nameSkeleton("c0de"),
+        nameSkeleton("modern"),
+        nameSkeleton("billing"),
+      ],
+      "the older of two look-alikes keeps the plain skeleton, the newer is kept apart by its id",
+    );
+    const identities = await query<{ name: string; name_skeleton: string }>(
+      url,
+      "SELECT name, name_skeleton FROM service_identities ORDER BY created_at",
+    );
+    assert.equal(identities[0]?.name_skeleton, nameSkeleton("export"));
+    assert.match(identities[1]?.name_skeleton ?? "", new RegExp(`^${nameSkeleton("exp0rt")}#`));
+    assert.equal(identities[2]?.name_skeleton, nameSkeleton("Billing"));
   });
 });

@@ -32,3 +32,24 @@ test("look-alike names share a skeleton; different names do not", () => {
   }
   for (const other of ["etl-b", "etl_a", "etla", "etl-aa"]) assert.notEqual(nameSkeleton(other), skeleton, other);
 });
+
+test("Latin letters and digits that look alike after case folding share a skeleton", () => {
+  for (const [a, b] of <[string, string][]>[
+    ["nightly", "nightIy"],
+    ["nightly", "night1y"],
+    ["nightly", "NIGHTLY"],
+    ["billing", "biIIing"],
+    ["c0de-sync", "code-sync"],
+    ["modem", "modern"],
+    ["etl-l", "etl-1"],
+  ]) {
+    assert.equal(nameSkeleton(a), nameSkeleton(b), `${a} ~ ${b}`);
+  }
+  for (const [a, b] of <[string, string][]>[
+    ["nightly", "nightfy"],
+    ["etl-a", "etl-e"],
+    ["export-2", "export-3"],
+  ]) {
+    assert.notEqual(nameSkeleton(a), nameSkeleton(b), `${a} ≠ ${b}`);
+  }
+});

@@ -5,11 +5,11 @@ import { resolveMismatch } from "@/lib/identities/enrol-complete";
 import { startEnrolment } from "@/lib/identities/enrol-start";
 import {
   cancelEnrolment,
-  deactivateAllInTeam,
   deleteIdentity,
   describeRevocation,
   revokeAllInTeam,
   revokeIdentityTokens,
+  setAllActiveInTeam,
   setIdentityActive,
 } from "@/lib/identities/lifecycle";
 import { createIdentity, updateIdentity } from "@/lib/identities/manage";
@@ -105,8 +105,16 @@ export const revokeApiKeyAction = defineAction(
 export const deactivateAllAction = defineAction(
   { name: "team.deactivate_all", args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
   async (actor, [slug], { confirm }) => {
-    const count = await deactivateAllInTeam(actor, slug, confirm);
+    const count = await setAllActiveInTeam(actor, slug, confirm, false);
     return `Deactivated ${count} ${count === 1 ? "identity" : "identities"}. Their API keys are refused until reactivated.`;
+  },
+);
+
+export const reactivateAllAction = defineAction(
+  { name: "team.reactivate_all", args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
+  async (actor, [slug], { confirm }) => {
+    const count = await setAllActiveInTeam(actor, slug, confirm, true);
+    return `Reactivated ${count} ${count === 1 ? "identity" : "identities"}. Their API keys work again.`;
   },
 );
 
