@@ -1,3 +1,5 @@
+import { ButtonLink } from "@/components/ui";
+
 export default function HomePage() {
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-8 px-6 py-20">
@@ -10,6 +12,12 @@ export default function HomePage() {
           Enrol a service identity once with Anaplan&apos;s device grant. The portal keeps its refresh token encrypted,
           refreshes it safely and hands your scripts short-lived access tokens.
         </p>
+      </div>
+      <div className="flex flex-wrap items-center gap-4">
+        <ButtonLink href="/signin">Sign in with Anaplan</ButtonLink>
+        <span className="text-sm text-slate-600">
+          Then: create a team, add a service identity, enrol it, and give a script its key.
+        </span>
       </div>
     </main>
   );

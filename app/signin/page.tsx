@@ -25,7 +25,7 @@ type Props = { searchParams: Promise<{ error?: string; callbackUrl?: string; sig
 
 export default async function SignInPage({ searchParams }: Props) {
   const { error, callbackUrl, signedOut } = await searchParams;
-  const target = new URL(safeRedirect(callbackUrl ?? "/profile", "http://portal.invalid")).pathname;
+  const target = new URL(safeRedirect(callbackUrl ?? "/start", "http://portal.invalid")).pathname;
   if (await currentSession()) redirect(target);
   const ended = error ? null : await endedSessionReason();
   const message = error

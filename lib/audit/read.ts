@@ -171,7 +171,8 @@ export async function streamAuditCsv(actor: Actor, teamSlug: string | null, filt
   let done = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\r\n`));
+      // A UTF-8 byte-order mark first: spreadsheets then read names like "Zoë" as UTF-8, not as their local code page.
+      controller.enqueue(encoder.encode(`\uFEFF${CSV_COLUMNS.join(",")}\r\n`));
     },
     async pull(controller) {
       if (done) return controller.close();

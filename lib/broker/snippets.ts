@@ -16,9 +16,11 @@ export function brokerSnippets({ portalUrl, apiUrl, key }: SnippetInput): Snippe
       id: "curl",
       label: "curl",
       language: "bash",
-      code: `${shellKey}TOKEN=$(curl -sSf -X POST "${tokenUrl}" -H "Authorization: Bearer $${KEY_VAR}" \\
-  | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
-curl -sSf "${meUrl}" -H "Authorization: AnaplanAuthToken $TOKEN"
+      code: `${shellKey}# On a refusal the portal's answer says why (e.g. the identity is deactivated); the script stops there.
+ANSWER=$(curl -sS --fail-with-body -X POST "${tokenUrl}" -H "Authorization: Bearer $${KEY_VAR}") \\
+  || { echo "token broker: $ANSWER" >&2; exit 1; }
+TOKEN=$(printf '%s' "$ANSWER" | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+curl -sS --fail-with-body "${meUrl}" -H "Authorization: AnaplanAuthToken $TOKEN"
 `,
     },
     {
@@ -89,7 +91,8 @@ class PortalAuth(httpx.Auth):
     def _fetch(self, min_valid=60):
         r = httpx.post(f"{self.portal}/api/v1/token", json={"min_valid_seconds": min_valid},
                        headers={"Authorization": f"Bearer {self.key}"}, timeout=30)
-        r.raise_for_status()
+        if r.is_error:
+            raise RuntimeError(f"token broker: {r.status_code} {r.json().get('message')}")
         body = r.json()
         self.token, self.expires_at = body["access_token"], time.time() + body["expires_in"]
 

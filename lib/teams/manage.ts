@@ -5,8 +5,9 @@ import type { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type TeamRole } from "@/lib/generated/prisma/client";
 import { nameSkeleton } from "@/lib/names";
+import { type InvitationDelivery, sendInvitation } from "@/lib/notify/invitation";
 import { takeFromWindow } from "@/lib/rate-limit";
 import { type Actor, requireTeam } from "./access";
 import type { inviteRef, memberFields, memberRef, roleChange, teamFields } from "./schemas";
@@ -52,6 +53,13 @@ export async function listTeamsFor(actor: Actor) {
   return memberships.map((m) => ({ team: m.team, role: m.role }));
 }
 
+/** Where a signed-in person starts: their only team's dashboard, or the list of teams to pick from. */
+export async function landingPath(actor: Actor): Promise<string> {
+  const teams = await listTeamsFor(actor);
+  const [only] = teams;
+  return teams.length === 1 && only ? `/teams/${only.team.slug}/identities` : "/teams";
+}
+
 export async function getTeamOverview(actor: Actor, slug: string) {
   const { team, role } = await requireTeam(actor, slug, "team.view");
   const [members, invites] = await Promise.all([
@@ -84,10 +92,19 @@ async function keepingAnAdmin<T>(teamId: string, change: (tx: Prisma.Transaction
 }
 
 /** A user who has signed in becomes a member at once; anyone else gets an invite, matched at their first sign-in. */
-export async function addMember(actor: Actor, slug: string, fields: z.infer<typeof memberFields>) {
+/** What adding someone did: joined now, was already in the team (with `role` set), or was invited (and mailed?). */
+export type AddOutcome =
+  | { kind: "joined" }
+  | { kind: "already"; previousRole: TeamRole }
+  | { kind: "invited"; again: boolean; mail: InvitationDelivery };
+
+export async function addMember(actor: Actor, slug: string, fields: z.infer<typeof memberFields>): Promise<AddOutcome> {
   const { team } = await requireTeam(actor, slug, "team.manage_members");
   const user = await db().user.findFirst({ where: { email: fields.email } });
   if (user) {
+    const existing = await db().membership.findUnique({
+      where: { teamId_userId: { teamId: team.id, userId: user.id } },
+    });
     await keepingAnAdmin(team.id, (tx) =>
       tx.membership.upsert({
         where: { teamId_userId: { teamId: team.id, userId: user.id } },
@@ -95,25 +112,34 @@ export async function addMember(actor: Actor, slug: string, fields: z.infer<type
         update: { role: fields.role },
       }),
     );
-  } else {
-    const rate = await takeFromWindow(`invite:${actor.userId}`, INVITES_PER_MINUTE);
-    if (!rate.allowed) {
-      throw new AppError("rate_limited", `Too many invitations this minute; wait ${rate.retryAfterSeconds} s.`);
-    }
-    await db().invite.upsert({
-      where: { teamId_email: { teamId: team.id, email: fields.email } },
-      create: { teamId: team.id, email: fields.email, role: fields.role, invitedById: actor.userId },
-      update: { role: fields.role },
+    await recordAudit({
+      action: existing ? "team.member_role" : "team.member_add",
+      outcome: "success",
+      actor,
+      teamId: team.id,
+      details: { email: fields.email, role: fields.role },
     });
+    return existing ? { kind: "already", previousRole: existing.role } : { kind: "joined" };
   }
+  const rate = await takeFromWindow(`invite:${actor.userId}`, INVITES_PER_MINUTE);
+  if (!rate.allowed) {
+    throw new AppError("rate_limited", `Too many invitations this minute; wait ${rate.retryAfterSeconds} s.`);
+  }
+  const earlier = await db().invite.findUnique({ where: { teamId_email: { teamId: team.id, email: fields.email } } });
+  await db().invite.upsert({
+    where: { teamId_email: { teamId: team.id, email: fields.email } },
+    create: { teamId: team.id, email: fields.email, role: fields.role, invitedById: actor.userId },
+    update: { role: fields.role },
+  });
+  const mail = await sendInvitation(fields.email, team.name, fields.role);
   await recordAudit({
-    action: user ? "team.member_add" : "team.invite",
+    action: "team.invite",
     outcome: "success",
     actor,
     teamId: team.id,
-    details: { email: fields.email, role: fields.role },
+    details: { email: fields.email, role: fields.role, mail },
   });
-  return user ? "member" : "invited";
+  return { kind: "invited", again: earlier !== null, mail };
 }
 
 type MembershipKey = { teamId_userId: { teamId: string; userId: string } };

@@ -7,7 +7,7 @@ import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
 import { allActionNames, callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const PORT = 3105;
@@ -20,7 +20,7 @@ async function signedIn(browser: Browser, baseURL: string, user: (typeof USERS)[
   const page = await context.newPage();
   await page.goto("/signin");
   await signInWithSimulator(page, user);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
   return context;
 }
 
@@ -48,7 +48,9 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
 
     // Set-up through the same direct calls, as the portal admin: they must succeed.
     for (const slug of ["authz-a", "authz-b"]) {
-      expect((await asAdmin("createTeamAction", [null, form({ name: slug, slug })])).text).toContain('"ok":true');
+      expect((await asAdmin("createTeamAction", [null, form({ name: slug, slug })])).redirect).toContain(
+        `/teams/${slug}/identities`,
+      );
     }
     expect(
       (await asAdmin("addMemberAction", ["authz-a", null, form({ email: USERS.member.email, role: "member" })])).text,

@@ -33,6 +33,17 @@ function run(language: "bash" | "node" | "python", code: string, key: string) {
   });
 }
 
+/** Runs a snippet that must fail: its exit status and what it printed on stderr. */
+function runRefused(language: "bash" | "node" | "python", code: string, key: string) {
+  try {
+    run(language, code, key);
+  } catch (error) {
+    const failed = error as { status: number | null; stderr: string };
+    return { status: failed.status, stderr: failed.stderr };
+  }
+  throw new Error(`the ${language} snippet succeeded with a refused key`);
+}
+
 const askBroker = async (baseURL: string, key: string) => {
   const response = await fetch(`${baseURL}/api/v1/token`, {
     method: "POST",
@@ -65,8 +76,10 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
   expect(run("bash", curl, "")).toContain(USERS.service.email);
   const node = await snippet(page, "Try it", "Node.js (fetch)");
   expect(JSON.parse(run("node", node, key)).user.email).toBe(USERS.service.email);
-  expect(run("python", await snippet(page, "Try it", "Python (requests)"), key)).toContain(USERS.service.email);
-  expect(run("python", await snippet(page, "Try it", "anaplan-sdk (httpx.Auth)"), key)).toContain(USERS.service.email);
+  const python = await snippet(page, "Try it", "Python (requests)");
+  expect(run("python", python, key)).toContain(USERS.service.email);
+  const sdk = await snippet(page, "Try it", "anaplan-sdk (httpx.Auth)");
+  expect(run("python", sdk, key)).toContain(USERS.service.email);
 
   // After a reload the key is gone from the page for good; only its prefix is listed.
   await page.reload();
@@ -78,7 +91,19 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
   await expect(page.getByRole("form", { name: "Deactivate…" })).toContainText("reversible pause");
   await page.getByRole("button", { name: "Deactivate", exact: true }).click();
   await expect(page.getByText("deactivated", { exact: true })).toBeVisible();
-  expect(() => run("bash", curl, "")).toThrow();
+  // Every snippet prints the portal's own message and stops before calling Anaplan with no token.
+  const usersMeBefore = (await simulator.counters()).usersMe;
+  for (const [language, code] of [
+    ["bash", curl],
+    ["node", node],
+    ["python", python],
+    ["python", sdk],
+  ] as const) {
+    const refused = runRefused(language, code, key);
+    expect(refused.status, language).not.toBe(0);
+    expect(refused.stderr, language).toContain("is deactivated. A team admin can reactivate it in the portal.");
+  }
+  expect((await simulator.counters()).usersMe, "no call to Anaplan with an empty token").toBe(usersMeBefore);
   expect((await askBroker(baseURL ?? "", key)).body.error).toBe("identity_deactivated");
 
   await page.getByRole("button", { name: "Reactivate" }).click();

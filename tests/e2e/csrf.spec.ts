@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { USERS } from "../../lib/simulator/accounts";
 import { actionId, callAction, form } from "./support/actions";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const PORTAL = "http://localhost:3100";
@@ -16,7 +16,7 @@ test("server actions refuse a foreign Origin and a missing one; the portal's own
 }) => {
   await page.goto("/signin");
   await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
   const create = (slug: string, options: Parameters<typeof callAction>[4]) =>
     callAction(PORTAL, page.context(), "createTeamAction", [null, form({ name: slug, slug })], options);
 
@@ -33,10 +33,11 @@ test("server actions refuse a foreign Origin and a missing one; the portal's own
     expect(answer.status, slug).toBe(403);
     expect(answer.text, slug).toBe(REFUSED);
   }
-  expect((await create("csrf-own", {})).text).toContain('"ok":true');
+  // Accepted: a created team opens at once (the action redirects to its dashboard).
+  expect((await create("csrf-own", {})).redirect).toContain("/teams/csrf-own/identities");
   expect(
-    (await create("csrf-fetch-metadata", { origin: null, headers: { "Sec-Fetch-Site": "same-origin" } })).text,
-  ).toContain('"ok":true');
+    (await create("csrf-fetch-metadata", { origin: null, headers: { "Sec-Fetch-Site": "same-origin" } })).redirect,
+  ).toContain("/teams/csrf-fetch-metadata/identities");
 
   await page.goto("/teams");
   await expect(page.getByRole("link", { name: "csrf-own" })).toBeVisible();
@@ -46,7 +47,7 @@ test("server actions refuse a foreign Origin and a missing one; the portal's own
 test("a form on another origin of the same site, posting with the admin's cookies, is refused", async ({ page }) => {
   await page.goto("/signin");
   await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
   const id = actionId("createTeamAction");
   // Same site as the portal (localhost), another origin (port): SameSite=Lax cookies go along, only the Origin differs.
   const attacker = http.createServer((_req, res) => {

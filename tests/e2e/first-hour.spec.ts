@@ -6,7 +6,7 @@ import type { Browser, Page } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
@@ -17,7 +17,7 @@ async function signedInAs(browser: Browser, user: (typeof USERS)[keyof typeof US
   const page = await context.newPage();
   await page.goto("/signin");
   await signInWithSimulator(page, user);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
   return { context, page };
 }
 
@@ -34,12 +34,13 @@ test("signing out ends the simulator's session too; 'Use another account' asks A
 }) => {
   await page.goto("/signin");
   await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
   // Without the portal's cookie but still signed in at Anaplan, a plain sign-in re-enters silently…
   await context.clearCookies({ domain: "localhost" });
   await page.goto("/signin");
   await page.getByRole("button", { name: "Sign in with Anaplan" }).click();
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
+  await page.goto("/profile");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Ada Admin");
   // …and "Use another account" shows Anaplan's sign-in form, where another account can be chosen.
   await context.clearCookies({ domain: "localhost" });

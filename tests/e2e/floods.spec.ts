@@ -8,7 +8,7 @@ import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 test("floods are refused and recorded once per caller per minute", async ({ browser }) => {
@@ -58,13 +58,13 @@ test("floods are refused and recorded once per caller per minute", async ({ brow
     const adminPage = await admin.newPage();
     await adminPage.goto("/signin");
     await signInWithSimulator(adminPage, USERS.admin);
-    await expect(adminPage).toHaveURL(/\/profile$/);
+    await expect(adminPage).toHaveURL(SIGNED_IN);
     await page.goto("/signin");
     await signInWithSimulator(page, USERS.member);
-    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page).toHaveURL(SIGNED_IN);
     expect(
-      (await callAction(base, admin, "createTeamAction", [null, form({ name: "Flood", slug: "flood" })])).text,
-    ).toContain('"ok":true');
+      (await callAction(base, admin, "createTeamAction", [null, form({ name: "Flood", slug: "flood" })])).redirect,
+    ).toContain("/teams/flood/identities");
     expect(
       (
         await callAction(base, admin, "addMemberAction", [

@@ -78,6 +78,10 @@ test("a freshly enrolled identity on Anaplan's default TTL shows its end calmly 
   await expect(page.getByText(/Not known yet: assumed absolute/)).toBeVisible();
   await expect(page.getByText(/within \d+ days?/)).toHaveCount(0);
   await page.screenshot({ path: `${SCREENSHOTS}/identity-fresh-expiry-desk.png`, fullPage: true });
+  // Its history is one click away: the team's audit trail filtered to this identity.
+  await page.getByRole("link", { name: "History" }).click();
+  await expect(page).toHaveURL(/\/teams\/calm\/audit\?identity=[0-9a-f-]{36}$/);
+  await expect(page.getByRole("table").getByRole("cell", { name: "identity.create", exact: true })).toBeVisible();
   await page.goto("/teams/calm/identities");
   await expect(page.getByText("if absolute (not known yet)").first()).toBeVisible();
   await expect(page.getByText(/within \d+ days?/)).toHaveCount(0);

@@ -6,7 +6,7 @@ import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { dumpDatabase, leakedForms } from "../helpers/dump";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const PORT = 3104;
@@ -34,14 +34,15 @@ test("no token value reaches the database, cookies, HTML or logs", async ({ brow
 
     await page.goto("/signin");
     await signInWithSimulator(page, USERS.admin);
-    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page).toHaveURL(SIGNED_IN);
+    await page.goto("/profile");
     await page.getByRole("button", { name: "Refresh now" }).click();
     await expect(page.getByRole("main").getByRole("status")).toContainText("Refreshed");
     await page.goto("/teams");
     await page.getByLabel("Team name").fill("Leak Check");
     await page.getByLabel("Slug (used in links)").fill("leak-check");
     await page.getByRole("button", { name: "Create team" }).click();
-    await expect(page.getByRole("main").getByRole("status")).toContainText("created");
+    await expect(page).toHaveURL(/\/teams\/leak-check\/identities$/);
     await page.goto("/teams/leak-check/identities/new");
     await page.getByLabel("Name").fill("sentinel-identity");
     await page.getByRole("button", { name: "Create identity" }).click();

@@ -6,13 +6,13 @@ import type { Page } from "@playwright/test";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 async function signsIn(page: Page, baseURL: string) {
   await page.goto(`${baseURL}/signin`);
   await signInWithSimulator(page, USERS.member);
-  await expect(page).toHaveURL(/\/profile$/, { timeout: 20_000 });
+  await expect(page).toHaveURL(SIGNED_IN, { timeout: 20_000 });
 }
 
 /** Refused at the authorization step or at the code exchange: either way the portal's sign-in page says so. */

@@ -3,7 +3,7 @@
 // files beside the pages take no forged action POSTs.
 import type { BrowserContext, Page } from "@playwright/test";
 import { CLIENT_IDS, USERS } from "../../lib/simulator/accounts";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const PORTAL = "http://localhost:3100";
@@ -64,7 +64,7 @@ test("a code from another browser's sign-in is refused; the genuine callback sti
   injected.searchParams.set("code", attacker.searchParams.get("code") ?? "");
   await expectRefused(page, context, injected.href);
   await page.goto(victim.href);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
   expect(await hasSession(context)).toBe(true);
 });
 
@@ -131,7 +131,7 @@ test("a hostile callbackUrl still lands on the portal after sign-in", async ({ p
 test("no redirect parameter or header sends anyone off the portal", async ({ page }) => {
   await page.goto("/signin");
   await signInWithSimulator(page, USERS.member);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
   for (const target of VECTORS) {
     // Signed in, the sign-in page forwards to callbackUrl at once.
     const signedIn = await page.request.get(`/signin?callbackUrl=${encodeURIComponent(target)}`, { maxRedirects: 0 });

@@ -6,7 +6,7 @@ import pg from "pg";
 import { USERS } from "../../lib/simulator/accounts";
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 /** Anaplan may still remember this browser: its login page shows only when it does not. */
@@ -19,7 +19,7 @@ async function signInAgain(page: import("@playwright/test").Page) {
     await page.getByLabel("Password").fill(USERS.member.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
-  await expect(page).toHaveURL(/\/profile$/, { timeout: 20_000 });
+  await expect(page).toHaveURL(SIGNED_IN, { timeout: 20_000 });
 }
 
 test("an ended session's cookie gets no expiry from /api/auth/session", async ({ browser }) => {
@@ -38,7 +38,7 @@ test("an ended session's cookie gets no expiry from /api/auth/session", async ({
     const page = await context.newPage();
     await page.goto("/signin");
     await signInWithSimulator(page, USERS.member);
-    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page).toHaveURL(SIGNED_IN);
     const live = await (await page.request.get("/api/auth/session")).json();
     expect(Date.parse(live.expires)).toBeGreaterThan(Date.now());
 

@@ -2,7 +2,7 @@
 // enable them again (they must sign in anew).
 
 import { USERS } from "../../lib/simulator/accounts";
-import { signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 test("a portal admin disables a user, whose open session ends at once, then enables them", async ({ browser }) => {
@@ -10,7 +10,7 @@ test("a portal admin disables a user, whose open session ends at once, then enab
   const memberPage = await member.newPage();
   await memberPage.goto("/signin");
   await signInWithSimulator(memberPage, USERS.member);
-  await expect(memberPage).toHaveURL(/\/profile$/);
+  await expect(memberPage).toHaveURL(SIGNED_IN);
 
   const admin = await browser.newContext();
   const page = await admin.newPage();

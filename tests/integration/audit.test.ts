@@ -95,9 +95,11 @@ describe("audit trail", () => {
     );
   });
 
-  test("CSV export streams the same rows as the pages, with formulas defused", async () => {
+  test("CSV export streams the same rows as the pages, with formulas defused and a UTF-8 byte-order mark", async () => {
     const stream = await streamAuditCsv(actors.admin, "aud-a", auditFilters.parse({ action: "key.create" }));
-    const text = await new Response(stream).text();
+    const bytes = Buffer.from(await new Response(stream).arrayBuffer());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], "starts with the UTF-8 BOM");
+    const text = bytes.subarray(3).toString("utf8");
     const lines = text.trim().split("\r\n");
     assert.equal(lines[0], "id,at,team,actor,action,outcome,target,targetId,ip,userAgent,details");
     assert.equal(lines.length, 1 + 65);

@@ -111,9 +111,9 @@ describe("migration runner", () => {
     for (const [i, name] of ["export", "exp0rt", "Billing"].entries()) {
       await query(
         url,
-        `INSERT INTO service_identities (team_id, name, name_skeleton, device_client_id, oauth_url,
+        `INSERT INTO service_identities (id, team_id, name, name_skeleton, device_client_id, oauth_url,
           api_url, auth_url, created_at)
-        VALUES ($1, $2, lower($2), 'c', 'o', 'a', 'u', now() + make_interval(secs => $3))`,
+        VALUES (gen_random_uuid(), $1, $2, lower($2), 'c', 'o', 'a', 'u', now() + make_interval(secs => $3))`,
         [team?.id, name, i],
       );
     }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { db } from "@/lib/db";
+import { publishEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
@@ -16,6 +17,7 @@ import {
 } from "@/lib/teams/manage";
 import { memberFields, teamFields } from "@/lib/teams/schemas";
 import { setUpTestDatabase } from "../helpers/db.ts";
+import { startMailCatcher } from "../helpers/smtp.ts";
 
 await setUpTestDatabase();
 
@@ -58,17 +60,26 @@ test("only portal admins create teams; slugs are unique and validated", async ()
 });
 
 test("team admins add signed-in users as members and others as invites; members cannot", async () => {
-  assert.equal(
+  assert.deepEqual(
     await addMember(actors.portalAdmin, "finance", memberFields.parse({ email: actors.alice.email, role: "admin" })),
-    "member",
+    { kind: "joined" },
   );
-  assert.equal(
+  assert.deepEqual(
     await addMember(actors.alice, "finance", memberFields.parse({ email: actors.bob.email, role: "member" })),
-    "member",
+    { kind: "joined" },
   );
-  assert.equal(
+  assert.deepEqual(
+    await addMember(actors.alice, "finance", memberFields.parse({ email: actors.bob.email, role: "member" })),
+    { kind: "already", previousRole: "member" },
+    "adding someone already in the team says so",
+  );
+  assert.deepEqual(
     await addMember(actors.alice, "finance", memberFields.parse({ email: "New.Person@X.example", role: "member" })),
-    "invited",
+    { kind: "invited", again: false, mail: "no_smtp" },
+  );
+  assert.deepEqual(
+    await addMember(actors.alice, "finance", memberFields.parse({ email: "new.person@x.example", role: "member" })),
+    { kind: "invited", again: true, mail: "no_smtp" },
   );
   await assert.rejects(
     addMember(actors.bob, "finance", memberFields.parse({ email: actors.carol.email, role: "admin" })),
@@ -179,4 +190,25 @@ test("team and identity names that look alike are one name (security review #7)"
     );
   }
   assert.equal(await db().serviceIdentity.count({ where: { team: { slug: "data-ops" } } }), 1);
+});
+
+test("with SMTP an invitation mail goes out at once, naming the team and the sign-in link", async () => {
+  const catcher = await startMailCatcher();
+  publishEnv({ SMTP_URL: catcher.url, NEXTAUTH_URL: "https://portal.example.com" });
+  try {
+    const outcome = await addMember(
+      actors.portalAdmin,
+      "finance",
+      memberFields.parse({ email: "mailed@x.example", role: "admin" }),
+    );
+    assert.deepEqual(outcome, { kind: "invited", again: false, mail: "sent" });
+    const [mail] = catcher.mails;
+    assert.deepEqual(mail?.to, ["mailed@x.example"]);
+    const body = (mail?.text ?? "").replace(/=\r\n/g, ""); // quoted-printable soft line breaks
+    assert.match(body, /Sign in with your Anaplan account to join: https:\/\/portal\.example\.com\/signin/);
+    assert.match(body, /as an admin/);
+  } finally {
+    publishEnv({ SMTP_URL: "", NEXTAUTH_URL: "" });
+    await catcher.close();
+  }
 });

@@ -1,6 +1,7 @@
 "use server";
 import { z } from "zod";
 import { defineAction } from "@/lib/actions";
+import { signInLink } from "@/lib/notify/invitation";
 import { addMember, cancelInvite, changeMemberRole, createTeam, removeMember } from "@/lib/teams/manage";
 import { memberFields, teamFields } from "@/lib/teams/schemas";
 import { arg } from "@/lib/validation";
@@ -9,15 +10,33 @@ const members = (slug: string) => [`/teams/${slug}/members`];
 
 export const createTeamAction = defineAction(
   { name: "team.create", args: [], form: teamFields, revalidate: () => ["/teams"] },
-  async (actor, _args, fields) => `Team “${(await createTeam(actor, fields)).name}” created.`,
+  async (actor, _args, fields) => {
+    const team = await createTeam(actor, fields);
+    // Straight into the new team, whose empty dashboard says what to do first.
+    return { message: `Team “${team.name}” created.`, redirectTo: `/teams/${team.slug}/identities` };
+  },
 );
 
 export const addMemberAction = defineAction(
   { name: "team.member_add", args: [arg.slug], form: memberFields, revalidate: members },
-  async (actor, [slug], fields) =>
-    (await addMember(actor, slug, fields)) === "member"
-      ? `${fields.email} is now a ${fields.role}.`
-      : `${fields.email} is invited; they join at their first sign-in.`,
+  async (actor, [slug], fields) => {
+    const outcome = await addMember(actor, slug, fields);
+    const { email, role } = fields;
+    if (outcome.kind === "joined") return `${email} is now a ${role}.`;
+    if (outcome.kind === "already") {
+      return outcome.previousRole === role
+        ? `${email} is already a ${role} of this team; nothing changed.`
+        : `${email} was already in this team, as a ${outcome.previousRole}; now a ${role}.`;
+    }
+    const invited = `${email} is ${outcome.again ? "still " : ""}invited as a ${role}; they join at their first sign-in.`;
+    if (outcome.mail === "sent") return `${invited} An invitation mail was sent.`;
+    // No mail went out: the page shows the link to pass on (data.signInLink).
+    const why =
+      outcome.mail === "no_smtp"
+        ? "No email was sent (this portal has no SMTP_URL)"
+        : "The invitation mail could not be sent";
+    return { message: `${invited} ${why}: send them the sign-in link.`, data: { signInLink: signInLink() } };
+  },
 );
 
 export const changeMemberRoleAction = defineAction(

@@ -3,17 +3,18 @@
 import { expect, type Page } from "@playwright/test";
 import { USERS } from "../../../lib/simulator/accounts";
 import type { simulatorOperator } from "../../../lib/simulator/operator-client";
-import { signInWithSimulator } from "./sign-in";
+import { SIGNED_IN, signInWithSimulator } from "./sign-in";
 
 export async function adminWithTeam(page: Page, team: { name: string; slug: string }) {
   await page.goto("/signin");
   await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(SIGNED_IN);
   await page.goto("/teams");
   await page.getByLabel("Team name").fill(team.name);
   await page.getByLabel("Slug (used in links)").fill(team.slug);
   await page.getByRole("button", { name: "Create team" }).click();
-  await expect(page.getByRole("main").getByRole("status")).toContainText("created");
+  // A new team opens at once, on its dashboard.
+  await expect(page).toHaveURL(new RegExp(`/teams/${team.slug}/identities$`));
 }
 
 /** Ends on the enrolment page showing "Enrolled: the identity is active". */

@@ -1,6 +1,9 @@
 import { expect, type Page } from "@playwright/test";
 import type { SimulatorUser } from "../../../lib/simulator/accounts";
 
+/** Where sign-in lands: the list of teams, or the only team's dashboard. */
+export const SIGNED_IN = /\/teams(\/[a-z0-9-]+\/identities)?$/;
+
 /** From a portal page showing "Sign in with Anaplan", through the simulator's login page, as `user`. */
 export async function signInWithSimulator(page: Page, user: SimulatorUser) {
   await page.getByRole("button", { name: "Sign in with Anaplan" }).click();

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ButtonLink, Eyebrow, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
+import { gettingStarted } from "@/lib/identities/getting-started";
 import { listIdentities } from "@/lib/identities/list";
 import { IDENTITY_STATES, type ListQuery, listQuery } from "@/lib/identities/schemas";
 import { STATE_LABELS } from "@/lib/identities/state";
@@ -9,6 +10,7 @@ import { teamSummary } from "@/lib/identities/summary";
 import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
 import { actorOf } from "@/lib/teams/access";
+import { GettingStarted } from "./getting-started";
 import { IdentityTable } from "./identity-table";
 import { IncidentPanel } from "./incident-panel";
 import { TeamSummary } from "./team-summary";
@@ -24,6 +26,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
   const [{ team, role, identities, next, previous, beyondEnd }, summary] = await orNotFound(
     Promise.all([listIdentities(actorOf(session), slug, query), teamSummary(actorOf(session), slug)]),
   );
+  const progress = can(role, "identity.create") ? await gettingStarted(team.id) : null;
   // Filters and sort survive paging; a change of filter or sort starts again at the first page.
   const href = (change: Partial<ListQuery>, keepFilters = true) => {
     const next = { ...(keepFilters ? { state: query.state, q: query.q, sort: query.sort } : {}), ...change };
@@ -61,6 +64,7 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           ) : null}
         </div>
       </div>
+      {progress && !progress.used ? <GettingStarted slug={slug} progress={progress} /> : null}
       <TeamSummary slug={slug} summary={summary} />
       <div className="flex flex-wrap items-center gap-3">
         <nav aria-label="Filter by state" className="flex flex-wrap gap-2 text-sm">

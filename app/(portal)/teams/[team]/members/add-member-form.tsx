@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { CopyButton } from "@/components/copy-button";
 import { Field, inputClass, SubmitRow } from "@/components/field";
 import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import type { ActionState } from "@/lib/actions";
@@ -36,6 +37,13 @@ export function AddMemberForm({ action }: { action: (p: ActionState, f: FormData
       <div className="flex items-center gap-3 sm:col-span-3">
         <SubmitRow pending={pending} label="Add member" pendingLabel="Adding…" state={state} />
       </div>
+      {typeof state?.data?.signInLink === "string" ? (
+        <div className="flex flex-wrap items-center gap-3 sm:col-span-3">
+          <span className="text-sm text-slate-700">Sign-in link to send:</span>
+          <code className="break-all rounded bg-slate-100 px-2 py-1 text-sm">{state.data.signInLink}</code>
+          <CopyButton value={state.data.signInLink} label="Copy link" />
+        </div>
+      ) : null}
     </form>
   );
 }

@@ -32,6 +32,9 @@ export const metadata: Metadata = { title: "Service identity" };
 
 import { lifetimeText, RefreshTokenEnd } from "./refresh-token-end";
 
+const OUTLINE_LINK =
+  "rounded-md px-4 py-2 text-sm font-semibold text-brand-700 ring-1 ring-brand-600 hover:bg-brand-50";
+
 type Props = { params: Promise<{ team: string; identity: string }> };
 
 function Section({ title, id, children }: { title: string; id: string; children: ReactNode }) {
@@ -113,11 +116,13 @@ export default async function IdentityPage({ params }: Props) {
       </dl>
       <div className="flex flex-wrap items-center gap-4">
         {can(role, "identity.edit") ? (
-          <Link
-            href={`/teams/${slug}/identities/${identity.id}/edit`}
-            className="rounded-md px-4 py-2 text-sm font-semibold text-brand-700 ring-1 ring-brand-600 hover:bg-brand-50"
-          >
+          <Link href={`/teams/${slug}/identities/${identity.id}/edit`} className={OUTLINE_LINK}>
             Edit
+          </Link>
+        ) : null}
+        {can(role, "audit.view") ? (
+          <Link href={`/teams/${slug}/audit?identity=${identity.id}`} className={OUTLINE_LINK}>
+            History
           </Link>
         ) : null}
         {can(role, "identity.enrol") && !paused ? (
