@@ -3,24 +3,7 @@
 // time zone on hover. The server renders in UTC and the browser re-renders in the viewer's zone after hydration,
 // so the text may change by a moment; it is not a mismatch worth a warning.
 import { useEffect, useState } from "react";
-
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 24 * 3600],
-  ["month", 30 * 24 * 3600],
-  ["week", 7 * 24 * 3600],
-  ["day", 24 * 3600],
-  ["hour", 3600],
-  ["minute", 60],
-];
-
-export function relativeTime(at: Date, now: number) {
-  const seconds = (at.getTime() - now) / 1000;
-  const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
-  }
-  return seconds >= 0 ? "in under a minute" : "just now";
-}
+import { relativeTime } from "@/lib/relative-time";
 
 export function exactTime(at: Date, timeZone?: string) {
   return at.toLocaleString("en-GB", {

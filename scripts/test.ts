@@ -62,6 +62,11 @@ async function nodeTests(tmp: string) {
     templateUrl.pathname = `/${template}`;
     await migrate(templateUrl.toString());
     const files = [...(await testFiles("tests/unit")), ...(await testFiles("tests/integration"))];
+    // With no file named, node --test would discover files itself (this script among them) and run everything.
+    if (files.length === 0) {
+      process.stderr.write(`No unit or integration test file matches ${filter.join(" ")}.\n`);
+      return { code: 1, passed: 0, failed: 1 };
+    }
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TEST_DATABASE_URL: adminUrl,

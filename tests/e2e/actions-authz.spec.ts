@@ -102,6 +102,7 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
             ["createApiKeyAction", [slug, identityId, null, form({ name: "evil" })]],
             ["addWebhookAction", [slug, null, form({ url: "https://evil.example/hook" })]],
             ["deactivateAllAction", [slug, null, form({ confirm: slug })]],
+            ["reactivateAllAction", [slug, null, form({ confirm: slug })]],
             ["revokeAllAction", [slug, null, form({ confirm: slug })]],
           ] as [string, unknown[]][])
         : []),

@@ -47,7 +47,7 @@ test("an edit of one field keeps every other; the summary names Non-Rotatable cl
     await page.getByRole("link", { name: "Edit", exact: true }).click();
     await page.getByText("Advanced: OAuth client settings").click();
     expect(await readForm(page), `${name}: the edit form shows what was saved`).toEqual(settings);
-    await expect(page.locator("summary")).toContainText(
+    await expect(page.getByRole("main").locator("summary")).toContainText(
       settings.rotatable ? "Rotatable · TTL 7200 s" : "Non-Rotatable",
     );
     await page.screenshot({ path: `${SCREENSHOTS}/identity-edit-${name}-desk.png`, fullPage: true });
