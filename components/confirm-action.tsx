@@ -28,6 +28,8 @@ export function ConfirmAction(props: {
   pendingLabel: string;
   tone?: keyof typeof TONES;
   typeToConfirm?: string;
+  /** False once there is nothing left to do: the button goes, the report of what was done stays. */
+  offered?: boolean;
   children: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
@@ -42,13 +44,15 @@ export function ConfirmAction(props: {
   if (!open) {
     return (
       <div className="flex flex-col gap-2">
-        <button
-          type="button"
-          onClick={() => setOpen(true)}
-          className={`self-start rounded-md bg-white px-4 py-2 text-sm font-semibold ring-1 ${tone.trigger}`}
-        >
-          {props.label}
-        </button>
+        {props.offered === false ? null : (
+          <button
+            type="button"
+            onClick={() => setOpen(true)}
+            className={`self-start rounded-md bg-white px-4 py-2 text-sm font-semibold ring-1 ${tone.trigger}`}
+          >
+            {props.label}
+          </button>
+        )}
         {state ? <FormStatus state={state} /> : null}
       </div>
     );

@@ -41,7 +41,7 @@ export type Caller = {
 
 /**
  * The key, its identity and grant in one round trip, and, only when the secret's hash matches a live key, this
- * call counted in the key's rate-limit window and in the identity's hourly usage. The hash equality here only decides whether to count; the
+ * call counted in the key's rate-limit window and, when it will be served, in the identity's hourly usage. The hash equality here only decides whether to count; the
  * authoritative comparison is the constant-time one in authenticate().
  */
 const CALLER_SQL = `
@@ -64,7 +64,9 @@ const CALLER_SQL = `
     LEFT JOIN grants g ON g.id = si.grant_id
     WHERE k.lookup_id = $1
   ), live AS (
-    SELECT c."keyId", c.id FROM caller c
+    SELECT c."keyId", c.id, c."deactivatedAt" IS NULL AND c."revokedAt" IS NULL AND c."grantStatus" = 'active'
+             AS servable
+    FROM caller c
     WHERE c."secretHash" = $2 AND c."keyRevokedAt" IS NULL AND (c."keyExpiresAt" IS NULL OR c."keyExpiresAt" > now())
   ), counted AS (
     INSERT INTO rate_limit_counters AS r (bucket, window_start, count)
@@ -72,8 +74,10 @@ const CALLER_SQL = `
     ON CONFLICT (bucket, window_start) DO UPDATE SET count = r.count + 1
     RETURNING r.count, EXTRACT(EPOCH FROM r.window_start + interval '1 minute' - now())::float8 AS reset
   ), used AS (
+    -- Usage is what the broker serves: a call refused for a paused, revoked or broken identity, or over the key's
+    -- limit ($3), is not a use.
     INSERT INTO identity_usage AS u (identity_id, hour, requests)
-    SELECT l.id, date_trunc('hour', now()), 1 FROM live l
+    SELECT l.id, date_trunc('hour', now()), 1 FROM live l, counted n WHERE l.servable AND n.count <= $3
     ON CONFLICT (identity_id, hour) DO UPDATE SET requests = u.requests + 1
   )
   SELECT caller.*, counted.count AS "rateCount", counted.reset AS "rateReset" FROM caller LEFT JOIN counted ON true`;
@@ -84,14 +88,18 @@ export async function authenticate(authorization: string | null): Promise<Caller
   const match = /^Bearer (\S+)$/.exec(authorization?.trim() ?? "");
   const parsed = match?.[1] ? parseApiKey(match[1]) : null;
   if (!parsed) throw invalidKey();
-  const [row] = await preparedQuery<Row>("broker_caller", CALLER_SQL, [parsed.lookupId, hashSecret(parsed.secret)]);
+  const limit = env().BROKER_RATE_LIMIT_PER_MINUTE;
+  const [row] = await preparedQuery<Row>("broker_caller", CALLER_SQL, [
+    parsed.lookupId,
+    hashSecret(parsed.secret),
+    limit,
+  ]);
   // The hash is compared even for a known-bad row, so the answer's timing does not say which check failed.
   const matches = secretMatches(parsed.secret, row?.secretHash ?? new Uint8Array(32));
   if (!row || !matches || row.keyRevokedAt || (row.keyExpiresAt && row.keyExpiresAt <= new Date())) {
     throw invalidKey();
   }
   const { rateCount, rateReset, ...caller } = row;
-  const limit = env().BROKER_RATE_LIMIT_PER_MINUTE;
   if ((rateCount ?? Number.POSITIVE_INFINITY) > limit) {
     throw new BrokerError(
       "rate_limited",

@@ -91,6 +91,7 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
   await expect(page.getByRole("form", { name: "Deactivate…" })).toContainText("reversible pause");
   await page.getByRole("button", { name: "Deactivate", exact: true }).click();
   await expect(page.getByText("deactivated", { exact: true })).toBeVisible();
+  await expect(page.getByRole("row", { name: "API key ci-runner" })).toContainText("refused while deactivated");
   // Every snippet prints the portal's own message and stops before calling Anaplan with no token.
   const usersMeBefore = (await simulator.counters()).usersMe;
   for (const [language, code] of [
@@ -121,6 +122,8 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
     page.getByRole("heading", { level: 1 }).locator("..").getByText("revoked", { exact: true }),
   ).toBeVisible();
   expect((await simulator.counters()).logout).toBe(logoutsBefore + 1);
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Revoke tokens…" }), "nothing is left to revoke").toHaveCount(0);
   const refused = await askBroker(baseURL ?? "", key);
   expect(refused.status).toBe(401);
   expect(refused.body.error).toBe("invalid_key");

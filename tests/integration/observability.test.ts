@@ -64,7 +64,11 @@ describe("observability", () => {
     assert.match(first.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/, "each answer names its request id");
     assert.equal((await ask(`Bearer ${key}`)).status, 200);
     assert.equal((await ask("Bearer atp_nothing_here")).status, 401);
-    // Both good calls are in this hour's usage (the last point of the 7-day series); the bad key counted nowhere.
+    // A call refused because the identity is paused is not a use either.
+    await db().serviceIdentity.update({ where: { id: identity.id }, data: { deactivatedAt: new Date() } });
+    assert.equal((await ask(`Bearer ${key}`)).status, 403);
+    await db().serviceIdentity.update({ where: { id: identity.id }, data: { deactivatedAt: null } });
+    // Both good calls are in this hour's usage (the last point of the 7-day series); the refused ones nowhere.
     const usage = await usageOf(identity.id);
     assert.equal(usage.length, 168);
     assert.equal(usage.at(-1), 2);

@@ -5,7 +5,14 @@ import type { ApiKeyView } from "@/lib/broker/keys";
 import { revokeApiKeyAction } from "../actions";
 
 /** The identity's keys by prefix: who made each, when it expires, when and from where it was last used. */
-export function ApiKeyList(props: { slug: string; identityId: string; keys: ApiKeyView[]; canManage: boolean }) {
+export function ApiKeyList(props: {
+  slug: string;
+  identityId: string;
+  keys: ApiKeyView[];
+  canManage: boolean;
+  /** The identity is deactivated: its live keys are refused until it is reactivated, and say so. */
+  paused: boolean;
+}) {
   if (props.keys.length === 0) {
     return <p className="text-sm text-slate-600">No API keys yet. Scripts need one to ask the portal for tokens.</p>;
   }
@@ -34,13 +41,19 @@ export function ApiKeyList(props: { slug: string; identityId: string; keys: ApiK
                 {k.lastUsedIp ? <span className="block text-xs text-slate-500">from {k.lastUsedIp}</span> : null}
               </td>
               <td data-label="State" className="py-2 pr-4">
-                <span
-                  className={`rounded-full px-2 py-0.5 text-xs font-semibold ${
-                    k.state === "live" ? "bg-emerald-50 text-emerald-800" : "bg-slate-100 text-slate-600"
-                  }`}
-                >
-                  {k.state}
-                </span>
+                {k.state === "live" && props.paused ? (
+                  <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-semibold text-amber-900">
+                    refused while deactivated
+                  </span>
+                ) : (
+                  <span
+                    className={`rounded-full px-2 py-0.5 text-xs font-semibold ${
+                      k.state === "live" ? "bg-emerald-50 text-emerald-800" : "bg-slate-100 text-slate-600"
+                    }`}
+                  >
+                    {k.state}
+                  </span>
+                )}
               </td>
               <td className="py-2">
                 {props.canManage && k.state === "live" ? (

@@ -171,7 +171,13 @@ export default async function IdentityPage({ params }: Props) {
             apiUrl={identity.apiUrl}
           />
         ) : null}
-        <ApiKeyList slug={slug} identityId={identity.id} keys={keys} canManage={can(role, "key.manage")} />
+        <ApiKeyList
+          slug={slug}
+          identityId={identity.id}
+          keys={keys}
+          canManage={can(role, "key.manage")}
+          paused={paused}
+        />
         <Snippets snippets={brokerSnippets({ portalUrl, apiUrl: identity.apiUrl })} />
       </Section>
 
@@ -199,10 +205,12 @@ export default async function IdentityPage({ params }: Props) {
                 The sealed token is kept and kept alive, so Reactivate restores service at once.
               </ConfirmAction>
             ) : null}
-            {/* Kept on screen once revoked, so the report of what was done stays visible after the page refreshes. */}
+            {/* Kept mounted once revoked, so the report of what was done stays visible after the page refreshes; the
+                button itself is offered only while there is a token or a key to revoke. */}
             {holdsToken || keys.some((k) => k.state === "live") || identity.state === "revoked" ? (
               <ConfirmAction
                 action={revokeIdentityAction.bind(null, slug, identity.id)}
+                offered={holdsToken || keys.some((k) => k.state === "live")}
                 label="Revoke tokens…"
                 confirmLabel="Revoke tokens for good"
                 pendingLabel="Revoking…"
