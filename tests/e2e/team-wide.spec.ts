@@ -1,6 +1,6 @@
 // The team-wide incident buttons are reversible and precise: "Deactivate all" has a matching "Reactivate all", both
 // are confirmed by typing the team's slug (the button stays disabled until it matches; what was typed stays), and
-// neither touches an identity that holds no token.
+// neither touches an identity that holds no token. Deleting one says so on the dashboard it lands on.
 import { simulatorOperator } from "../../lib/simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { expect, test } from "./support/test";
@@ -41,4 +41,12 @@ test("deactivate all, then reactivate all, each confirmed by the slug; an identi
     page.getByRole("row", { name: /never-enrolled/ }).getByText("not enrolled", { exact: true }),
   ).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/team-wide-reactivated-desk.png", fullPage: true });
+
+  // Deleting the identity that never held a token lands on the dashboard, which says it was done.
+  await page.getByRole("link", { name: "never-enrolled", exact: true }).first().click();
+  await page.getByRole("button", { name: "Delete identity…" }).click();
+  await page.getByRole("button", { name: "Delete identity", exact: true }).click();
+  await expect(page).toHaveURL(/\/teams\/incident\/identities\?deleted=1$/);
+  await expect(page.getByRole("main").getByRole("status")).toContainText("The identity was deleted.");
+  await expect(page.getByRole("row", { name: /never-enrolled/ })).toHaveCount(0);
 });

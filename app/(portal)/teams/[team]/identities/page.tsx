@@ -21,7 +21,10 @@ type Props = { params: Promise<{ team: string }>; searchParams: Promise<Record<s
 
 export default async function IdentitiesPage({ params, searchParams }: Props) {
   const { team: slug } = await params;
-  const query = listQuery.parse(await searchParams);
+  const search = await searchParams;
+  const query = listQuery.parse(search);
+  // Set by the delete action's redirect; says nothing of its own (no name from the URL is shown).
+  const justDeleted = search.deleted === "1";
   const session = await requireUser();
   const [{ team, role, identities, next, previous, beyondEnd }, summary] = await orNotFound(
     Promise.all([listIdentities(actorOf(session), slug, query), teamSummary(actorOf(session), slug)]),
@@ -64,6 +67,14 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           ) : null}
         </div>
       </div>
+      {justDeleted ? (
+        <p
+          role="status"
+          className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-emerald-200"
+        >
+          The identity was deleted. Its history stays in the team's audit trail.
+        </p>
+      ) : null}
       {progress && !progress.used ? <GettingStarted slug={slug} progress={progress} /> : null}
       <TeamSummary slug={slug} summary={summary} />
       <div className="flex flex-wrap items-center gap-3">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
+import { RefreshWhile } from "@/components/refresh-while";
 import { Card, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { requireUser } from "@/lib/auth/dal";
@@ -19,15 +20,22 @@ type Props = { params: Promise<{ team: string }> };
 const STATUS_STYLE = {
   delivered: "bg-emerald-50 text-emerald-800",
   pending: "bg-sky-50 text-sky-800",
+  retrying: "bg-amber-50 text-amber-900",
   failed: "bg-red-50 text-red-800",
 };
+
+/** What a row shows: a pending delivery that has failed before is retrying, not merely waiting for its first try. */
+const shownStatus = (d: { status: "pending" | "delivered" | "failed"; attempts: number }) =>
+  d.status === "pending" && d.attempts > 0 ? "retrying" : d.status;
 
 export default async function NotificationsPage({ params }: Props) {
   const { team: slug } = await params;
   const session = await requireUser();
   const { team, endpoints } = await orNotFound(listWebhooks(actorOf(session), slug));
+  const inFlight = endpoints.some((e) => e.deliveries.some((d) => d.status === "pending"));
   return (
     <main className="mx-auto flex max-w-5xl flex-col gap-6 px-6 py-12">
+      <RefreshWhile active={inFlight} />
       <div>
         <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
           ← {team.name}: identities
@@ -98,10 +106,12 @@ export default async function NotificationsPage({ params }: Props) {
                         {d.eventType}
                       </td>
                       <td data-label="Status" className="px-3 py-2">
-                        <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[d.status]}`}>
-                          {d.status}
+                        <span
+                          className={`rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[shownStatus(d)]}`}
+                        >
+                          {shownStatus(d)}
                         </span>
-                        {d.status === "pending" && d.attempts > 0 && d.nextAttemptAt ? (
+                        {shownStatus(d) === "retrying" && d.nextAttemptAt ? (
                           <span className="block text-xs text-slate-500">
                             next try <When at={d.nextAttemptAt} />
                           </span>
