@@ -19,6 +19,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   experimental: {
     taint: true,
+    // forbidden() answers 403 with app/forbidden.tsx: a member opening an admin-only page of their own team is told so.
+    authInterrupts: true,
     serverActions: { bodySizeLimit: "100kb" },
   },
   async headers() {

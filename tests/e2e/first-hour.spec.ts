@@ -203,7 +203,7 @@ const PAGES = [
 ] as const;
 
 async function checkLayout(page: Page, name: string, width: number) {
-  // The page, not its loading state: signed-in pages stream in after a "Loading…" placeholder.
+  // The page, not the profile's loading state (it waits on Anaplan behind a "Loading…" placeholder).
   await expect(page.locator('main[aria-busy="true"]')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
   const layout = await page.evaluate(() => {
