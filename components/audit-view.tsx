@@ -22,15 +22,33 @@ const query = (filters: AuditFilters, change: Partial<AuditFilters> = {}) => {
 export function AuditView(props: {
   rows: AuditRow[];
   filters: AuditFilters;
+  /** A sentence per filter that was refused; nothing is shown until they are fixed. */
+  problems: Record<string, string>;
+  /** What the form was sent, shown back as typed (a refused value is kept, not emptied). */
+  typed: Record<string, string>;
   next: string | null;
   path: string;
   csvPath: string;
   showTeam: boolean;
 }) {
-  const { filters } = props;
+  const { filters, problems, typed } = props;
   const { before: _page, ...withoutCursor } = filters;
+  const refused = Object.keys(problems).length > 0;
+  const invalid = (field: string) =>
+    problems[field] ? { "aria-invalid": true, "aria-describedby": `${field}-problem` } : {};
+  const problem = (field: string) =>
+    problems[field] ? (
+      <span id={`${field}-problem`} className="mt-1 block text-xs font-normal text-red-700">
+        {problems[field]}
+      </span>
+    ) : null;
   return (
     <div className="flex flex-col gap-6">
+      {refused ? (
+        <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800 ring-1 ring-red-200">
+          These filters cannot be applied: {Object.values(problems).join(" ")}
+        </p>
+      ) : null}
       <form
         method="get"
         action={props.path}
@@ -38,15 +56,17 @@ export function AuditView(props: {
       >
         <label className="text-sm font-medium text-slate-900">
           Actor (email or key prefix)
-          <input name="actor" defaultValue={filters.actor ?? ""} maxLength={254} className={inputClass} />
+          <input name="actor" defaultValue={typed.actor ?? ""} className={inputClass} {...invalid("actor")} />
+          {problem("actor")}
         </label>
         <label className="text-sm font-medium text-slate-900">
-          Action (e.g. token.issue)
-          <input name="action" defaultValue={filters.action ?? ""} maxLength={64} className={inputClass} />
+          Action (e.g. token.issue, or token for all)
+          <input name="action" defaultValue={typed.action ?? ""} className={inputClass} {...invalid("action")} />
+          {problem("action")}
         </label>
         <label className="text-sm font-medium text-slate-900">
           Outcome
-          <select name="outcome" defaultValue={filters.outcome ?? ""} className={inputClass}>
+          <select name="outcome" defaultValue={typed.outcome ?? ""} className={inputClass} {...invalid("outcome")}>
             <option value="">any</option>
             {OUTCOMES.map((o) => (
               <option key={o}>{o}</option>
@@ -54,16 +74,19 @@ export function AuditView(props: {
           </select>
         </label>
         <label className="text-sm font-medium text-slate-900">
-          Identity id
-          <input name="identity" defaultValue={filters.identity ?? ""} maxLength={36} className={inputClass} />
+          Identity (name or id)
+          <input name="identity" defaultValue={typed.identity ?? ""} className={inputClass} {...invalid("identity")} />
+          {problem("identity")}
         </label>
         <label className="text-sm font-medium text-slate-900">
           From (UTC day)
-          <input type="date" name="from" defaultValue={filters.from ?? ""} className={inputClass} />
+          <input type="date" name="from" defaultValue={typed.from ?? ""} className={inputClass} {...invalid("from")} />
+          {problem("from")}
         </label>
         <label className="text-sm font-medium text-slate-900">
           To (UTC day, inclusive)
-          <input type="date" name="to" defaultValue={filters.to ?? ""} className={inputClass} />
+          <input type="date" name="to" defaultValue={typed.to ?? ""} className={inputClass} {...invalid("to")} />
+          {problem("to")}
         </label>
         <div className="flex flex-wrap items-center gap-3 sm:col-span-3">
           <button type="submit" className={primaryButton}>
@@ -89,6 +112,8 @@ export function AuditView(props: {
                 Back to the newest
               </Link>
             </>
+          ) : refused ? (
+            "Fix the filters above to see events."
           ) : (
             "No events match."
           )}
@@ -98,7 +123,16 @@ export function AuditView(props: {
           <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
             <TableHead
               className="bg-slate-50"
-              columns={["When", ...(props.showTeam ? ["Team"] : []), "Actor", "Action", "Outcome", "Target", "From"]}
+              columns={[
+                "When",
+                ...(props.showTeam ? ["Team"] : []),
+                "Actor",
+                "Action",
+                "Outcome",
+                "Target",
+                "From",
+                "Details",
+              ]}
             />
             <tbody className="divide-y divide-slate-100">
               {props.rows.map((r) => (
@@ -141,6 +175,28 @@ export function AuditView(props: {
                   </td>
                   <td data-label="From" className="px-3 py-2 text-xs text-slate-600" title={r.userAgent || undefined}>
                     {r.ip || "—"}
+                  </td>
+                  <td data-label="Details" className="px-3 py-2 text-xs text-slate-700">
+                    {/* What the CSV has for the row: its details, the target's id and the client's user agent. */}
+                    <details>
+                      <summary className="cursor-pointer text-brand-700">Show</summary>
+                      <dl className="mt-2 grid max-w-md gap-1 break-all">
+                        <dt className="font-semibold">Details</dt>
+                        <dd className="font-mono">{r.details}</dd>
+                        {r.targetId ? (
+                          <>
+                            <dt className="font-semibold">{r.targetType ?? "Target"} id</dt>
+                            <dd className="font-mono">{r.targetId}</dd>
+                          </>
+                        ) : null}
+                        {r.userAgent ? (
+                          <>
+                            <dt className="font-semibold">User agent</dt>
+                            <dd>{r.userAgent}</dd>
+                          </>
+                        ) : null}
+                      </dl>
+                    </details>
                   </td>
                 </tr>
               ))}

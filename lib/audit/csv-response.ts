@@ -4,12 +4,13 @@ import { requireUserForAction } from "@/lib/auth/dal";
 import { errorResponse } from "@/lib/http";
 import { requestContextOf } from "@/lib/request-context";
 import { actorOf } from "@/lib/teams/access";
+import { parseInput } from "@/lib/validation";
 import { auditFilters, streamAuditCsv } from "./read";
 
 export async function auditCsvResponse(request: Request, teamSlug: string | null): Promise<Response> {
   try {
     const session = await requireUserForAction();
-    const filters = auditFilters.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const filters = parseInput(auditFilters, Object.fromEntries(new URL(request.url).searchParams));
     const stream = await streamAuditCsv(actorOf(session, requestContextOf(request.headers)), teamSlug, filters);
     const name = `audit-${teamSlug ?? "portal"}-${new Date().toISOString().slice(0, 10)}.csv`;
     return new Response(stream, {

@@ -4,30 +4,49 @@ import "server-only";
 import { z } from "zod";
 import { keyPrefixOf } from "@/lib/broker/key-format";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import type { AuditEvent, Prisma } from "@/lib/generated/prisma/client";
 import { visibleText } from "@/lib/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
+import { likeLiteral } from "@/lib/validation";
 import { OUTCOMES } from "./index";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optional = <S extends z.ZodType>(s: S) => z.preprocess(blankToUndefined, s.optional()).catch(undefined);
+const optional = <S extends z.ZodType>(s: S) => z.preprocess(blankToUndefined, s.optional());
 
+/** The trail's filters. A value that is not valid is refused with a sentence (never silently dropped). */
 export const auditFilters = z.object({
   actor: optional(visibleText(254)),
-  identity: optional(z.uuid()),
+  /** An identity's id, or its name (in this team, or as it was named before it was deleted). */
+  identity: optional(visibleText(80)),
+  /** An action, or the start of a family of them: "token" is every token.* action. */
   action: optional(
     z
       .string()
       .trim()
-      .regex(/^[a-z_.]{1,64}$/),
+      .regex(/^[a-z_.]{1,64}$/, "An action or the start of one, e.g. token.issue or token."),
   ),
-  outcome: optional(z.enum(OUTCOMES)),
-  from: optional(z.iso.date()),
-  to: optional(z.iso.date()),
-  before: optional(z.string().regex(/^\d{1,18}$/)),
+  outcome: optional(z.enum(OUTCOMES, "Choose success, failure or denied.")),
+  from: optional(z.iso.date("A day as YYYY-MM-DD.")),
+  to: optional(z.iso.date("A day as YYYY-MM-DD.")),
+  before: optional(z.string().regex(/^\d{1,18}$/, "This is not a page of the trail; start from the newest.")),
 });
 export type AuditFilters = z.infer<typeof auditFilters>;
+
+/** What the page's filter form was sent, parsed: the filters, or what is wrong with each field, and what was typed. */
+export function readAuditFilters(raw: Record<string, string | string[] | undefined>) {
+  const typed = Object.fromEntries(
+    Object.keys(auditFilters.shape).flatMap((k) => (typeof raw[k] === "string" ? [[k, raw[k]]] : [])),
+  ) as Record<string, string>;
+  const parsed = auditFilters.safeParse(typed);
+  if (parsed.success) return { filters: parsed.data, problems: {} as Record<string, string>, typed };
+  const problems: Record<string, string> = Object.fromEntries(
+    Object.entries(z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>).map(
+      ([field, messages]) => [field, messages?.[0] ?? "Not valid."],
+    ),
+  );
+  return { filters: null, problems, typed };
+}
 
 export const PAGE_SIZE = 50;
 const CSV_BATCH = 500;
@@ -57,12 +76,42 @@ async function actorWhere(actor: string): Promise<Prisma.AuditEventWhereInput> {
   return { actorUserId: { in: users.map((u) => u.id) } };
 }
 
+/** "token.issue" is that action and any below it; "token" or "token." is every token.* action. */
+function actionWhere(action: string): Prisma.AuditEventWhereInput {
+  const family = likeLiteral(action.endsWith(".") ? action : `${action}.`);
+  return { OR: [{ action: action.replace(/\.$/, "") }, { action: { startsWith: family } }] };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The identities a filter names: its id, or every identity (live, or deleted) that had that name in the scope. */
+async function identityIds(scope: Scope, value: string): Promise<string[]> {
+  if (UUID.test(value)) return [value.toLowerCase()];
+  const live = await db().serviceIdentity.findMany({
+    where: { name: value, ...(scope.teamId ? { teamId: scope.teamId } : {}) },
+    select: { id: true },
+  });
+  const ids = new Set(live.map((i) => i.id));
+  if (ids.size === 0) {
+    const named = await db().$queryRaw<{ targetId: string }[]>`
+      SELECT DISTINCT target_id AS "targetId" FROM audit_events
+      WHERE action IN ('identity.create', 'identity.update') AND details->>'name' = ${value}
+        AND (${scope.teamId}::uuid IS NULL OR team_id = ${scope.teamId}::uuid)`;
+    for (const n of named) ids.add(n.targetId);
+  }
+  if (ids.size === 0) {
+    const why = `No identity is or was named “${value}” here. Pick one from the list, or paste its id.`;
+    throw new AppError("bad_request", why, { fieldErrors: { identity: [why] } });
+  }
+  return [...ids];
+}
+
 async function whereOf(scope: Scope, f: AuditFilters): Promise<Prisma.AuditEventWhereInput> {
   return {
     ...(scope.teamId ? { teamId: scope.teamId } : {}),
     ...(f.actor ? await actorWhere(f.actor) : {}),
-    ...(f.identity ? { targetType: "identity", targetId: f.identity } : {}),
-    ...(f.action ? { action: f.action } : {}),
+    ...(f.identity ? { targetType: "identity", targetId: { in: await identityIds(scope, f.identity) } } : {}),
+    ...(f.action ? actionWhere(f.action) : {}),
     ...(f.outcome ? { outcome: f.outcome } : {}),
     ...(f.from || f.to
       ? {
@@ -83,41 +132,56 @@ async function batch(where: Prisma.AuditEventWhereInput, before: bigint | null, 
   });
 }
 
-/** Names for the ids in a batch of events: actors (user email or key prefix), identities and teams. */
+/** The labels the trail itself recorded for targets that no longer exist: an identity's latest name, a webhook's URL. */
+async function recordedLabels(targetIds: string[]): Promise<Map<string, string>> {
+  if (targetIds.length === 0) return new Map();
+  const rows = await db().$queryRaw<{ targetId: string; label: string }[]>`
+    SELECT DISTINCT ON (target_id) target_id AS "targetId",
+           coalesce(details->>'name', details->>'url') AS label
+    FROM audit_events
+    WHERE target_id = ANY(${targetIds}) AND action IN ('identity.create', 'identity.update', 'webhook.create')
+      AND coalesce(details->>'name', details->>'url') IS NOT NULL
+    ORDER BY target_id, id DESC`;
+  return new Map(rows.map((r) => [r.targetId, r.label]));
+}
+
+/**
+ * Names for the ids in a batch of events: actors (user email or key prefix), identities, webhooks and teams, from the
+ * live rows; after a deletion, from what the trail recorded when they existed — never a bare id or "deleted".
+ */
 async function present(events: AuditEvent[]) {
   const ids = (pick: (e: AuditEvent) => string | null) => [...new Set(events.map(pick).filter((v) => v !== null))];
-  const [users, keys, identities, teams] = await Promise.all([
+  const targets = (type: string) => ids((e) => (e.targetType === type ? e.targetId : null));
+  const [users, keys, identities, webhooks, teams] = await Promise.all([
     db().user.findMany({ where: { id: { in: ids((e) => e.actorUserId) } }, select: { id: true, email: true } }),
     db().apiKey.findMany({ where: { id: { in: ids((e) => e.actorApiKeyId) } }, select: { id: true, lookupId: true } }),
-    db().serviceIdentity.findMany({
-      where: { id: { in: ids((e) => (e.targetType === "identity" ? e.targetId : null)) } },
-      select: { id: true, name: true },
-    }),
+    db().serviceIdentity.findMany({ where: { id: { in: targets("identity") } }, select: { id: true, name: true } }),
+    db().webhookEndpoint.findMany({ where: { id: { in: targets("webhook") } }, select: { id: true, url: true } }),
     db().team.findMany({ where: { id: { in: ids((e) => e.teamId) } }, select: { id: true, slug: true } }),
   ]);
   const named = <T extends { id: string }>(rows: T[], name: (r: T) => string) =>
     new Map(rows.map((r) => [r.id, name(r)]));
   const userName = named(users, (u) => u.email);
   const keyName = named(keys, (k) => keyPrefixOf(k.lookupId));
-  const identityName = named(identities, (i) => i.name);
+  const targetName = new Map([...named(identities, (i) => i.name), ...named(webhooks, (w) => w.url)]);
   const teamSlug = named(teams, (t) => t.slug);
+  const gone = [...targets("identity"), ...targets("webhook")].filter((id) => !targetName.has(id));
+  const recorded = await recordedLabels(gone);
   return events.map((e) => {
     const details = (e.details ?? {}) as Record<string, unknown>;
-    const deletedName = typeof details.name === "string" ? `${details.name} (deleted)` : null;
+    const keyPrefix = typeof details.keyPrefix === "string" ? details.keyPrefix : null;
+    const historic = e.targetId ? recorded.get(e.targetId) : undefined;
     return {
       id: e.id.toString(),
       at: e.at,
       team: e.teamId ? (teamSlug.get(e.teamId) ?? "") : "",
       actor:
         (e.actorUserId && userName.get(e.actorUserId)) ||
-        (e.actorApiKeyId && keyName.get(e.actorApiKeyId)) ||
+        (e.actorApiKeyId && (keyName.get(e.actorApiKeyId) ?? (keyPrefix ? `${keyPrefix} (deleted)` : null))) ||
         (e.actorApiKeyId ? "API key (deleted)" : e.actorUserId ? "user (deleted)" : "portal"),
       action: e.action,
       outcome: e.outcome,
-      target:
-        e.targetType === "identity" && e.targetId
-          ? (identityName.get(e.targetId) ?? deletedName ?? e.targetId)
-          : (e.targetId ?? ""),
+      target: e.targetId ? (targetName.get(e.targetId) ?? (historic ? `${historic} (deleted)` : e.targetId)) : "",
       targetType: e.targetType,
       targetId: e.targetId,
       ip: e.ip ?? "",
@@ -139,6 +203,29 @@ export async function readAuditPage(actor: Actor, teamSlug: string | null, filte
     rows: await present(page),
     next: events.length > PAGE_SIZE ? (page.at(-1)?.id.toString() ?? null) : null,
   };
+}
+
+/**
+ * The audit page's whole read: the caller authorized, the form's filters parsed, and either the page of events or
+ * what is wrong with the filters (each field's sentence), with what was typed so the form keeps it.
+ */
+export async function readAuditView(
+  actor: Actor,
+  teamSlug: string | null,
+  raw: Record<string, string | string[] | undefined>,
+) {
+  await auditScope(actor, teamSlug);
+  const { filters, problems, typed } = readAuditFilters(raw);
+  const refused = (found: Record<string, string>) => ({ rows: [], next: null, filters: {}, problems: found, typed });
+  if (!filters) return refused(problems);
+  try {
+    return { ...(await readAuditPage(actor, teamSlug, filters)), filters, problems, typed };
+  } catch (error) {
+    if (!isAppError(error) || !error.fieldErrors) throw error;
+    return refused(
+      Object.fromEntries(Object.entries(error.fieldErrors).map(([k, v]) => [k, v?.[0] ?? error.userMessage])),
+    );
+  }
 }
 
 const CSV_COLUMNS: (keyof AuditRow)[] = [

@@ -81,6 +81,8 @@ export async function updateIdentity(actor: Actor, teamSlug: string, id: string,
     teamId: team.id,
     targetType: "identity",
     targetId: identity.id,
+    // The name as of now, so the trail can name the identity after it is deleted.
+    details: { name: fields.name },
   });
 }
 

@@ -46,6 +46,7 @@ export async function addWebhook(
     teamId: team.id,
     targetType: "webhook",
     targetId: id,
+    details: { url: fields.url },
   });
   return { id, secret };
 }

@@ -1,10 +1,13 @@
 // The audit trail on screen: scoped by team, filtered, paged by keyset, and exported as streamed CSV.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { recordAudits } from "@/lib/audit";
-import { auditFilters, csvField, PAGE_SIZE, readAuditPage, streamAuditCsv } from "@/lib/audit/read";
+import { recordAudit, recordAudits } from "@/lib/audit";
+import { auditFilters, csvField, PAGE_SIZE, readAuditPage, readAuditView, streamAuditCsv } from "@/lib/audit/read";
+import { createApiKey, keyFields } from "@/lib/broker/keys";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { createIdentity } from "@/lib/identities/manage";
+import { identityFields } from "@/lib/identities/schemas";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { type Actors, setUpTeams } from "../helpers/team.ts";
 
@@ -73,7 +76,7 @@ describe("audit trail", () => {
     );
   });
 
-  test("filters: action, outcome, identity, actor, time range; bad filter values are ignored, not errors", async () => {
+  test("filters: action (exact, or a family), outcome, identity, actor, time range", async () => {
     assert.equal((await all("aud-a", { action: "key.create" })).length, 65);
     assert.equal((await all("aud-a", { outcome: "failure" })).length, 13);
     assert.equal((await all("aud-a", { identity: targetId })).length, 44);
@@ -87,12 +90,58 @@ describe("audit trail", () => {
     const today = new Date().toISOString().slice(0, 10);
     assert.equal((await all("aud-a", { from: today, to: today })).length, 130);
     assert.equal((await all("aud-a", { to: "2000-01-01" })).length, 0);
-    const lax = auditFilters.parse({ outcome: "evil", identity: "x", before: "1 OR 1=1", action: "DROP TABLE" });
-    assert.deepEqual(
-      Object.values(lax).filter((v) => v !== undefined),
-      [],
-      "every malformed filter is dropped",
+    // An action's family: "identity" is every identity.* action; an exact action still matches only itself.
+    assert.equal((await all("aud-a", { action: "identity" })).length, 65);
+    assert.equal((await all("aud-a", { action: "identity." })).length, 65);
+    assert.equal((await all("aud-a", { action: "key" })).length, 65);
+    assert.equal((await all("aud-a", { action: "ke" })).length, 0, "a family is whole words, not any prefix");
+  });
+
+  test("filters that cannot apply are refused field by field, each with a sentence, and what was typed is kept", async () => {
+    const sent = {
+      outcome: "evil",
+      before: "1 OR 1=1",
+      action: "DROP TABLE",
+      actor: "a".repeat(500),
+      from: "yesterday",
+    };
+    const view = await readAuditView(actors.admin, "aud-a", sent);
+    assert.deepEqual(view.rows, [], "no events are shown for filters that were not applied");
+    assert.deepEqual(Object.keys(view.problems).sort(), ["action", "actor", "before", "from", "outcome"]);
+    for (const message of Object.values(view.problems)) assert.match(message, /^[A-Z].+\.$/, message);
+    assert.deepEqual(view.typed, sent, "the form shows back what was typed");
+    const byName = await readAuditView(actors.admin, "aud-a", { identity: "no-such-identity" });
+    assert.match(byName.problems.identity ?? "", /No identity is or was named “no-such-identity”/);
+    await assert.rejects(readAuditView(actors.member, "aud-a", sent), isCode("forbidden"), "authorization comes first");
+  });
+
+  test("an identity is found by name, and named after it is deleted; a deleted key's calls keep its prefix", async () => {
+    const identity = await createIdentity(
+      actors.outsider,
+      "aud-b",
+      identityFields.parse({ name: "short-lived-job", deviceClientId: "d".repeat(32) }),
     );
+    const { key } = await createApiKey(actors.outsider, "aud-b", identity.id, keyFields.parse({ name: "k" }));
+    await recordAudit({
+      action: "token.issue",
+      outcome: "success",
+      actorApiKeyId: (await db().apiKey.findFirstOrThrow({ where: { identityId: identity.id } })).id,
+      teamId: teamB,
+      targetType: "identity",
+      targetId: identity.id,
+      details: { keyPrefix: key.slice(0, 16) },
+    });
+    const named = await readAuditView(actors.outsider, "aud-b", { identity: "short-lived-job" });
+    assert.ok(named.rows.length >= 3, "identity.create, key.create and token.issue");
+    await db().serviceIdentity.delete({ where: { id: identity.id } });
+    const after = await readAuditView(actors.outsider, "aud-b", { identity: "short-lived-job" });
+    assert.equal(after.rows.length, named.rows.length, "still found by the name it had");
+    assert.ok(
+      after.rows.every((r) => r.target === "short-lived-job (deleted)"),
+      "named, never a bare id",
+    );
+    const issued = after.rows.find((r) => r.action === "token.issue");
+    assert.equal(issued?.actor, `${key.slice(0, 16)} (deleted)`, "a deleted key's calls keep its prefix");
   });
 
   test("CSV export streams the same rows as the pages, with formulas defused and a UTF-8 byte-order mark", async () => {

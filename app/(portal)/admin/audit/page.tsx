@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AuditView } from "@/components/audit-view";
 import { PageTitle } from "@/components/ui";
-import { auditFilters, readAuditPage } from "@/lib/audit/read";
+import { readAuditView } from "@/lib/audit/read";
 import { requireUser } from "@/lib/auth/dal";
 import { orNotFound } from "@/lib/pages";
 import { actorOf } from "@/lib/teams/access";
@@ -11,16 +11,15 @@ export const metadata: Metadata = { title: "Portal audit trail" };
 type Props = { searchParams: Promise<Record<string, string | undefined>> };
 
 export default async function PortalAuditPage({ searchParams }: Props) {
-  const filters = auditFilters.parse(await searchParams);
   const session = await requireUser();
-  const { rows, next } = await orNotFound(readAuditPage(actorOf(session), null, filters));
+  const view = await orNotFound(readAuditView(actorOf(session), null, await searchParams));
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
       <div>
         <PageTitle>Portal audit trail</PageTitle>
         <p className="mt-1 text-sm text-slate-600">Every team's events and sign-ins, newest first (portal admins).</p>
       </div>
-      <AuditView rows={rows} filters={filters} next={next} path="/admin/audit" csvPath="/api/admin/audit" showTeam />
+      <AuditView {...view} path="/admin/audit" csvPath="/api/admin/audit" showTeam />
     </main>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditView } from "@/components/audit-view";
 import { PageTitle } from "@/components/ui";
-import { auditFilters, readAuditPage } from "@/lib/audit/read";
+import { readAuditView } from "@/lib/audit/read";
 import { requireUser } from "@/lib/auth/dal";
 import { orNotFound } from "@/lib/pages";
 import { actorOf } from "@/lib/teams/access";
@@ -13,9 +13,8 @@ type Props = { params: Promise<{ team: string }>; searchParams: Promise<Record<s
 
 export default async function TeamAuditPage({ params, searchParams }: Props) {
   const { team } = await params;
-  const filters = auditFilters.parse(await searchParams);
   const session = await requireUser();
-  const { rows, next } = await orNotFound(readAuditPage(actorOf(session), team, filters));
+  const view = await orNotFound(readAuditView(actorOf(session), team, await searchParams));
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
       <div>
@@ -27,14 +26,7 @@ export default async function TeamAuditPage({ params, searchParams }: Props) {
           Everything done in this team, newest first: by people and by API keys. Events cannot be changed or deleted.
         </p>
       </div>
-      <AuditView
-        rows={rows}
-        filters={filters}
-        next={next}
-        path={`/teams/${team}/audit`}
-        csvPath={`/api/teams/${team}/audit`}
-        showTeam={false}
-      />
+      <AuditView {...view} path={`/teams/${team}/audit`} csvPath={`/api/teams/${team}/audit`} showTeam={false} />
     </main>
   );
 }
