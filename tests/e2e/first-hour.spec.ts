@@ -50,6 +50,8 @@ test("signing out ends the simulator's session too; 'Use another account' asks A
   await page.getByLabel("Email").fill(USERS.member.email);
   await page.getByLabel("Password").fill(USERS.member.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(SIGNED_IN);
+  await page.goto("/profile");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Max Member");
   // Sign-out passes through the simulator's end-session endpoint and lands on the sign-in page…
   await page.getByRole("button", { name: "Sign out" }).click();
