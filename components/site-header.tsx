@@ -1,29 +1,30 @@
 import Link from "next/link";
 import { SignOutButton } from "./auth-buttons";
+import { NavLink } from "./nav-link";
 import { SimulatorBadge } from "./simulator-badge";
 
 type User = { name: string; isPortalAdmin: boolean };
 
 function NavLinks({ user }: { user: User }) {
-  const link = "text-slate-700 hover:text-brand-700";
+  const link = { className: "text-slate-700 hover:text-brand-700", currentClassName: "font-semibold text-brand-800" };
   return (
     <>
-      <Link href="/teams" className={link}>
+      <NavLink href="/teams" {...link}>
         Teams
-      </Link>
+      </NavLink>
       {user.isPortalAdmin ? (
         <>
-          <Link href="/admin/users" className={link}>
+          <NavLink href="/admin/users" {...link}>
             Users
-          </Link>
-          <Link href="/admin/audit" className={link}>
+          </NavLink>
+          <NavLink href="/admin/audit" {...link}>
             Audit
-          </Link>
+          </NavLink>
         </>
       ) : null}
-      <Link href="/profile" className={link}>
+      <NavLink href="/profile" {...link}>
         {user.name}
-      </Link>
+      </NavLink>
       <SignOutButton />
     </>
   );

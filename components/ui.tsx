@@ -26,3 +26,12 @@ export const primaryButton =
 export function ButtonLink({ className = "", ...rest }: ComponentProps<typeof Link>) {
   return <Link className={`${primaryButton} ${className}`} {...rest} />;
 }
+
+/** "← name": back to the page this one belongs to (an edit or enrolment page to its identity). */
+export function BackLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <Link href={href} className="mb-2 inline-block text-sm text-brand-700 hover:underline">
+      ← {children}
+    </Link>
+  );
+}

@@ -11,15 +11,31 @@ import { type Actor, requireTeam } from "@/lib/teams/access";
 import { generateApiKey, keyPrefixOf } from "./key-format";
 
 const MAX_LIVE_KEYS = 20;
-export const KEY_EXPIRY_DAYS = ["", "7", "30", "90", "365"] as const;
+export const KEY_EXPIRY_DAYS = ["", "7", "30", "90", "365", "date"] as const;
+const MAX_KEY_DAYS = 2 * 366;
+const DAY_MS = 86_400_000;
 
-export const keyFields = z.strictObject({
-  name: displayName(80, "A name is required, e.g. the script or host that uses it."),
-  expiresInDays: z
-    .enum(KEY_EXPIRY_DAYS, "Choose one of the listed expiries.")
-    .default("")
-    .transform((v) => (v === "" ? null : Number(v))),
-});
+/** A key's expiry: a number of days from now, a chosen day (its end, UTC), or never (""). */
+export const keyFields = z
+  .strictObject({
+    name: displayName(80, "A name is required, e.g. the script or host that uses it."),
+    expiresInDays: z.enum(KEY_EXPIRY_DAYS, "Choose one of the listed expiries.").default(""),
+    expiresOn: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.iso.date("A day as YYYY-MM-DD.").optional(),
+    ),
+  })
+  .transform(({ name, expiresInDays, expiresOn }, ctx) => {
+    if (expiresInDays !== "date") {
+      return { name, expiresAt: expiresInDays === "" ? null : new Date(Date.now() + Number(expiresInDays) * DAY_MS) };
+    }
+    const end = expiresOn ? Date.parse(`${expiresOn}T23:59:59.999Z`) : Number.NaN;
+    if (!(end > Date.now() && end < Date.now() + MAX_KEY_DAYS * DAY_MS)) {
+      ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Choose a day from tomorrow to two years ahead." });
+      return z.NEVER;
+    }
+    return { name, expiresAt: new Date(end) };
+  });
 
 export async function createApiKey(
   actor: Actor,
@@ -43,7 +59,7 @@ export async function createApiKey(
       secretHash: new Uint8Array(secretHash),
       name: fields.name,
       createdById: actor.userId,
-      expiresAt: fields.expiresInDays ? new Date(Date.now() + fields.expiresInDays * 86_400_000) : null,
+      expiresAt: fields.expiresAt,
     },
   });
   await recordAudit({

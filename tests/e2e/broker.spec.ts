@@ -85,6 +85,19 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
   await page.reload();
   await expect(page.getByLabel("New API key")).toHaveCount(0);
   await expect(page.getByRole("row", { name: "API key ci-runner" })).toContainText(`${key.slice(0, 16)}_…`);
+  await expect(page.getByRole("row", { name: "API key ci-runner" }), "keys expire in 90 days by default").toContainText(
+    "in 3 months",
+  );
+  // A key that ends on a chosen day is warned about, like an identity's chain, inside the warning window.
+  await page.getByLabel("Key name").fill("until-tomorrow");
+  await page.getByLabel("Expires").selectOption("date");
+  await page
+    .getByLabel("Expiry day (with “On a day…”)")
+    .fill(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await expect(page.getByLabel("New API key")).toContainText(/atp_/);
+  await page.reload();
+  await expect(page.getByRole("row", { name: "API key until-tomorrow" })).toContainText("within 1 day");
   expect(await page.content()).not.toContain(key);
 
   await page.getByRole("button", { name: "Deactivate…" }).click();
@@ -116,7 +129,7 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
   await expect(page.getByRole("form", { name: "Revoke tokens…" })).toContainText("destroyed");
   await page.getByRole("button", { name: "Revoke tokens for good" }).click();
   const outcome = page.getByRole("status").filter({ hasText: "revoked" });
-  await expect(outcome).toContainText("API keys revoked: 1.");
+  await expect(outcome).toContainText("API keys revoked: 2.");
   await expect(outcome).toContainText("Access-token logout at Anaplan: done.");
   await expect(
     page.getByRole("heading", { level: 1 }).locator("..").getByText("revoked", { exact: true }),

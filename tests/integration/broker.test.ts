@@ -113,6 +113,21 @@ describe("token broker", () => {
     assert.equal(listed?.createdBy, "broker-admin@x.example");
     assert.throws(() => keyFields.parse({ name: "x".repeat(81) }));
     assert.throws(() => keyFields.parse({ name: "x", expiresInDays: "3" }));
+    // A chosen day: the key works to its end (UTC); a day in the past, or more than two years ahead, is refused.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    assert.equal(
+      keyFields.parse({ name: "x", expiresInDays: "date", expiresOn: tomorrow }).expiresAt?.toISOString(),
+      `${tomorrow}T23:59:59.999Z`,
+    );
+    for (const day of ["2020-01-01", "2999-01-01", ""]) {
+      const refused = keyFields.safeParse({ name: "x", expiresInDays: "date", expiresOn: day });
+      assert.equal(refused.success, false, day);
+      assert.deepEqual(
+        refused.error?.issues.map((i) => i.path.join(".")),
+        ["expiresOn"],
+        day,
+      );
+    }
   });
 
   test("a valid key gets a working Anaplan token with no-store; repeated calls are served from the cache", async () => {

@@ -91,7 +91,7 @@ const SCHEMAS: Record<string, Case> = {
   inviteRef: { schema: inviteRef, strict: true },
   identityFields: { schema: identityFields, strict: true },
   confirmFields: { schema: confirmFields, strict: true },
-  keyFields: { schema: keyFields, strict: true },
+  keyFields: { schema: keyFields, keys: ["name", "expiresInDays", "expiresOn"], strict: true },
   endpointFields: { schema: endpointFields, strict: true },
   listQuery: { schema: listQuery },
   auditFilters: { schema: auditFilters },

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AuditView } from "@/components/audit-view";
 import { PageTitle } from "@/components/ui";
 import { readAuditView } from "@/lib/audit/read";
@@ -18,9 +17,6 @@ export default async function TeamAuditPage({ params, searchParams }: Props) {
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-10">
       <div>
-        <Link href={`/teams/${team}/identities`} className="text-sm text-brand-700 hover:underline">
-          ← Identities
-        </Link>
         <PageTitle className="mt-2">Audit trail</PageTitle>
         <p className="mt-1 text-sm text-slate-600">
           Everything done in this team, newest first: by people and by API keys. Events cannot be changed or deleted.

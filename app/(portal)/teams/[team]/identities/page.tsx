@@ -46,22 +46,6 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           <PageTitle>Service identities</PageTitle>
         </div>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-          <Link href={`/teams/${slug}/members`} className="text-sm font-medium text-slate-700 hover:text-brand-700">
-            Members
-          </Link>
-          {can(role, "team.manage_members") ? (
-            <Link
-              href={`/teams/${slug}/notifications`}
-              className="text-sm font-medium text-slate-700 hover:text-brand-700"
-            >
-              Notifications
-            </Link>
-          ) : null}
-          {can(role, "audit.view") ? (
-            <Link href={`/teams/${slug}/audit`} className="text-sm font-medium text-slate-700 hover:text-brand-700">
-              Audit
-            </Link>
-          ) : null}
           {can(role, "identity.create") ? (
             <ButtonLink href={`/teams/${slug}/identities/new`}>New identity</ButtonLink>
           ) : null}

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
 import { Card, PageTitle } from "@/components/ui";
@@ -24,9 +23,6 @@ export default async function MembersPage({ params }: Props) {
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-8 px-6 py-12">
       <div>
-        <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
-          ← {team.name}: identities
-        </Link>
         <PageTitle className="mt-2">Members of {team.name}</PageTitle>
       </div>
       {members.length === 0 ? (

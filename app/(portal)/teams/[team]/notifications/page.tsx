@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
 import { RefreshWhile } from "@/components/refresh-while";
@@ -31,15 +30,12 @@ const shownStatus = (d: { status: "pending" | "delivered" | "failed"; attempts: 
 export default async function NotificationsPage({ params }: Props) {
   const { team: slug } = await params;
   const session = await requireUser();
-  const { team, endpoints } = await orNotFound(listWebhooks(actorOf(session), slug));
+  const { endpoints } = await orNotFound(listWebhooks(actorOf(session), slug));
   const inFlight = endpoints.some((e) => e.deliveries.some((d) => d.status === "pending"));
   return (
     <main className="mx-auto flex max-w-5xl flex-col gap-6 px-6 py-12">
       <RefreshWhile active={inFlight} />
       <div>
-        <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
-          ← {team.name}: identities
-        </Link>
         <PageTitle className="mt-2">Notifications</PageTitle>
         <p className="mt-1 text-sm text-slate-600">
           Webhooks tell your systems when an identity needs attention, is deactivated or revoked, or finishes enrolment:{" "}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import QRCode from "qrcode";
-import { Eyebrow, PageTitle } from "@/components/ui";
+import { BackLink, Eyebrow, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { brokerSnippets } from "@/lib/broker/snippets";
 import { env } from "@/lib/env";
@@ -24,6 +24,7 @@ export default async function EnrolmentPage({ params }: Props) {
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
       <div>
+        <BackLink href={`/teams/${team}/identities/${view.identity.id}`}>{view.identity.name}</BackLink>
         <Eyebrow>Device authorization</Eyebrow>
         <PageTitle>Enrol “{view.identity.name}”</PageTitle>
         <p className="mt-2 text-slate-600">

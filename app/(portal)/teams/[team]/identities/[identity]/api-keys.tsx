@@ -1,7 +1,9 @@
 import { ConfirmAction } from "@/components/confirm-action";
+import { ExpiryWarning } from "@/components/expiry-warning";
 import { TableHead } from "@/components/table-head";
 import { When } from "@/components/when";
 import type { ApiKeyView } from "@/lib/broker/keys";
+import { expiryWarning } from "@/lib/identities/warnings";
 import { revokeApiKeyAction } from "../actions";
 
 /** The identity's keys by prefix: who made each, when it expires, when and from where it was last used. */
@@ -35,6 +37,7 @@ export function ApiKeyList(props: {
               </td>
               <td data-label="Expires" className="py-2 pr-4 text-slate-700">
                 {k.expiresAt ? <When at={k.expiresAt} /> : "never"}
+                {k.state === "live" ? <ExpiryWarning warning={expiryWarning(k.expiresAt)} /> : null}
               </td>
               <td data-label="Last used" className="py-2 pr-4 text-slate-700">
                 <When at={k.lastUsedAt} />

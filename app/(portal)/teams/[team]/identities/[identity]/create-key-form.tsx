@@ -30,13 +30,24 @@ export function CreateKeyForm(props: {
         </Field>
         <Field name="expiresInDays" label="Expires" errors={errors.expiresInDays}>
           {(control) => (
-            <select {...control} defaultValue={state?.values?.expiresInDays ?? ""} className={inputClass}>
-              <option value="">Never</option>
+            <select {...control} defaultValue={state?.values?.expiresInDays ?? "90"} className={inputClass}>
               <option value="7">In 7 days</option>
               <option value="30">In 30 days</option>
               <option value="90">In 90 days</option>
               <option value="365">In 1 year</option>
+              <option value="date">On a day…</option>
+              <option value="">Never</option>
             </select>
+          )}
+        </Field>
+        <Field
+          name="expiresOn"
+          label="Expiry day (with “On a day…”)"
+          hint="The key works until the end of that day (UTC)."
+          errors={errors.expiresOn}
+        >
+          {(control) => (
+            <input {...control} type="date" defaultValue={state?.values?.expiresOn ?? ""} className={inputClass} />
           )}
         </Field>
         <div className="sm:col-span-2">

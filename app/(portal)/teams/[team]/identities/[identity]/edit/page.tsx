@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { PageTitle } from "@/components/ui";
+import { BackLink, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/auth/dal";
 import { env } from "@/lib/env";
 import { identityFormValues } from "@/lib/identities/form-values";
@@ -21,7 +21,10 @@ export default async function EditIdentityPage({ params }: Props) {
   const { identity } = await orNotFound(getIdentity(actorOf(session), slug, id));
   return (
     <main className="mx-auto flex max-w-2xl flex-col gap-6 px-6 py-12">
-      <PageTitle>Edit “{identity.name}”</PageTitle>
+      <div>
+        <BackLink href={`/teams/${slug}/identities/${identity.id}`}>{identity.name}</BackLink>
+        <PageTitle>Edit “{identity.name}”</PageTitle>
+      </div>
       <IdentityForm
         action={updateIdentityAction.bind(null, slug, identity.id)}
         regions={regionChoices()}
