@@ -34,7 +34,7 @@ function NavLinks({ user }: { user: User }) {
 export function SiteHeader({ simulator, user }: { simulator: boolean; user: User | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-3 sm:px-6">
+      <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-3 sm:px-6">
         <Link href="/" className="shrink-0 font-semibold text-brand-900">
           Anaplan Token Portal
         </Link>

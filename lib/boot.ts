@@ -1,6 +1,7 @@
 // Start-up, run once per server process from instrumentation: resolve the database (given or embedded), fill in
 // development secrets, migrate, and start the Anaplan simulator when no real Anaplan is configured.
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { migrate } from "@/lib/db/migrate";
 import { type DevSecrets, loadOrCreateDevSecrets } from "@/lib/dev-secrets";
 import { type Env, env, publishEnv } from "@/lib/env";
@@ -52,7 +53,20 @@ export async function boot() {
   log.info("Anaplan callback URL to register", { callbackUrl: `${settings.NEXTAUTH_URL}/api/auth/callback/anaplan` });
   if (settings.PORTAL_WORKER === "0") log.info("background worker off in this instance (PORTAL_WORKER=0)");
   else stopOnExit(startWorker());
-  if (!settings.isProduction) process.stdout.write(await startSummary(settings, database.embedded));
+  if (!settings.isProduction) void announceWhenServing(settings, await startSummary(settings, database.embedded));
+}
+
+/**
+ * Prints the start summary once the server really answers (Next.js serves its first request only after start-up,
+ * so "ready" printed here would come before the portal can be opened).
+ */
+async function announceWhenServing(settings: Env, summary: string) {
+  const live = `http://localhost:${settings.PORT}/api/health/live`;
+  for (let waited = 0; waited < 60_000; waited += 250) {
+    if ((await fetch(live, { signal: AbortSignal.timeout(2000) }).catch(() => null))?.ok) break;
+    await sleep(250);
+  }
+  process.stdout.write(summary);
 }
 
 /**

@@ -8,6 +8,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+// Next.js's anonymous telemetry stays off unless someone turns it on (NEXT_TELEMETRY_DISABLED=0).
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+
 const INSTALLED = "node_modules/.portal-installed";
 const BUILT = ".next/.portal-built";
 const SOURCES = ["app", "components", "lib", "prisma", "public", "proxy.ts", "instrumentation.ts", "next.config.ts"];

@@ -25,7 +25,7 @@ export default async function ProfilePage() {
   // Anaplan refused this session's authorisation for good: the session is over (the sign-in page says why).
   if (!profile.ok && profile.reauthenticate) redirect("/signin");
   return (
-    <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
       <PageTitle>{session.user.name}</PageTitle>
       {profile.ok ? (
         <Card aria-labelledby="anaplan-profile">

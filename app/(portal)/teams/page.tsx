@@ -13,7 +13,7 @@ export default async function TeamsPage() {
   const session = await requireUser();
   const teams = await listTeamsFor(actorOf(session));
   return (
-    <main className="mx-auto flex max-w-4xl flex-col gap-8 px-6 py-12">
+    <main className="mx-auto flex max-w-6xl flex-col gap-8 px-6 py-12">
       <PageTitle>Teams</PageTitle>
       {teams.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">

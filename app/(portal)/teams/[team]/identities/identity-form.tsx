@@ -29,7 +29,7 @@ export function IdentityForm({ action, regions, initial, portalClientTtlSeconds,
       ref={form}
       key={JSON.stringify(typed ?? {})}
       action={formAction}
-      className="flex flex-col gap-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
+      className="flex max-w-2xl flex-col gap-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
     >
       <Field
         name="name"

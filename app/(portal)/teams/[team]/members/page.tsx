@@ -21,7 +21,7 @@ export default async function MembersPage({ params }: Props) {
   const manage = can(role, "team.manage_members");
   const admins = members.filter((m) => m.role === "admin").length;
   return (
-    <main className="mx-auto flex max-w-4xl flex-col gap-8 px-6 py-12">
+    <main className="mx-auto flex max-w-6xl flex-col gap-8 px-6 py-12">
       <div>
         <PageTitle className="mt-2">Members of {team.name}</PageTitle>
       </div>

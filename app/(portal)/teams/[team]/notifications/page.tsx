@@ -33,7 +33,7 @@ export default async function NotificationsPage({ params }: Props) {
   const { endpoints } = await orNotFound(listWebhooks(actorOf(session), slug));
   const inFlight = endpoints.some((e) => e.deliveries.some((d) => d.status === "pending"));
   return (
-    <main className="mx-auto flex max-w-5xl flex-col gap-6 px-6 py-12">
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
       <RefreshWhile active={inFlight} />
       <div>
         <PageTitle className="mt-2">Notifications</PageTitle>

@@ -22,7 +22,7 @@ export default async function EnrolmentPage({ params }: Props) {
     ? await QRCode.toString(view.verificationUriComplete, { type: "svg", margin: 1, errorCorrectionLevel: "M" })
     : null;
   return (
-    <main className="mx-auto flex max-w-3xl flex-col gap-6 px-6 py-12">
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
       <div>
         <BackLink href={`/teams/${team}/identities/${view.identity.id}`}>{view.identity.name}</BackLink>
         <Eyebrow>Device authorization</Eyebrow>

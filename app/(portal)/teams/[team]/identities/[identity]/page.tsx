@@ -81,7 +81,7 @@ export default async function IdentityPage({ params }: Props) {
   const holdsToken = identity.grant !== null && identity.grant.status !== "revoked";
   const deletable = (identity.state === "not_enrolled" || identity.state === "revoked") && !holdsToken;
   return (
-    <main className="mx-auto flex max-w-4xl flex-col gap-6 px-6 py-12">
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
       <div>
         <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
           ← {team.name}: identities

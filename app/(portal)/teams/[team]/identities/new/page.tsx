@@ -18,7 +18,7 @@ export default async function NewIdentityPage({ params }: Props) {
   const session = await requireUser();
   const { team } = await orNotFound(requireTeam(actorOf(session), slug, "identity.create"));
   return (
-    <main className="mx-auto flex max-w-2xl flex-col gap-6 px-6 py-12">
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
       <div>
         <Eyebrow>{team.name}</Eyebrow>
         <PageTitle>New service identity</PageTitle>

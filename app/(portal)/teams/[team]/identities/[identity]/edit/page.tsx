@@ -20,7 +20,7 @@ export default async function EditIdentityPage({ params }: Props) {
   await orNotFound(requireTeam(actorOf(session), slug, "identity.edit"));
   const { identity } = await orNotFound(getIdentity(actorOf(session), slug, id));
   return (
-    <main className="mx-auto flex max-w-2xl flex-col gap-6 px-6 py-12">
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
       <div>
         <BackLink href={`/teams/${slug}/identities/${identity.id}`}>{identity.name}</BackLink>
         <PageTitle>Edit “{identity.name}”</PageTitle>
