@@ -1,5 +1,4 @@
-import Link from "next/link";
-import { ButtonLink, PageTitle } from "@/components/ui";
+import { PageTitle, WaysOut } from "@/components/ui";
 
 /** 403: signed in, and a member where it matters, but the page is for admins (lib/pages.ts orNotFound). */
 export default function Forbidden() {
@@ -11,12 +10,7 @@ export default function Forbidden() {
         Only team admins can manage a team&apos;s identities, keys, members, notifications and audit trail, and only
         portal admins can manage users and read the portal-wide audit. Ask one of them if you need this.
       </p>
-      <div className="flex gap-4">
-        <ButtonLink href="/teams">Your teams</ButtonLink>
-        <Link href="/" className="rounded-md px-4 py-2 text-sm font-semibold text-brand-700 ring-1 ring-brand-600">
-          Home
-        </Link>
-      </div>
+      <WaysOut />
     </main>
   );
 }

@@ -1,5 +1,4 @@
-import Link from "next/link";
-import { ButtonLink, PageTitle } from "@/components/ui";
+import { PageTitle, WaysOut } from "@/components/ui";
 
 export default function NotFound() {
   return (
@@ -9,12 +8,7 @@ export default function NotFound() {
       <p className="text-slate-600">
         The page does not exist, or it belongs to a team you are not a member of (the portal answers both the same way).
       </p>
-      <div className="flex gap-4">
-        <ButtonLink href="/teams">Your teams</ButtonLink>
-        <Link href="/" className="rounded-md px-4 py-2 text-sm font-semibold text-brand-700 ring-1 ring-brand-600">
-          Home
-        </Link>
-      </div>
+      <WaysOut />
     </main>
   );
 }

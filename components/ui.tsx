@@ -35,3 +35,15 @@ export function BackLink({ href, children }: { href: string; children: ReactNode
     </Link>
   );
 }
+
+/** Where an error page sends someone: their teams, or home. */
+export function WaysOut() {
+  return (
+    <div className="flex gap-4">
+      <ButtonLink href="/teams">Your teams</ButtonLink>
+      <Link href="/" className="rounded-md px-4 py-2 text-sm font-semibold text-brand-700 ring-1 ring-brand-600">
+        Home
+      </Link>
+    </div>
+  );
+}
