@@ -96,6 +96,15 @@ for (const [width, height, tag] of [
     await issued.getByText("Show").click();
     await expect(issued).toContainText("keyPrefix");
     await shot("07-audit-row-open");
+    // Filter by the identity's name; a filter that cannot apply says why and keeps what was typed.
+    await page.getByLabel("Identity (name or id)").fill(`nightly-${tag}`);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page.getByRole("row").filter({ hasText: "identity.create" })).toHaveCount(1);
+    await page.getByLabel("Identity (name or id)").fill("no-such-job");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("No identity is or was named “no-such-job”");
+    await expect(page.getByLabel("Identity (name or id)")).toHaveValue("no-such-job");
+    await shot("07b-audit-filter-refused");
 
     await page.getByRole("link", { name: "Notifications" }).click();
     await expect(page.getByText("No webhooks yet.")).toBeVisible();

@@ -64,6 +64,20 @@ test("an edit of one field keeps every other; the summary names Non-Rotatable cl
   }
 });
 
+test("a look-alike of an existing name is refused with a sentence: capital I for l", async ({ page }) => {
+  await adminWithTeam(page, { name: "Lookalikes", slug: "lookalikes" });
+  await page.goto("/teams/lookalikes/identities/new");
+  await page.getByLabel("Name").fill("nightly");
+  await page.getByRole("button", { name: "Create identity" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("nightly");
+  await page.goto("/teams/lookalikes/identities/new");
+  await page.getByLabel("Name").fill("nightIy");
+  await page.getByRole("button", { name: "Create identity" }).click();
+  await expect(page.getByText("Taken (or looks the same as an existing name).")).toBeVisible();
+  await expect(page.getByLabel("Name"), "what was typed is kept").toHaveValue("nightIy");
+  await page.screenshot({ path: `${SCREENSHOTS}/identity-lookalike-refused-desk.png`, fullPage: true });
+});
+
 test("a freshly enrolled identity on Anaplan's default TTL shows its end calmly until the lifetime is learned", async ({
   page,
 }) => {

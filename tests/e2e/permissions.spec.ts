@@ -26,6 +26,16 @@ test("403 with a sentence for a member on an admin page; 404 for what is not the
     );
   }
 
+  // Someone who has never signed in is invited; without SMTP the page says no mail went out and shows the link.
+  await page.getByLabel("Email").fill("new.colleague@example.com");
+  await page.getByRole("button", { name: "Add member" }).click();
+  await expect(page.getByRole("main").getByRole("status").filter({ hasText: "new.colleague" })).toContainText(
+    "No email was sent (this portal has no SMTP_URL): send them the sign-in link.",
+  );
+  await expect(page.getByText("http://localhost:3100/signin", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Copy link" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/member-invited-desk.png", fullPage: true });
+
   for (const path of ["/teams/perms/notifications", "/teams/perms/audit"]) {
     const answer = await member.goto(path);
     expect(answer?.status(), path).toBe(403);
