@@ -6,7 +6,11 @@ import { SimulatorBadge } from "./simulator-badge";
 type User = { name: string; isPortalAdmin: boolean };
 
 function NavLinks({ user }: { user: User }) {
-  const link = { className: "text-slate-700 hover:text-brand-700", currentClassName: "font-semibold text-brand-800" };
+  const link = {
+    className: "hover:text-brand-700",
+    idleClassName: "text-slate-700",
+    currentClassName: "font-semibold text-brand-900",
+  };
   return (
     <>
       <NavLink href="/teams" {...link}>

@@ -24,13 +24,14 @@ export default async function TeamLayout({ children, params }: Props) {
           aria-label={`Team ${team.name}`}
           className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-1 px-4 sm:px-6"
         >
-          <span className="mr-3 py-2 text-sm font-semibold text-slate-900">{team.name}</span>
+          <span className="mr-3 hidden py-2 text-sm font-semibold text-slate-900 sm:inline">{team.name}</span>
           {tabs.map((t) => (
             <NavLink
               key={t.href}
               href={t.href}
-              className="border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:text-brand-700"
-              currentClassName="border-brand-600 text-brand-800"
+              className="border-b-2 px-2 py-2 text-sm font-medium hover:text-brand-700 sm:px-3"
+              idleClassName="border-transparent text-slate-600"
+              currentClassName="border-brand-600 text-brand-900"
             >
               {t.label}
             </NavLink>

@@ -41,7 +41,10 @@ export function GettingStarted({ slug, progress }: { slug: string; progress: Pro
   ];
   const next = steps.findIndex((s) => !s.done);
   return (
-    <section aria-labelledby="getting-started" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-brand-200">
+    <section
+      aria-labelledby="getting-started"
+      className="rounded-lg border-l-4 border-brand-600 bg-white p-6 shadow-sm ring-1 ring-slate-200"
+    >
       <h2 id="getting-started" className="text-lg font-semibold text-slate-900">
         Get started: {steps.filter((s) => s.done).length} of {steps.length} done
       </h2>
