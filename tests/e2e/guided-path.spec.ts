@@ -53,7 +53,8 @@ for (const [width, height, tag] of [
     await shot("03-team-checklist");
 
     await checklist(page).getByRole("link", { name: "New identity" }).click();
-    await page.getByLabel("Name").fill(`nightly-${tag}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("New service identity");
+    await page.getByLabel("Name", { exact: true }).fill(`nightly-${tag}`);
     await page.getByRole("button", { name: "Create identity" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(`nightly-${tag}`);
     await page.goto(`/teams/guided-${tag}/identities`);
