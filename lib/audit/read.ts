@@ -100,7 +100,7 @@ async function identityIds(scope: Scope, value: string): Promise<string[]> {
     for (const n of named) ids.add(n.targetId);
   }
   if (ids.size === 0) {
-    const why = `No identity is or was named “${value}” here. Pick one from the list, or paste its id.`;
+    const why = `No identity is or was named “${value}” here. Check the name, or paste the identity's id.`;
     throw new AppError("bad_request", why, { fieldErrors: { identity: [why] } });
   }
   return [...ids];
