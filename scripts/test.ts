@@ -40,6 +40,42 @@ async function testFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/** Every test's duration, for the closing list of the slowest: where the suite's time goes. */
+type Timed = { name: string; ms: number };
+const timings: Timed[] = [];
+const SLOWEST = 15;
+
+/** node:test's JUnit report: one <testcase> per test (suites are <testsuite>, so they are not counted twice). */
+async function nodeTimings(junit: string): Promise<Timed[]> {
+  const xml = await readFile(junit, "utf8").catch(() => "");
+  const xmlText = (text: string) =>
+    text.replace(
+      /&(lt|gt|quot|apos|amp);/g,
+      (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e] ?? "",
+    );
+  return [...xml.matchAll(/<testcase name="([^"]*)" time="([\d.]+)"/g)].map((m) => ({
+    name: `node: ${xmlText(m[1] ?? "")}`,
+    ms: Number(m[2]) * 1000,
+  }));
+}
+
+type ReportSuite = {
+  file?: string;
+  specs?: { title: string; tests: { results: { duration: number }[] }[] }[];
+  suites?: ReportSuite[];
+};
+
+/** Playwright's JSON report: each test's duration summed over its results (retries included). */
+function playwrightTimings(suites: ReportSuite[], target: string): Timed[] {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? []).map((spec) => ({
+      name: `${target}: ${suite.file ?? ""} › ${spec.title}`,
+      ms: spec.tests.flatMap((t) => t.results).reduce((n, r) => n + r.duration, 0),
+    })),
+    ...playwrightTimings(suite.suites ?? [], target),
+  ]);
+}
+
 const counted = (output: string, word: string) =>
   [...output.matchAll(new RegExp(`^[#ℹ] ${word} (\\d+)$`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
 
@@ -73,8 +109,22 @@ async function nodeTests(tmp: string) {
       TEST_TEMPLATE_DATABASE: template,
       NODE_ENV: "test",
     };
-    const nodeArgs = ["--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=2", ...files];
+    const junit = path.join(tmp, "node-tests.xml");
+    const nodeArgs = [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "--test",
+      "--test-concurrency=2",
+      // The usual report on stdout (CI reads its closing lines), and a JUnit copy for the durations.
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=junit",
+      `--test-reporter-destination=${junit}`,
+      ...files,
+    ];
     const { code, output } = await run(process.execPath, nodeArgs, env);
+    timings.push(...(await nodeTimings(junit)));
     return {
       code,
       passed: counted(output, "pass"),
@@ -106,10 +156,12 @@ async function playwright(tmp: string, target: "portal" | "cluster") {
   );
   // Playwright stops the server with SIGTERM; make sure no postmaster outlives the run either way.
   await stopStalePostmaster(path.join(dataDir, "pg")).catch(() => {});
-  const stats = await readFile(report, "utf8").then(
-    (t) => JSON.parse(t).stats,
+  const parsed = await readFile(report, "utf8").then(
+    (t) => JSON.parse(t) as { stats?: Record<string, number>; suites?: ReportSuite[] },
     () => undefined,
   );
+  const stats = parsed?.stats;
+  timings.push(...playwrightTimings(parsed?.suites ?? [], target));
   return {
     code: result.code,
     passed: stats?.expected ?? 0,
@@ -156,6 +208,11 @@ try {
 } finally {
   // A postmaster may still be finishing its shutdown checkpoint: retry rather than fail the run.
   await rm(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
+}
+const slowest = timings.sort((a, b) => b.ms - a.ms).slice(0, SLOWEST);
+if (slowest.length > 0) {
+  process.stdout.write(`\nthe ${slowest.length} slowest tests:\n`);
+  for (const t of slowest) process.stdout.write(`${(t.ms / 1000).toFixed(1).padStart(7)} s  ${t.name.slice(0, 140)}\n`);
 }
 process.stdout.write(`\ntotal: ${passed} passed, ${failed} failed\n`);
 process.exit(code !== 0 || failed > 0 ? 1 : 0);

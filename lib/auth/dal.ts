@@ -31,9 +31,3 @@ export async function requireUserForAction() {
   if (!session) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
   return session;
 }
-
-export async function requirePortalAdmin() {
-  const session = await requireUserForAction();
-  if (!session.user.isPortalAdmin) throw new AppError("forbidden", "Only portal admins can do this.");
-  return session;
-}

@@ -1,8 +1,7 @@
 // An identity's state is derived, never stored: from its deactivation, its pending enrolment, its revocation and its
 // grant. Revoked is final for the tokens (they are destroyed) but not for the identity: a new enrolment clears it.
-// deriveState (for one loaded row) and stateWhere (for filtering in SQL) are the same rule written twice;
-// tests/integration/identities.test.ts checks that they agree for every state.
-import type { Prisma } from "@/lib/generated/prisma/client";
+// deriveState is the rule for one loaded row; the dashboard's SQL read model (list_state, migration
+// 20261123040000) is the same rule in SQL, and tests/integration/identity-list.test.ts checks they agree for every state.
 import type { IdentityState } from "./schemas";
 
 export const STATE_LABELS: Record<IdentityState, string> = {
@@ -49,38 +48,4 @@ export function deriveState(i: StateInputs, now = new Date()): IdentityState {
   if (i.grant.status === "needs_attention" || isStranded(i.grant, now)) return "needs_attention";
   if (i.grant.refreshTokenExpiresAt && i.grant.refreshTokenExpiresAt < now) return "expired";
   return "active";
-}
-
-const stranded = (now: Date): Prisma.GrantWhereInput => ({
-  unreachableSince: { not: null },
-  OR: [{ accessTokenExpiresAt: null }, { accessTokenExpiresAt: { lt: now } }],
-});
-
-export function stateWhere(state: IdentityState, now = new Date()): Prisma.ServiceIdentityWhereInput {
-  if (state === "deactivated") return { deactivatedAt: { not: null } };
-  const live = { deactivatedAt: null };
-  if (state === "enrolling") return { ...live, enrolments: { some: { status: "pending" } } };
-  const ended = { ...live, enrolments: { none: { status: "pending" as const } } };
-  if (state === "revoked") return { ...ended, revokedAt: { not: null } };
-  const settled = { ...ended, revokedAt: null };
-  switch (state) {
-    case "not_enrolled":
-      return { ...settled, OR: [{ grantId: null }, { grant: { status: "revoked" } }] };
-    case "needs_attention":
-      return {
-        ...settled,
-        OR: [{ grant: { status: "needs_attention" } }, { grant: { status: "active", ...stranded(now) } }],
-      };
-    case "expired":
-      return { ...settled, grant: { status: "active", refreshTokenExpiresAt: { lt: now }, NOT: stranded(now) } };
-    case "active":
-      return {
-        ...settled,
-        grant: {
-          status: "active",
-          OR: [{ refreshTokenExpiresAt: null }, { refreshTokenExpiresAt: { gte: now } }],
-          NOT: stranded(now),
-        },
-      };
-  }
 }
