@@ -121,6 +121,8 @@ async function nodeTests(tmp: string) {
       "--test-reporter-destination=stdout",
       "--test-reporter=junit",
       `--test-reporter-destination=${junit}`,
+      // `npm test -- --only=node audit.test --test-name-pattern="CSV"`: one test of a file.
+      ...process.argv.filter((a) => a.startsWith("--test-name-pattern=")),
       ...files,
     ];
     const { code, output } = await run(process.execPath, nodeArgs, env);
