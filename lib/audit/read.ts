@@ -194,7 +194,11 @@ async function present(events: AuditEvent[]) {
 export type AuditRow = Awaited<ReturnType<typeof present>>[number];
 
 export async function readAuditPage(actor: Actor, teamSlug: string | null, filters: AuditFilters) {
-  const scope = await auditScope(actor, teamSlug);
+  return pageIn(await auditScope(actor, teamSlug), filters);
+}
+
+/** One keyset page of the events in an authorized scope. */
+async function pageIn(scope: Scope, filters: AuditFilters) {
   const where = await whereOf(scope, filters);
   const events = await batch(where, filters.before ? BigInt(filters.before) : null, PAGE_SIZE + 1);
   const page = events.slice(0, PAGE_SIZE);
@@ -214,12 +218,12 @@ export async function readAuditView(
   teamSlug: string | null,
   raw: Record<string, string | string[] | undefined>,
 ) {
-  await auditScope(actor, teamSlug);
+  const scope = await auditScope(actor, teamSlug);
   const { filters, problems, typed } = readAuditFilters(raw);
   const refused = (found: Record<string, string>) => ({ rows: [], next: null, filters: {}, problems: found, typed });
   if (!filters) return refused(problems);
   try {
-    return { ...(await readAuditPage(actor, teamSlug, filters)), filters, problems, typed };
+    return { ...(await pageIn(scope, filters)), filters, problems, typed };
   } catch (error) {
     if (!isAppError(error) || !error.fieldErrors) throw error;
     return refused(
