@@ -144,11 +144,11 @@ async function withinBudget(grant: Grant) {
   return (await takeFromWindow(`anaplan:${host}`, env().ANAPLAN_CALLS_PER_MINUTE)).allowed;
 }
 
+/** A grant's lease given back: no refresher holds it, none is under way. */
+const RELEASED = { leaseOwner: null, leaseUntil: null, refreshStartedAt: null };
+
 const releaseLease = (grantId: string, owner: string) =>
-  db().grant.updateMany({
-    where: { id: grantId, leaseOwner: owner },
-    data: { leaseOwner: null, leaseUntil: null, refreshStartedAt: null },
-  });
+  db().grant.updateMany({ where: { id: grantId, leaseOwner: owner }, data: RELEASED });
 
 async function refreshUnderLease(
   grant: Grant,
@@ -156,7 +156,6 @@ async function refreshUnderLease(
   client: GrantClient,
   leaseEndsAt: number,
 ): Promise<AccessToken> {
-  const release = { leaseOwner: null, leaseUntil: null, refreshStartedAt: null };
   let tokens: TokenSet;
   const timer = metrics().refreshSeconds.startTimer();
   try {
@@ -195,7 +194,7 @@ async function refreshUnderLease(
       where: { id: grant.id, leaseOwner: owner, status: "active" },
       data: {
         ...sealed,
-        ...release,
+        ...RELEASED,
         generation: { increment: 1 },
         lastRefreshAt: new Date(),
         ...recovered,
