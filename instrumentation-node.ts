@@ -1,5 +1,5 @@
-import { boot } from "@/lib/boot";
-import { stampPeerAddresses } from "@/lib/request-context";
+import { stampPeerAddresses } from "@/lib/platform/request-context";
+import { boot } from "@/lib/server/boot";
 
 // If register() throws, `next start` keeps running and serves 500s; a server that cannot boot must exit instead.
 export async function startServer() {

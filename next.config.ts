@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { STATIC_POLICY } from "./lib/auth/csp";
+import { STATIC_POLICY } from "./lib/server/auth/csp";
 
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },

@@ -8,9 +8,9 @@
 // - files (built assets, the icon, robots.txt) are read-only: any other method gets 405, so a forged server-action
 //   POST to one never reaches Next's action handling (it answered 500 there).
 import { type NextRequest, NextResponse } from "next/server";
-import { pagePolicy } from "@/lib/auth/csp";
-import { CROSS_SITE_MESSAGE, isSameOriginRequest } from "@/lib/auth/same-origin";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
+import { pagePolicy } from "@/lib/server/auth/csp";
+import { CROSS_SITE_MESSAGE, isSameOriginRequest } from "@/lib/server/auth/same-origin";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 const SIGNED_IN_PAGES = /^\/(profile|teams|admin)(\/|$)/;

@@ -1,6 +1,6 @@
 import { PageTitle, WaysOut } from "@/components/ui";
 
-/** 403: signed in, and a member where it matters, but the page is for admins (lib/pages.ts orNotFound). */
+/** 403: signed in, and a member where it matters, but the page is for admins (lib/server/pages.ts orNotFound). */
 export default function Forbidden() {
   return (
     <main className="mx-auto flex max-w-xl flex-col gap-4 px-6 py-20">

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/site-header";
-import { currentSession } from "@/lib/auth/dal";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
+import { currentSession } from "@/lib/server/auth/dal";
 import "./globals.css";
 
 export const metadata: Metadata = {

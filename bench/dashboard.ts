@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { startRig } from "./rig";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
@@ -15,7 +15,7 @@ const HOUR = 3600_000;
 
 const rig = await startRig([3300], { PORTAL_WORKER: "0" });
 try {
-  const { db, disconnectDb } = await import("@/lib/db");
+  const { db, disconnectDb } = await import("@/lib/platform/db");
   const { listIdentities, encodeCursor } = await import("@/lib/identities/list");
   const { listQuery } = await import("@/lib/identities/schemas");
   const [base] = rig.bases;
@@ -60,7 +60,7 @@ try {
   /** A real sign-in through the simulator's device grant, and the session cookie a browser would hold for it. */
   async function signedInAdmin() {
     const { getCurrentUser, pollDeviceToken, requestDeviceCode } = await import("@/lib/anaplan");
-    const { simulatorOperator } = await import("@/lib/simulator/operator-client");
+    const { simulatorOperator } = await import("@/simulator/operator-client");
     const { startUserSession } = await import("@/lib/users/sign-in");
     const { endpoints } = {
       endpoints: { oauthUrl: rig.sim.urls.oauth, apiUrl: rig.sim.urls.api, authUrl: rig.sim.urls.auth },

@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startThrowawayPostgres } from "@/lib/db/embedded";
-import { publishEnv } from "@/lib/env";
-import { simulatorAsAnaplan, startSimulator } from "@/lib/simulator";
+import { startThrowawayPostgres } from "@/lib/platform/db/embedded";
+import { publishEnv } from "@/lib/platform/env";
+import { simulatorAsAnaplan, startSimulator } from "@/simulator";
 
 export async function startRig(ports: number[], extraEnv: Record<string, string> = {}) {
   if (!existsSync(".next/BUILD_ID")) {
@@ -49,13 +49,13 @@ export async function startRig(ports: number[], extraEnv: Record<string, string>
 
   /** An enrolled identity with an API key. */
   async function seedKey() {
-    const { db } = await import("@/lib/db");
+    const { db } = await import("@/lib/platform/db");
     const { createGrant } = await import("@/lib/grants/store");
     const { createApiKey, keyFields } = await import("@/lib/broker/keys");
     const { createIdentity } = await import("@/lib/identities/manage");
     const { identityFields } = await import("@/lib/identities/schemas");
     const { pollDeviceToken, requestDeviceCode } = await import("@/lib/anaplan");
-    const { simulatorOperator } = await import("@/lib/simulator/operator-client");
+    const { simulatorOperator } = await import("@/simulator/operator-client");
     const user = await db().user.create({ data: { anaplanUserId: "b".repeat(32), email: "b@x.example", name: "B" } });
     const team = await db().team.create({ data: { slug: "bench", name: "Bench", nameSkeleton: "bench" } });
     await db().membership.create({ data: { teamId: team.id, userId: user.id, role: "admin" } });

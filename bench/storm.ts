@@ -12,9 +12,9 @@ const STORMS = Number(process.env.STORMS ?? 3);
 const rig = await startRig([3191, 3192]);
 try {
   const { key, grantId, clientId, endpoints } = await rig.seedKey();
-  const { db } = await import("@/lib/db");
+  const { db } = await import("@/lib/platform/db");
   const { refreshAccessToken } = await import("@/lib/anaplan");
-  const { simulatorOperator } = await import("@/lib/simulator/operator-client");
+  const { simulatorOperator } = await import("@/simulator/operator-client");
   const operator = simulatorOperator(rig.sim.url);
   const refreshes = async () => (await operator.counters()).token[clientId]?.refresh_token ?? 0;
 

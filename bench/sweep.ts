@@ -6,10 +6,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { startThrowawayPostgres } from "@/lib/db/embedded";
-import { migrate } from "@/lib/db/migrate";
-import { publishEnv } from "@/lib/env";
-import { simulatorOperator } from "@/lib/simulator/operator-client";
+import { startThrowawayPostgres } from "@/lib/platform/db/embedded";
+import { migrate } from "@/lib/platform/db/migrate";
+import { publishEnv } from "@/lib/platform/env";
+import { simulatorOperator } from "@/simulator/operator-client";
 import { type EngineFigures, leaseLoop, pgBoss } from "./engines";
 
 const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
@@ -51,7 +51,7 @@ try {
     ANAPLAN_CALLS_PER_MINUTE: "100000",
     LOG_LEVEL: "error",
   });
-  const { db, disconnectDb } = await import("@/lib/db");
+  const { db, disconnectDb } = await import("@/lib/platform/db");
   const { sealTokens } = await import("@/lib/grants/seal");
   const { claimDueGrants, refreshDueIdentityGrants } = await import("@/lib/identities/keep-alive");
   const { refreshAccessToken, validateAccessToken } = await import("@/lib/anaplan");

@@ -5,7 +5,7 @@
 // rotation used to, one compare-and-set statement per value.
 import { createCipheriv, randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { publishEnv } from "@/lib/env";
+import { publishEnv } from "@/lib/platform/env";
 import { startRig } from "./rig";
 
 const OPS = Number(process.env.VAULT_OPS ?? 20_000);
@@ -19,7 +19,7 @@ const rig = await startRig([3194], { TOKEN_ENCRYPTION_KEYS: `${v2},${v1}` });
 try {
   publishEnv({ TOKEN_ENCRYPTION_KEYS: v1 });
   const { vault, aadFor } = await import("@/lib/vault");
-  const { db } = await import("@/lib/db");
+  const { db } = await import("@/lib/platform/db");
   const { sealTokens } = await import("@/lib/grants/seal");
   const { rotateKeys, keyVersionCounts } = await import("@/lib/vault/rotate");
 

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { SubmitRow } from "@/components/field";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/server/actions";
 
 /** A one-button form around a server action, with its pending state and its result announced. */
 export function ActionButton(props: {

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { inputClass } from "@/components/field";
 import { TableHead } from "@/components/table-head";
 import { OUTCOMES } from "@/lib/audit";
-import type { AuditFilters, AuditRow } from "@/lib/audit/read";
+import type { AuditFilters, AuditRow } from "@/lib/audit-trail/read";
 import { primaryButton } from "./ui";
 import { When } from "./when";
 

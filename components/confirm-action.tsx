@@ -1,7 +1,7 @@
 "use client";
 import { type ReactNode, useActionState, useState } from "react";
 import { FormStatus, inputClass } from "@/components/field";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/server/actions";
 
 const TONES = {
   danger: {

@@ -3,7 +3,7 @@
 // time zone on hover. The server renders in UTC and the browser re-renders in the viewer's zone after hydration,
 // so the text may change by a moment; it is not a mismatch worth a warning.
 import { useEffect, useState } from "react";
-import { relativeTime } from "@/lib/relative-time";
+import { relativeTime } from "@/lib/platform/relative-time";
 
 export function exactTime(at: Date, timeZone?: string) {
   return at.toLocaleString("en-GB", {

@@ -8,11 +8,11 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { resolveDatabase } from "@/lib/boot";
-import { freePort } from "@/lib/db/embedded";
-import { migrate } from "@/lib/db/migrate";
-import { loadOrCreateDevSecrets } from "@/lib/dev-secrets";
-import { env } from "@/lib/env";
+import { freePort } from "@/lib/platform/db/embedded";
+import { migrate } from "@/lib/platform/db/migrate";
+import { loadOrCreateDevSecrets } from "@/lib/platform/dev-secrets";
+import { env } from "@/lib/platform/env";
+import { resolveDatabase } from "@/lib/server/boot";
 
 const fail = (error: unknown): never => {
   console.error(`\nThe cluster cannot start.\n${error instanceof Error ? error.message : String(error)}\n`);
@@ -107,7 +107,7 @@ async function main() {
 
   let anaplan: Record<string, string> = {};
   if (settings.useSimulator && !settings.sharedSimulator) {
-    const { simulatorSettings, startSimulator } = await import("@/lib/simulator");
+    const { simulatorSettings, startSimulator } = await import("@/simulator");
     const simulator = await startSimulator({
       port: settings.SIMULATOR_PORT,
       host: settings.SIMULATOR_HOST,

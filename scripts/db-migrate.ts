@@ -1,9 +1,10 @@
 // `npm run db:migrate`: apply pending migrations to DATABASE_URL (or the embedded database in DATA_DIR), for
 // deployments that set MIGRATE_ON_START=0 and migrate as a separate step.
-import { resolveDatabase } from "@/lib/boot";
-import { migrate } from "@/lib/db/migrate";
-import { loadOrCreateDevSecrets } from "@/lib/dev-secrets";
-import { env } from "@/lib/env";
+
+import { migrate } from "@/lib/platform/db/migrate";
+import { loadOrCreateDevSecrets } from "@/lib/platform/dev-secrets";
+import { env } from "@/lib/platform/env";
+import { resolveDatabase } from "@/lib/server/boot";
 
 try {
   const base = env();

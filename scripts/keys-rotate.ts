@@ -1,9 +1,10 @@
 // `npm run keys:rotate`: re-wrap every stored data key under the first key of TOKEN_ENCRYPTION_KEYS while the
 // portal keeps serving, then report which key versions are still in use. Uses the same database as the portal
 // (DATABASE_URL, or the embedded one in DATA_DIR when the portal is not running).
-import { resolveDatabase } from "@/lib/boot";
-import { loadOrCreateDevSecrets } from "@/lib/dev-secrets";
-import { env, publishEnv } from "@/lib/env";
+
+import { loadOrCreateDevSecrets } from "@/lib/platform/dev-secrets";
+import { env, publishEnv } from "@/lib/platform/env";
+import { resolveDatabase } from "@/lib/server/boot";
 
 try {
   const base = env();
@@ -15,7 +16,7 @@ try {
   });
   const { rotateKeys } = await import("@/lib/vault/rotate");
   const { keyring } = await import("@/lib/vault");
-  const { disconnectDb } = await import("@/lib/db");
+  const { disconnectDb } = await import("@/lib/platform/db");
   try {
     console.info(`Re-wrapping data keys under v${keyring().activeVersion}…`);
     const report = await rotateKeys({

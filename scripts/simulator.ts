@@ -1,7 +1,7 @@
 // `npm run simulator`: the Anaplan simulator in a process of its own, e.g. to point a portal started elsewhere at it
 // (ANAPLAN_SIMULATOR=1 with the printed URLs and client ids). Prints its settings as one JSON line.
 import { parseArgs } from "node:util";
-import { simulatorSettings, startSimulator } from "@/lib/simulator";
+import { simulatorSettings, startSimulator } from "@/simulator";
 
 const { values } = parseArgs({
   options: {

@@ -6,8 +6,8 @@ import { existsSync } from "node:fs";
 import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres, stopStalePostmaster } from "@/lib/db/embedded";
-import { migrate } from "@/lib/db/migrate";
+import { startEmbeddedPostgres, stopStalePostmaster } from "@/lib/platform/db/embedded";
+import { migrate } from "@/lib/platform/db/migrate";
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const filter = process.argv.slice(2).filter((a) => !a.startsWith("--"));

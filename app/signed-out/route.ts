@@ -1,7 +1,7 @@
 // Where next-auth's sign-out lands. When Anaplan's end-session endpoint is known (the simulator's always is), the
 // browser's session there is ended too, so the next "Sign in" asks who is signing in instead of silently
 // re-entering as the same account; it then returns to the sign-in page.
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 export function GET() {
   const settings = env();

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/auth-buttons";
 import { PageTitle } from "@/components/ui";
-import { currentSession, endedSessionReason } from "@/lib/auth/dal";
-import { safeRedirect } from "@/lib/auth/redirects";
+import { currentSession, endedSessionReason } from "@/lib/server/auth/dal";
+import { safeRedirect } from "@/lib/server/auth/redirects";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { readBounded } from "@/lib/bounded-body";
+import { readBounded } from "@/lib/platform/bounded-body";
 import { failure, isRecord } from "./classify";
 import { AnaplanError } from "./errors";
 

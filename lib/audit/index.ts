@@ -1,11 +1,11 @@
 // The audit trail: append-only rows (a trigger rejects UPDATE and DELETE). Details must never hold a secret;
 // they pass through the log redactor as a second line of defence.
 import "server-only";
-import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { log, redact } from "@/lib/log";
 import { type EventClient, enqueueEvents } from "@/lib/notify/events";
-import type { RequestContext } from "@/lib/request-context";
+import { db } from "@/lib/platform/db";
+import { log, redact } from "@/lib/platform/log";
+import type { RequestContext } from "@/lib/platform/request-context";
 
 export const OUTCOMES = ["success", "failure", "denied"] as const;
 

@@ -1,8 +1,8 @@
 // Refusals worth a trace (a denied action, a failed sign-in) without letting a flood write a flood: the first one
 // per caller and kind in each minute is audited and logged; the rest of that minute are only counted.
 import "server-only";
-import { log } from "@/lib/log";
-import { takeFromWindow } from "@/lib/rate-limit";
+import { log } from "@/lib/platform/log";
+import { takeFromWindow } from "@/lib/platform/rate-limit";
 import { type AuditEntry, recordAudit } from "./index";
 
 export async function recordRefusal(caller: string, entry: AuditEntry) {

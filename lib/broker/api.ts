@@ -3,12 +3,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { readBounded } from "@/lib/bounded-body";
-import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable, isDatabaseUnavailable } from "@/lib/db/unavailable";
-import { log } from "@/lib/log";
-import { metrics } from "@/lib/metrics";
-import { type RequestContext, requestContextOf } from "@/lib/request-context";
-import { withRequestId } from "@/lib/request-id";
+import { readBounded } from "@/lib/platform/bounded-body";
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  databaseUnavailable,
+  isDatabaseUnavailable,
+} from "@/lib/platform/db/unavailable";
+import { log } from "@/lib/platform/log";
+import { metrics } from "@/lib/platform/metrics";
+import { type RequestContext, requestContextOf } from "@/lib/platform/request-context";
+import { withRequestId } from "@/lib/platform/request-id";
 import { authenticate, type Caller } from "./caller";
 import { BrokerError } from "./errors";
 import { BROKER_ERROR_STATUS, type BrokerErrorCode } from "./schemas";

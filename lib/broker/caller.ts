@@ -1,8 +1,8 @@
 // Turning `Authorization: Bearer atp_…` into the key, its identity and the identity's grant, and counting the call
 // against the key's per-minute limit, in one prepared statement: everything the hot path needs in one round trip.
 import "server-only";
-import { preparedQuery } from "@/lib/db";
-import { env } from "@/lib/env";
+import { preparedQuery } from "@/lib/platform/db";
+import { env } from "@/lib/platform/env";
 import { BrokerError, invalidKey } from "./errors";
 import { hashSecret, parseApiKey, secretMatches } from "./key-format";
 

@@ -3,13 +3,13 @@
 // and instances ask at once, Anaplan sees one refresh. Refresh tokens never leave this module's callers.
 import "server-only";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { type AccessToken, getAccessToken, isFresh } from "@/lib/grants/access-token";
 import { openAccessToken } from "@/lib/grants/seal";
-import { grantClientOf } from "@/lib/identities/endpoints";
+import { grantClientOf } from "@/lib/identities/grant-client";
 import { attentionReason, deriveState } from "@/lib/identities/state";
-import type { RequestContext } from "@/lib/request-context";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
+import type { RequestContext } from "@/lib/platform/request-context";
 import type { Caller } from "./caller";
 import { BrokerError } from "./errors";
 import { keyPrefixOf } from "./key-format";

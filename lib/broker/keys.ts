@@ -3,10 +3,10 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { getIdentityOrThrow } from "@/lib/identities/load";
-import { displayName } from "@/lib/names";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
+import { displayName } from "@/lib/platform/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { generateApiKey, keyPrefixOf } from "./key-format";
 

@@ -6,8 +6,8 @@
 // What is learned goes into oauth_client_lifetimes, whose triggers pass it on to the client's identities and the
 // recorded ends of their chains. A grant row's created_at is its chain's start.
 import "server-only";
-import { db } from "@/lib/db";
-import { log } from "@/lib/log";
+import { db } from "@/lib/platform/db";
+import { log } from "@/lib/platform/log";
 
 export type RefreshLifetime = "absolute" | "sliding";
 

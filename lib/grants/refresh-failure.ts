@@ -4,9 +4,9 @@
 import "server-only";
 import { AnaplanError, isFinalRefreshFailure } from "@/lib/anaplan";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
 import type { Grant } from "@/lib/generated/prisma/client";
-import { log } from "@/lib/log";
+import { db } from "@/lib/platform/db";
+import { log } from "@/lib/platform/log";
 import type { GrantClient } from "./access-token";
 import { lifetimeShownBy, recordLearnedLifetime } from "./lifetime";
 

@@ -2,11 +2,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { logoutAccessToken, revokeToken, type TokenSet } from "@/lib/anaplan";
-import { clientSecretFor, type Endpoints } from "@/lib/anaplan-env";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { clientSecretFor, type Endpoints } from "@/lib/anaplan/settings";
 import type { GrantKind, Prisma } from "@/lib/generated/prisma/client";
-import { log } from "@/lib/log";
+import { db } from "@/lib/platform/db";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
 import { refreshTokenDeadline } from "./lifetime";
 import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
 

@@ -1,7 +1,7 @@
 // What the identity form shows, as the strings its fields hold: the inverse of `identityFields`, which reads the
 // form. One function for the new and the edit page, so saving an edit without touching a field keeps that field
 // (tests/unit/identity-form-values.test.ts checks the round trip for every setting).
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { regionOf } from "./regions";
 import type { IdentityFields } from "./schemas";
 

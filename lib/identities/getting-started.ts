@@ -2,7 +2,7 @@
 // script use it. Each step says whether it is done and which identity its button opens. Read from indexed rows (the
 // per-state counts, one identity per state, the most recent use), so it costs the same at any team size.
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/db";
 
 export type GettingStarted = {
   created: boolean;

@@ -11,14 +11,14 @@
 // Deactivated identities are kept alive too: a pause must not let a rotatable token lapse.
 import "server-only";
 import { validateAccessToken } from "@/lib/anaplan";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
-import { isAppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getAccessToken } from "@/lib/grants/access-token";
-import { log } from "@/lib/log";
-import { takeFromWindow } from "@/lib/rate-limit";
-import { grantClientOf } from "./endpoints";
+import { db } from "@/lib/platform/db";
+import { env } from "@/lib/platform/env";
+import { isAppError } from "@/lib/platform/errors";
+import { log } from "@/lib/platform/log";
+import { takeFromWindow } from "@/lib/platform/rate-limit";
+import { grantClientOf } from "./grant-client";
 
 const UNKNOWN_TTL_SECONDS = 12 * 60 * 60;
 

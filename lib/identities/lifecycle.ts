@@ -4,12 +4,12 @@
 // only then ended at Anaplan, so the portal's side holds even when Anaplan is unreachable.
 import "server-only";
 import { recordAudit, recordAudits } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import type { Prisma, ServiceIdentity } from "@/lib/generated/prisma/client";
 import { type DestroyedGrant, destroyGrants, endAtAnaplan, type StepOutcome } from "@/lib/grants/store";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 import { type Actor, requireTeam } from "@/lib/teams/access";
-import { endpointsOf } from "./endpoints";
+import { endpointsOf } from "./grant-client";
 import { getEnrolmentOrThrow, getIdentityOrThrow } from "./load";
 
 const PROVIDER_CONCURRENCY = 8;

@@ -5,9 +5,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { preparedQuery } from "@/lib/db";
+import { preparedQuery } from "@/lib/platform/db";
+import { likeLiteral } from "@/lib/platform/validation";
 import { type Actor, requireTeam } from "@/lib/teams/access";
-import { likeLiteral } from "@/lib/validation";
 import { IDENTITY_STATES, type IdentitySort, type ListQuery } from "./schemas";
 import { attentionReason, deriveState } from "./state";
 import { expiryWarning } from "./warnings";

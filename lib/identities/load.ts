@@ -2,9 +2,9 @@
 // all answer the same "not found", so ids cannot be probed across teams.
 import "server-only";
 import { z } from "zod";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 
 const identityNotFound = () => new AppError("not_found", "No such identity in this team.");
 const enrolmentNotFound = () => new AppError("not_found", "No such enrolment in this team.");

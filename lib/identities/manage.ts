@@ -2,11 +2,11 @@
 // itself and scopes every query by that team, so another team's identity is simply "not found".
 import "server-only";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { nameSkeleton } from "@/lib/names";
+import { db } from "@/lib/platform/db";
+import { env } from "@/lib/platform/env";
+import { AppError } from "@/lib/platform/errors";
+import { nameSkeleton } from "@/lib/platform/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { getIdentityOrThrow } from "./load";
 import { endpointsForRegion } from "./regions";

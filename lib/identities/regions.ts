@@ -1,7 +1,7 @@
 // Anaplan's hosts per region (Anaplan's allow-list documentation, May 2026). Identities pick a region instead of
 // typing URLs, so no one can point the portal's outbound calls at an arbitrary host.
-import { type Endpoints, portalEndpoints } from "@/lib/anaplan-env";
-import { env } from "@/lib/env";
+import { type Endpoints, portalEndpoints } from "@/lib/anaplan/settings";
+import { env } from "@/lib/platform/env";
 
 const shared = (host: string) => ({
   oauthUrl: `https://${host}.app.anaplan.com`,

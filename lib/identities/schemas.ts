@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { displayName, displayText, visibleText } from "@/lib/names";
+import { displayName, displayText, visibleText } from "@/lib/platform/names";
 import { DEFAULT_REGION, REGIONS } from "./regions";
 
 export const identityFields = z.strictObject({

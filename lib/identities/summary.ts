@@ -2,7 +2,7 @@
 // many refreshes failed for good in the last day. All from indexed reads of the list's read model and the
 // trigger-kept counts per state, so it costs the same at 100 or 100,000 identities.
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/db";
 import type { Actor } from "@/lib/teams/access";
 import { requireTeam } from "@/lib/teams/access";
 import { settleDueStates } from "./list";

@@ -1,7 +1,7 @@
 // An identity's broker requests per hour over the last 7 days, from the identity_usage aggregate (counted in the
 // broker's statement). Hours without a request are zeros, so the series always has 168 points.
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/db";
 
 const HOUR_MS = 3600_000;
 export const USAGE_HOURS = 7 * 24;

@@ -1,5 +1,5 @@
 // When a refresh token's end is near enough to warn about: EXPIRY_WARNING_DAYS (default 14, 3 and 1 days).
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 const DAY_MS = 24 * 3600_000;
 

@@ -3,18 +3,18 @@
 // rate-limit windows. The queues are the tables themselves — claims use leases and SKIP LOCKED, revocation locks
 // the grant — so any number of instances can run this loop safely; it only decides how often to look.
 import { setTimeout as sleep } from "node:timers/promises";
-import { env } from "@/lib/env";
-import { pollDueEnrolments } from "@/lib/identities/enrol-poll";
+import { pollDueEnrolments } from "@/lib/enrolments/poll";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { pruneUsage } from "@/lib/identities/usage";
-import { log } from "@/lib/log";
 import { deliverDueWebhooks } from "@/lib/notify/deliver";
 import { sendEmailDigests } from "@/lib/notify/email";
 import { announceExpiries } from "@/lib/notify/expiring";
-import { pruneRateWindows } from "@/lib/rate-limit";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
+import { pruneRateWindows } from "@/lib/platform/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
 import { checkSessionStanding } from "@/lib/users/standing";
-import { beat } from "./heartbeat";
+import { beat } from "../platform/heartbeat";
 
 const SWEEP_BATCH = 200;
 const SESSION_BATCH = 100;

@@ -3,8 +3,8 @@
 // schedule that spans about a day, then marked failed. Every attempt's status and error stay on the row (the log).
 import "server-only";
 import { Agent, fetch } from "undici";
-import { db } from "@/lib/db";
-import { metrics } from "@/lib/metrics";
+import { db } from "@/lib/platform/db";
+import { metrics } from "@/lib/platform/metrics";
 import { aadFor, vault } from "@/lib/vault";
 import { signatureHeaders } from "./signature";
 import { allowsPrivateAddresses, assertDeliverableUrl, pinnedLookup, type Resolve, systemResolve } from "./url-policy";

@@ -4,10 +4,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import nodemailer from "nodemailer";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { log } from "@/lib/log";
+import { db } from "@/lib/platform/db";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
 import type { EventType } from "./events";
 
 const MAX_ATTEMPTS = 5;

@@ -3,9 +3,9 @@
 // conditional UPDATE claims each announcement, so it is made once however many workers sweep.
 import "server-only";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { expiryWarning } from "@/lib/identities/warnings";
+import { db } from "@/lib/platform/db";
+import { env } from "@/lib/platform/env";
 
 const DAY_MS = 24 * 3600_000;
 

@@ -2,8 +2,8 @@
 // send fails) nothing is lost: the invitation is stored either way, and the members page shows the link to pass on.
 import "server-only";
 import nodemailer from "nodemailer";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
 
 export type InvitationDelivery = "sent" | "no_smtp" | "failed";
 

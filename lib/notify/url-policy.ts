@@ -8,8 +8,8 @@
 import type { LookupAddress } from "node:dns";
 import { lookup as systemLookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
-import { env } from "@/lib/env";
-import { AppError, isAppError } from "@/lib/errors";
+import { env } from "@/lib/platform/env";
+import { AppError, isAppError } from "@/lib/platform/errors";
 
 // Node's BlockList checks an IPv4-mapped IPv6 address (::ffff:a.b.c.d) against the IPv4 entries, so a mapped
 // loopback is refused with no entry of its own — and an entry for ::ffff:0:0/96 would match every IPv4 address.

@@ -1,11 +1,11 @@
 // Team-scoped authorization used by every team-level data function. A team the caller does not belong to is
 // answered exactly like a team that does not exist. Portal admins act as admins of every team.
 import "server-only";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import type { Team, TeamRole } from "@/lib/generated/prisma/client";
 import { assertCan, type Permission } from "@/lib/permissions";
-import type { RequestContext } from "@/lib/request-context";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
+import type { RequestContext } from "@/lib/platform/request-context";
 
 /** The signed-in caller, and where the request came from (for the audit trail). */
 export type Actor = { userId: string; isPortalAdmin: boolean } & Partial<RequestContext>;

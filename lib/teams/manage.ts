@@ -3,12 +3,12 @@
 import "server-only";
 import type { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { Prisma, type TeamRole } from "@/lib/generated/prisma/client";
-import { nameSkeleton } from "@/lib/names";
 import { type InvitationDelivery, sendInvitation } from "@/lib/notify/invitation";
-import { takeFromWindow } from "@/lib/rate-limit";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
+import { nameSkeleton } from "@/lib/platform/names";
+import { takeFromWindow } from "@/lib/platform/rate-limit";
 import { type Actor, requireTeam } from "./access";
 import type { inviteRef, memberFields, memberRef, roleChange, teamFields } from "./schemas";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { displayName } from "@/lib/names";
+import { displayName } from "@/lib/platform/names";
 
 export const teamFields = z.strictObject({
   name: displayName(80, "A name is required."),

@@ -1,13 +1,13 @@
 // Portal admins manage people: find them, disable or re-enable them, make or unmake portal admins. Disabling ends
 // every session of the user at once and destroys their sealed Anaplan tokens, so re-enabling later starts clean.
 import "server-only";
-import { portalEndpoints } from "@/lib/anaplan-env";
+import { portalEndpoints } from "@/lib/anaplan/settings";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { destroyGrants, endAtAnaplan } from "@/lib/grants/store";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
+import { likeLiteral } from "@/lib/platform/validation";
 import type { Actor } from "@/lib/teams/access";
-import { likeLiteral } from "@/lib/validation";
 
 const PAGE_SIZE = 50;
 const PORTAL_ADMINS_LOCK = 7_246_002;

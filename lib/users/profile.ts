@@ -1,8 +1,8 @@
 // The signed-in user's Anaplan profile, read live with their own (refreshed when needed) access token.
 import "server-only";
 import { AnaplanError, type AnaplanUser, getCurrentUser } from "@/lib/anaplan";
-import { portalEndpoints } from "@/lib/anaplan-env";
-import { AppError, isAppError } from "@/lib/errors";
+import { portalEndpoints } from "@/lib/anaplan/settings";
+import { AppError, isAppError } from "@/lib/platform/errors";
 import { sessionAccessToken } from "./sessions";
 
 export type ProfileResult =

@@ -1,11 +1,11 @@
 // Server-side sessions: the next-auth cookie only names a row here, so expiry, sign-out and disabling a user
 // take effect on the very next request.
 import "server-only";
-import { portalEndpoints } from "@/lib/anaplan-env";
+import { portalEndpoints } from "@/lib/anaplan/settings";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
 import { type AccessTokenOptions, getAccessToken } from "@/lib/grants/access-token";
 import { revokeGrant } from "@/lib/grants/store";
+import { db } from "@/lib/platform/db";
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 const TOUCH_EVERY_MS = 60 * 1000;

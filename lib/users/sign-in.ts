@@ -3,10 +3,10 @@
 import "server-only";
 import type { AnaplanUser, TokenSet } from "@/lib/anaplan";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { createGrant } from "@/lib/grants/store";
+import { db } from "@/lib/platform/db";
+import { env } from "@/lib/platform/env";
+import { AppError } from "@/lib/platform/errors";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 const FIRST_USER_LOCK = 7_246_001;

@@ -6,12 +6,12 @@
 // like any refresh, and the next check tries again.
 import "server-only";
 import { validateAccessToken } from "@/lib/anaplan";
-import { portalEndpoints } from "@/lib/anaplan-env";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
-import { isAppError } from "@/lib/errors";
-import { log } from "@/lib/log";
-import { takeFromWindow } from "@/lib/rate-limit";
+import { portalEndpoints } from "@/lib/anaplan/settings";
+import { db } from "@/lib/platform/db";
+import { env } from "@/lib/platform/env";
+import { isAppError } from "@/lib/platform/errors";
+import { log } from "@/lib/platform/log";
+import { takeFromWindow } from "@/lib/platform/rate-limit";
 import { endSessionRefusedByAnaplan, IDLE_TIMEOUT_MS, sessionAccessToken } from "./sessions";
 
 const CONCURRENCY = 4;

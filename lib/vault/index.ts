@@ -1,7 +1,7 @@
 // The portal's vault, built from TOKEN_ENCRYPTION_KEYS. Rebuilt when that setting changes (a reloaded keyring
 // after rotation is picked up without a restart).
 import "server-only";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { createVault, type Vault } from "./envelope";
 import { VaultConfigError } from "./errors";
 import { LocalKeyring } from "./keyring";

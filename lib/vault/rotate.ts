@@ -4,8 +4,8 @@
 // that stored a new token meanwhile is never overwritten (its value is already under the active key). The IV and
 // ciphertext after the prefix never move. Re-running finds nothing left to do.
 import "server-only";
-import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/platform/db";
 import { KEY_PREFIX_BYTES } from "./envelope";
 import { UnknownKeyVersionError } from "./errors";
 import { aadFor, keyring, vault } from "./index";

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, BrowserContext } from "@playwright/test";
 import fc from "fast-check";
 import pg from "pg";
-import { USERS } from "../../lib/simulator/accounts";
+import { USERS } from "../../simulator/accounts";
 import { allActionNames, callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";

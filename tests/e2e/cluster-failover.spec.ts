@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { adminWithTeam, createApiKey, enrolNewIdentity } from "./support/flows";
 import { expect, test } from "./support/test";
 

@@ -3,7 +3,7 @@
 // and changes nothing; the same call from the portal's own origin succeeds, so the refusals are the guard's.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { USERS } from "../../lib/simulator/accounts";
+import { USERS } from "../../simulator/accounts";
 import { actionId, callAction, form } from "./support/actions";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";

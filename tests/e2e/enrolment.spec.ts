@@ -1,8 +1,8 @@
 // A team admin creates a service identity and enrols it with the device grant; the service account approves on
 // the simulator's page in another browser context, and the enrolment page turns active by itself.
 import type { Browser, Page } from "@playwright/test";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { USERS } from "../../simulator/accounts";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 

@@ -3,8 +3,8 @@
 // and phone widths (screenshots kept in test-results/screenshots as CI artefacts).
 import { mkdir } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { USERS } from "../../simulator/accounts";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";

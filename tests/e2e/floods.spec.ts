@@ -4,8 +4,8 @@
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { USERS } from "../../simulator/accounts";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";

@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { USERS } from "../../simulator/accounts";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 

@@ -2,7 +2,7 @@
 // form (Rotatable or not, the TTL, the region, the expected account). And a freshly enrolled identity's expiry is
 // said calmly while the client's refresh-token lifetime is not known yet (screenshots kept as CI artefacts).
 import type { Page } from "@playwright/test";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { expect, test } from "./support/test";
 

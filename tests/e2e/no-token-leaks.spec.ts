@@ -2,8 +2,8 @@
 // attacker or a careless operator could see — database rows, cookies, page HTML (with the RSC payload),
 // /api/auth/session and the server's logs — for every token the simulator issued. None may appear.
 import path from "node:path";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { USERS } from "../../simulator/accounts";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { dumpDatabase, leakedForms } from "../helpers/dump";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";

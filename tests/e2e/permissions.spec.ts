@@ -2,7 +2,7 @@
 // only admins can; a team, an identity or a page that does not exist (or is another team's) answers 404; adding
 // someone who is already in the team says so.
 import { randomUUID } from "node:crypto";
-import { USERS } from "../../lib/simulator/accounts";
+import { USERS } from "../../simulator/accounts";
 import { adminWithTeam } from "./support/flows";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";

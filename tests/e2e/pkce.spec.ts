@@ -3,8 +3,8 @@
 // off (the real-Anaplan default).
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { USERS } from "../../simulator/accounts";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";

@@ -2,7 +2,7 @@
 // browser's sign-in or another application, a hostile callbackUrl. Each must end signed out, on the portal. And the
 // files beside the pages take no forged action POSTs.
 import type { BrowserContext, Page } from "@playwright/test";
-import { CLIENT_IDS, USERS } from "../../lib/simulator/accounts";
+import { CLIENT_IDS, USERS } from "../../simulator/accounts";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 

@@ -3,8 +3,8 @@
 // person Anaplan no longer accepts loses the portal session at the next look at Anaplan, told why.
 import path from "node:path";
 import pg from "pg";
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { USERS } from "../../simulator/accounts";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";

@@ -1,5 +1,5 @@
-import { USERS } from "../../lib/simulator/accounts";
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { USERS } from "../../simulator/accounts";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 

@@ -1,7 +1,7 @@
 // The team-wide incident buttons are reversible and precise: "Deactivate all" has a matching "Reactivate all", both
 // are confirmed by typing the team's slug (the button stays disabled until it matches; what was typed stays), and
 // neither touches an identity that holds no token. Deleting one says so on the dashboard it lands on.
-import { simulatorOperator } from "../../lib/simulator/operator-client";
+import { simulatorOperator } from "../../simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { expect, test } from "./support/test";
 

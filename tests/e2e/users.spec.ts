@@ -1,7 +1,7 @@
 // The portal admin's Users page in Chromium: find a user, disable them (their signed-in browser is out at once),
 // enable them again (they must sign in anew).
 
-import { USERS } from "../../lib/simulator/accounts";
+import { USERS } from "../../simulator/accounts";
 import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 

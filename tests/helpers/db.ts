@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { after } from "node:test";
 import pg from "pg";
-import { disconnectDb } from "@/lib/db";
-import { publishEnv } from "@/lib/env";
+import { disconnectDb } from "@/lib/platform/db";
+import { publishEnv } from "@/lib/platform/env";
 
 export const testSecrets = {
   NEXTAUTH_SECRET: "test-nextauth-secret-0123456789abcdef0123456789",
@@ -41,7 +41,7 @@ export async function createEmptyDatabase(): Promise<string> {
   return databaseUrl(name);
 }
 
-/** A migrated database of this file's own, published as DATABASE_URL for lib/db. */
+/** A migrated database of this file's own, published as DATABASE_URL for lib/platform/db. */
 export async function setUpTestDatabase(): Promise<string> {
   const template = process.env.TEST_TEMPLATE_DATABASE ?? "portal_template";
   const name = `t_${randomBytes(6).toString("hex")}`;

@@ -3,9 +3,9 @@
 // "calling" just before the call to Anaplan and holds there (that window is otherwise too short to hit); it reports
 // "written" once the refreshed tokens are stored, then idles until killed.
 import { setTimeout as sleep } from "node:timers/promises";
-import { db } from "@/lib/db";
 import { getAccessToken } from "@/lib/grants/access-token";
-import { grantClientOf } from "@/lib/identities/endpoints";
+import { grantClientOf } from "@/lib/identities/grant-client";
+import { db } from "@/lib/platform/db";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const order = await new Promise<string>((resolve) => {

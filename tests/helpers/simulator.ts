@@ -1,9 +1,9 @@
 // A simulator of this test file's own, with the portal's Anaplan settings pointed at it.
 import { after } from "node:test";
 import { pollDeviceToken, requestDeviceCode, type TokenSet } from "@/lib/anaplan";
-import { publishEnv } from "@/lib/env";
-import { type SimulatorOptions, simulatorSettings, startSimulator } from "@/lib/simulator";
-import { simulatorOperator } from "@/lib/simulator/operator-client";
+import { publishEnv } from "@/lib/platform/env";
+import { type SimulatorOptions, simulatorSettings, startSimulator } from "@/simulator";
+import { simulatorOperator } from "@/simulator/operator-client";
 
 export async function setUpSimulator(options: Partial<SimulatorOptions> = {}) {
   const simulator = await startSimulator({

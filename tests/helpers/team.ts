@@ -1,11 +1,11 @@
 // A team with an admin, a member and another team's admin, and identities enrolled through the simulator's device
 // grant (approved by the service account) without going through the enrolment pages.
 import type { TokenSet } from "@/lib/anaplan";
-import { db } from "@/lib/db";
 import type { ServiceIdentity } from "@/lib/generated/prisma/client";
 import { createGrant } from "@/lib/grants/store";
 import { createIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
+import { db } from "@/lib/platform/db";
 import type { Actor } from "@/lib/teams/access";
 import type { setUpSimulator } from "./simulator.ts";
 

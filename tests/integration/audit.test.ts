@@ -2,12 +2,19 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { recordAudit, recordAudits } from "@/lib/audit";
-import { auditFilters, csvField, PAGE_SIZE, readAuditPage, readAuditView, streamAuditCsv } from "@/lib/audit/read";
+import {
+  auditFilters,
+  csvField,
+  PAGE_SIZE,
+  readAuditPage,
+  readAuditView,
+  streamAuditCsv,
+} from "@/lib/audit-trail/read";
 import { createApiKey, keyFields } from "@/lib/broker/keys";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { createIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { type Actors, setUpTeams } from "../helpers/team.ts";
 

@@ -2,10 +2,10 @@
 // many changes at once, one mail for one change, nothing queued without SMTP_URL, and a failed send retried.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { db } from "@/lib/db";
-import { publishEnv } from "@/lib/env";
 import { revokeAllInTeam, setIdentityActive } from "@/lib/identities/lifecycle";
 import { sendEmailDigests } from "@/lib/notify/email";
+import { db } from "@/lib/platform/db";
+import { publishEnv } from "@/lib/platform/env";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { startMailCatcher } from "../helpers/smtp.ts";

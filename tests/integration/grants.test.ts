@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getCurrentUser } from "@/lib/anaplan";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { getAccessToken } from "@/lib/grants/access-token";
 import { openRefreshToken } from "@/lib/grants/seal";
 import { createGrant } from "@/lib/grants/store";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 

@@ -4,11 +4,11 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { db } from "@/lib/db";
-import { publishEnv } from "@/lib/env";
 import { getAccessToken } from "@/lib/grants/access-token";
-import { grantClientOf } from "@/lib/identities/endpoints";
+import { grantClientOf } from "@/lib/identities/grant-client";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
+import { db } from "@/lib/platform/db";
+import { publishEnv } from "@/lib/platform/env";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { type Actors, enrolledIdentity, setUpTeams } from "../helpers/team.ts";

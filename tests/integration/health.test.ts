@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { GET } from "@/app/api/health/route";
-import { disconnectDb } from "@/lib/db";
-import { freePort } from "@/lib/db/embedded";
-import { publishEnv } from "@/lib/env";
+import { disconnectDb } from "@/lib/platform/db";
+import { freePort } from "@/lib/platform/db/embedded";
+import { publishEnv } from "@/lib/platform/env";
 import { setUpTestDatabase } from "../helpers/db.ts";
 
 test("health answers ok after a real query, and 503 with a reason when the database is unreachable", async () => {

@@ -4,14 +4,14 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type ListedIdentity, listIdentities, PAGE_SIZE } from "@/lib/identities/list";
 import { getIdentity } from "@/lib/identities/manage";
 import { IDENTITY_STATES, type IdentitySort, type ListQuery, listQuery } from "@/lib/identities/schemas";
 import { teamSummary } from "@/lib/identities/summary";
 import { expiryWarning } from "@/lib/identities/warnings";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 import type { Actor } from "@/lib/teams/access";
 import { setUpTestDatabase } from "../helpers/db.ts";
 

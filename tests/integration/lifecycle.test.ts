@@ -3,9 +3,7 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { POST as tokenRoute } from "@/app/api/v1/token/route";
 import { createApiKey, keyFields } from "@/lib/broker/keys";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { startEnrolment } from "@/lib/identities/enrol-start";
+import { startEnrolment } from "@/lib/enrolments/start";
 import {
   cancelEnrolment,
   deleteIdentity,
@@ -18,6 +16,8 @@ import {
 import { listIdentities } from "@/lib/identities/list";
 import { createIdentity, getIdentity } from "@/lib/identities/manage";
 import { identityFields, listQuery } from "@/lib/identities/schemas";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { dumpDatabase, leakedForms } from "../helpers/dump.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";

@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { getAccessToken } from "@/lib/grants/access-token";
-import { grantClientOf } from "@/lib/identities/endpoints";
+import { grantClientOf } from "@/lib/identities/grant-client";
 import { getIdentity, updateIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { type Actors, enrolledIdentity, setUpTeams } from "../helpers/team.ts";

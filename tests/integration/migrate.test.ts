@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import pg from "pg";
-import { defaultMigrationsDir, listMigrations, MigrationError, migrate } from "@/lib/db/migrate";
-import { nameSkeleton } from "@/lib/names";
+import { defaultMigrationsDir, listMigrations, MigrationError, migrate } from "@/lib/platform/db/migrate";
+import { nameSkeleton } from "@/lib/platform/names";
 import { createEmptyDatabase } from "../helpers/db.ts";
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) {

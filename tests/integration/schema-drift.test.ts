@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import pg from "pg";
-import { migrate } from "@/lib/db/migrate";
+import { migrate } from "@/lib/platform/db/migrate";
 import { createEmptyDatabase } from "../helpers/db.ts";
 import { type Datamodel, shapeFromDatabase, shapeFromDmmf } from "../helpers/schema-shape.ts";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { AnaplanError, getCurrentUser } from "@/lib/anaplan";
-import { db } from "@/lib/db";
-import { publishEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { db } from "@/lib/platform/db";
+import { publishEnv } from "@/lib/platform/env";
+import { AppError } from "@/lib/platform/errors";
 import { endLapsedSessions, endSession, loadSession, sessionAccessToken } from "@/lib/users/sessions";
 import { signInRefusal, startUserSession } from "@/lib/users/sign-in";
 import { checkSessionStanding } from "@/lib/users/standing";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { db } from "@/lib/db";
-import { publishEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { createIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
+import { db } from "@/lib/platform/db";
+import { publishEnv } from "@/lib/platform/env";
+import { AppError } from "@/lib/platform/errors";
 import type { Actor } from "@/lib/teams/access";
 import {
   addMember,

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { getCurrentUser } from "@/lib/anaplan";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 import type { Actor } from "@/lib/teams/access";
 import { listUsers, setPortalAdmin, setUserDisabled } from "@/lib/users/admin";
 import { loadSession } from "@/lib/users/sessions";

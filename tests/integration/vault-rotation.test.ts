@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { before, test } from "node:test";
-import { db } from "@/lib/db";
-import { publishEnv } from "@/lib/env";
+import { db } from "@/lib/platform/db";
+import { publishEnv } from "@/lib/platform/env";
 import { aadFor, UnknownKeyVersionError, vault } from "@/lib/vault";
 import { assertKeysCoverStoredRows, keyVersionCounts, rotateKeys } from "@/lib/vault/rotate";
 import { setUpTestDatabase, testSecrets } from "../helpers/db.ts";

@@ -2,12 +2,12 @@
 // edit page shows, submitted unchanged, give back exactly the settings the identity has.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { publishEnv } from "@/lib/env";
 import { identityFormValues, newIdentityFormValues } from "@/lib/identities/form-values";
 import { settingsFrom } from "@/lib/identities/manage";
 import { REGIONS } from "@/lib/identities/regions";
 import { identityFields } from "@/lib/identities/schemas";
-import { parseInput } from "@/lib/validation";
+import { publishEnv } from "@/lib/platform/env";
+import { parseInput } from "@/lib/platform/validation";
 
 const PORTAL_CLIENT = "cd".repeat(16);
 publishEnv({ ANAPLAN_DEVICE_CLIENT_ID: PORTAL_CLIENT, ANAPLAN_DEVICE_CLIENT_TTL_SECONDS: "7200" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { log, redact } from "@/lib/log";
+import { log, redact } from "@/lib/platform/log";
 
 function captured(write: () => void): string {
   const original = process.stdout.write.bind(process.stdout);

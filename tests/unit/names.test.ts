@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { displayName, nameSkeleton } from "@/lib/names";
+import { displayName, nameSkeleton } from "@/lib/platform/names";
 
 const name = displayName(80, "A name is required.");
 

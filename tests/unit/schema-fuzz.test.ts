@@ -7,14 +7,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import type { z } from "zod";
-import { auditFilters } from "@/lib/audit/read";
+import { auditFilters } from "@/lib/audit-trail/read";
 import { keyFields } from "@/lib/broker/keys";
 import { tokenRequest } from "@/lib/broker/schemas";
-import { AppError } from "@/lib/errors";
 import { confirmFields, identityFields, listQuery } from "@/lib/identities/schemas";
-import { endpointFields } from "@/lib/notify/endpoints";
+import { endpointFields } from "@/lib/notify/webhooks";
+import { AppError } from "@/lib/platform/errors";
+import { arg, parseInput } from "@/lib/platform/validation";
 import { inviteRef, memberFields, memberRef, roleChange, teamFields } from "@/lib/teams/schemas";
-import { arg, parseInput } from "@/lib/validation";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);

@@ -1,4 +1,4 @@
-// Every server action goes through defineAction (lib/actions.ts), and with it the same-origin check, the zod
+// Every server action goes through defineAction (lib/server/actions.ts), and with it the same-origin check, the zod
 // parsing of every argument, the session, the rate limit and the refusal audit. Read from the source, so a new
 // action file or a new export cannot skip the wrapper unnoticed.
 import assert from "node:assert/strict";

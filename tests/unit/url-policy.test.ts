@@ -2,9 +2,9 @@
 // or translation range is refused, and public addresses (IPv4 among them) are not.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { publishEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { assertDeliverableUrl, isBlockedAddress, pinnedLookup } from "@/lib/notify/url-policy";
+import { publishEnv } from "@/lib/platform/env";
+import { AppError } from "@/lib/platform/errors";
 
 const BLOCKED = [
   ["0.0.0.0", "this network"],

@@ -1,6 +1,6 @@
 "use server";
-import { defineAction } from "@/lib/actions";
-import { requireUserForAction } from "@/lib/auth/dal";
+import { defineAction } from "@/lib/server/actions";
+import { requireUserForAction } from "@/lib/server/auth/dal";
 import { refreshSessionToken } from "@/lib/users/profile";
 
 // The session is the one defineAction just checked (requireUserForAction is cached per request).

@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { ActionButton } from "@/components/action-button";
 import { Card, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
-import { requireUser } from "@/lib/auth/dal";
+import { requireUser } from "@/lib/server/auth/dal";
 import { loadAnaplanProfile } from "@/lib/users/profile";
 import { refreshNow } from "./actions";
 

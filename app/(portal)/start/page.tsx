@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { requireUser } from "@/lib/auth/dal";
+import { requireUser } from "@/lib/server/auth/dal";
 import { actorOf } from "@/lib/teams/access";
 import { landingPath } from "@/lib/teams/manage";
 

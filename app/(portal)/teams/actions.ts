@@ -1,10 +1,10 @@
 "use server";
 import { z } from "zod";
-import { defineAction } from "@/lib/actions";
 import { signInLink } from "@/lib/notify/invitation";
+import { arg } from "@/lib/platform/validation";
+import { defineAction } from "@/lib/server/actions";
 import { addMember, cancelInvite, changeMemberRole, createTeam, removeMember } from "@/lib/teams/manage";
 import { memberFields, teamFields } from "@/lib/teams/schemas";
-import { arg } from "@/lib/validation";
 
 const members = (slug: string) => [`/teams/${slug}/members`];
 

@@ -2,7 +2,7 @@
 import { useActionState, useState } from "react";
 import { Field, inputClass, SubmitRow } from "@/components/field";
 import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/server/actions";
 import { slugFor } from "@/lib/teams/slug";
 
 export function CreateTeamForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {

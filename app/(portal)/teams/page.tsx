@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageTitle } from "@/components/ui";
-import { requireUser } from "@/lib/auth/dal";
+import { requireUser } from "@/lib/server/auth/dal";
 import { actorOf } from "@/lib/teams/access";
 import { listTeamsFor } from "@/lib/teams/manage";
 import { createTeamAction } from "./actions";

@@ -1,8 +1,8 @@
 // Readiness for load balancers and operators: the database answers, the key ring opens, and when the keep-alive
 // sweep last completed on any instance. It never says how anything is configured.
-import { db } from "@/lib/db";
-import { KEEP_ALIVE_STALE_SECONDS, secondsSince } from "@/lib/jobs/heartbeat";
-import { log } from "@/lib/log";
+import { db } from "@/lib/platform/db";
+import { KEEP_ALIVE_STALE_SECONDS, secondsSince } from "@/lib/platform/heartbeat";
+import { log } from "@/lib/platform/log";
 import { keyRingReady } from "@/lib/vault";
 
 export const dynamic = "force-dynamic";

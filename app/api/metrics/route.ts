@@ -1,8 +1,8 @@
 // Prometheus scrape endpoint. Off unless METRICS_TOKEN is set; then only `Authorization: Bearer <METRICS_TOKEN>`
 // gets the exposition, compared in constant time.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { env } from "@/lib/env";
-import { metrics } from "@/lib/metrics";
+import { env } from "@/lib/platform/env";
+import { metrics } from "@/lib/platform/metrics";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 -- Names that look alike are the same name: a skeleton (confusables folded, dashes unified, case ignored) is stored
--- beside each team and identity name under a unique index. The portal computes it (lib/names.ts); rows that exist
+-- beside each team and identity name under a unique index. The portal computes it (lib/platform/names.ts); rows that exist
 -- already get their lower-cased name, and an earlier duplicate keeps its row id appended so the index can be built.
 ALTER TABLE "teams" ADD COLUMN "name_skeleton" TEXT;
 UPDATE "teams" SET "name_skeleton" = lower("name");

@@ -1,4 +1,4 @@
--- Name skeletons gain a last step (lib/names.ts nameSkeleton): after case folding, "rn" reads as "m", "1", "i" and "|"
+-- Name skeletons gain a last step (lib/platform/names.ts nameSkeleton): after case folding, "rn" reads as "m", "1", "i" and "|"
 -- as "l", and "0" as "o", so "nightIy" (capital i) collides with "nightly". The stored skeletons were made by the
 -- earlier steps, so the same last step in SQL gives exactly the new skeleton. Names that already exist side by side
 -- and now collide keep theirs apart with their id appended (the older keeps the plain skeleton); new look-alikes of

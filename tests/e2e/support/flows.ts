@@ -1,8 +1,8 @@
 // The admin's first steps, as one call each: sign in, create a team, create an identity and enrol it with the
 // service account's approval given through the simulator's operator API.
 import { expect, type Page } from "@playwright/test";
-import { USERS } from "../../../lib/simulator/accounts";
-import type { simulatorOperator } from "../../../lib/simulator/operator-client";
+import { USERS } from "../../../simulator/accounts";
+import type { simulatorOperator } from "../../../simulator/operator-client";
 import { SIGNED_IN, signInWithSimulator } from "./sign-in";
 
 export async function adminWithTeam(page: Page, team: { name: string; slug: string }) {

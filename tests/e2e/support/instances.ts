@@ -2,9 +2,9 @@
 // Anaplan would be), for tests of what must hold across instances.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { simulatorAsAnaplan, startSimulator } from "../../../lib/simulator";
-import { USERS } from "../../../lib/simulator/accounts";
-import { simulatorOperator } from "../../../lib/simulator/operator-client";
+import { simulatorAsAnaplan, startSimulator } from "../../../simulator";
+import { USERS } from "../../../simulator/accounts";
+import { simulatorOperator } from "../../../simulator/operator-client";
 import { startDatabase, startPortal } from "./portal";
 
 export async function startInstances(ports: number[], instanceEnv: Record<string, string> = {}) {

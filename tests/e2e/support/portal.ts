@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { expect } from "@playwright/test";
-import { startThrowawayPostgres } from "../../../lib/db/embedded";
+import { startThrowawayPostgres } from "../../../lib/platform/db/embedded";
 
 export const startDatabase = () => startThrowawayPostgres({ prefix: "portal-e2e-db-", database: "shared" });
 

@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import type { SimulatorUser } from "../../../lib/simulator/accounts";
+import type { SimulatorUser } from "../../../simulator/accounts";
 
 /** Where sign-in lands: the list of teams, or the only team's dashboard. */
 export const SIGNED_IN = /\/teams(\/[a-z0-9-]+\/identities)?$/;

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { AuditView } from "@/components/audit-view";
 import { PageTitle } from "@/components/ui";
-import { readAuditView } from "@/lib/audit/read";
-import { requireUser } from "@/lib/auth/dal";
-import { orNotFound } from "@/lib/pages";
+import { readAuditView } from "@/lib/audit-trail/read";
+import { requireUser } from "@/lib/server/auth/dal";
+import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
 
 export const metadata: Metadata = { title: "Portal audit trail" };

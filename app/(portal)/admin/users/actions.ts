@@ -1,7 +1,7 @@
 "use server";
-import { defineAction } from "@/lib/actions";
+import { arg } from "@/lib/platform/validation";
+import { defineAction } from "@/lib/server/actions";
 import { setPortalAdmin, setUserDisabled } from "@/lib/users/admin";
-import { arg } from "@/lib/validation";
 
 const revalidate = () => ["/admin/users"];
 

@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
 import { NavLink } from "@/components/nav-link";
-import { requireUser } from "@/lib/auth/dal";
-import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
+import { requireUser } from "@/lib/server/auth/dal";
+import { orNotFound } from "@/lib/server/pages";
 import { actorOf, requireTeam } from "@/lib/teams/access";
 
 type Props = { children: ReactNode; params: Promise<{ team: string }> };

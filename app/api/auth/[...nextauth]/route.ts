@@ -1,11 +1,11 @@
 import type { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { recordRefusal } from "@/lib/audit/refusals";
-import { authOptions } from "@/lib/auth/options";
-import { sessionCookieName, sessionIdFromToken, startedThisSignIn } from "@/lib/auth/session-cookie";
-import { env } from "@/lib/env";
-import { takeFromWindow } from "@/lib/rate-limit";
-import { requestContextOf } from "@/lib/request-context";
+import { env } from "@/lib/platform/env";
+import { takeFromWindow } from "@/lib/platform/rate-limit";
+import { requestContextOf } from "@/lib/platform/request-context";
+import { authOptions } from "@/lib/server/auth/options";
+import { sessionCookieName, sessionIdFromToken, startedThisSignIn } from "@/lib/server/auth/session-cookie";
 import { endSession } from "@/lib/users/sessions";
 
 export const dynamic = "force-dynamic";

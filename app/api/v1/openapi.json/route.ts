@@ -1,5 +1,5 @@
 import { openApiDocument } from "@/lib/broker/openapi";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 export const dynamic = "force-dynamic";
 

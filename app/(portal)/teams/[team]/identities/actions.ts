@@ -1,8 +1,7 @@
 "use server";
-import { defineAction } from "@/lib/actions";
 import { createApiKey, keyFields, revokeApiKey } from "@/lib/broker/keys";
-import { resolveMismatch } from "@/lib/identities/enrol-complete";
-import { startEnrolment } from "@/lib/identities/enrol-start";
+import { resolveMismatch } from "@/lib/enrolments/complete";
+import { startEnrolment } from "@/lib/enrolments/start";
 import {
   cancelEnrolment,
   deleteIdentity,
@@ -14,7 +13,8 @@ import {
 } from "@/lib/identities/lifecycle";
 import { createIdentity, updateIdentity } from "@/lib/identities/manage";
 import { confirmFields, identityFields } from "@/lib/identities/schemas";
-import { arg } from "@/lib/validation";
+import { arg } from "@/lib/platform/validation";
+import { defineAction } from "@/lib/server/actions";
 
 const list = (slug: string) => `/teams/${slug}/identities`;
 const page = (slug: string, id: string) => `/teams/${slug}/identities/${id}`;

@@ -2,8 +2,8 @@
 import { useActionState } from "react";
 import { Field, inputClass as input, SubmitRow } from "@/components/field";
 import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
-import type { ActionState } from "@/lib/actions";
 import type { IdentityFormValues } from "@/lib/identities/form-values";
+import type { ActionState } from "@/lib/server/actions";
 
 type Props = {
   action: (previous: ActionState, form: FormData) => Promise<ActionState>;

@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ButtonLink, Eyebrow, PageTitle } from "@/components/ui";
-import { requireUser } from "@/lib/auth/dal";
 import { gettingStarted } from "@/lib/identities/getting-started";
 import { listIdentities } from "@/lib/identities/list";
 import { IDENTITY_STATES, type ListQuery, listQuery } from "@/lib/identities/schemas";
 import { STATE_LABELS } from "@/lib/identities/state";
 import { teamSummary } from "@/lib/identities/summary";
-import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
+import { requireUser } from "@/lib/server/auth/dal";
+import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
 import { GettingStarted } from "./getting-started";
 import { IdentityTable } from "./identity-table";

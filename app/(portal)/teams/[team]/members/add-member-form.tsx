@@ -3,7 +3,7 @@ import { useActionState } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { Field, inputClass, SubmitRow } from "@/components/field";
 import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/server/actions";
 
 export function AddMemberForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {
   const [state, formAction, pending] = useActionState(action, null);

@@ -1,7 +1,7 @@
 "use server";
-import { defineAction } from "@/lib/actions";
-import { addWebhook, endpointFields, redeliver, removeWebhook, sendTestEvent } from "@/lib/notify/endpoints";
-import { arg } from "@/lib/validation";
+import { addWebhook, endpointFields, redeliver, removeWebhook, sendTestEvent } from "@/lib/notify/webhooks";
+import { arg } from "@/lib/platform/validation";
+import { defineAction } from "@/lib/server/actions";
 
 const page = (slug: string) => [`/teams/${slug}/notifications`];
 

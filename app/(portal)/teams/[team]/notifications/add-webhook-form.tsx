@@ -3,7 +3,7 @@ import { useActionState } from "react";
 import { Field, inputClass, SubmitRow } from "@/components/field";
 import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import { ShownOnce } from "@/components/shown-once";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/server/actions";
 
 /** Adds an endpoint and shows its signing secret once; reloading the page forgets it. */
 export function AddWebhookForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {

@@ -1,4 +1,4 @@
-import { auditCsvResponse } from "@/lib/audit/csv-response";
+import { auditCsvResponse } from "@/lib/server/audit-csv";
 
 export const dynamic = "force-dynamic";
 

@@ -5,9 +5,9 @@ import { ActionButton } from "@/components/action-button";
 import { CopyButton } from "@/components/copy-button";
 import { Snippets } from "@/components/snippets";
 import { ButtonLink, Card } from "@/components/ui";
-import type { ActionState } from "@/lib/actions";
 import type { Snippet } from "@/lib/broker/snippets";
-import type { EnrolmentView } from "@/lib/identities/enrol-view";
+import type { EnrolmentView } from "@/lib/enrolments/view";
+import type { ActionState } from "@/lib/server/actions";
 import { MismatchPanel } from "./mismatch-panel";
 
 type Action = (previous: ActionState) => Promise<ActionState>;

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { FormStatus } from "@/components/field";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/server/actions";
 
 type Action = (previous: ActionState) => Promise<ActionState>;
 

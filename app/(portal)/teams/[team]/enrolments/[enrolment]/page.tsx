@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import QRCode from "qrcode";
 import { BackLink, Eyebrow, PageTitle } from "@/components/ui";
-import { requireUser } from "@/lib/auth/dal";
 import { brokerSnippets } from "@/lib/broker/snippets";
-import { env } from "@/lib/env";
-import { getEnrolmentView } from "@/lib/identities/enrol-view";
-import { orNotFound } from "@/lib/pages";
+import { getEnrolmentView } from "@/lib/enrolments/view";
+import { env } from "@/lib/platform/env";
+import { requireUser } from "@/lib/server/auth/dal";
+import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
 import { resolveMismatchAction, startEnrolmentAction } from "../../identities/actions";
 import { EnrolmentLive } from "./enrolment-live";

@@ -4,8 +4,8 @@ import { Field, inputClass, SubmitRow } from "@/components/field";
 import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import { ShownOnce } from "@/components/shown-once";
 import { Snippets } from "@/components/snippets";
-import type { ActionState } from "@/lib/actions";
 import { brokerSnippets } from "@/lib/broker/snippets";
+import type { ActionState } from "@/lib/server/actions";
 
 /** Creates a key and shows it once, with the examples filled in; reloading the page forgets it. */
 export function CreateKeyForm(props: {

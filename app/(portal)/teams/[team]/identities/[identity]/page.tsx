@@ -8,14 +8,14 @@ import { Sparkline } from "@/components/sparkline";
 import { StateBadge } from "@/components/state-badge";
 import { ButtonLink, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
-import { requireUser } from "@/lib/auth/dal";
 import { listApiKeys } from "@/lib/broker/keys";
 import { brokerSnippets } from "@/lib/broker/snippets";
-import { env } from "@/lib/env";
 import { getIdentity } from "@/lib/identities/manage";
 import { usageOf } from "@/lib/identities/usage";
-import { orNotFound } from "@/lib/pages";
 import { can } from "@/lib/permissions";
+import { env } from "@/lib/platform/env";
+import { requireUser } from "@/lib/server/auth/dal";
+import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
 import {
   cancelEnrolmentAction,

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { Eyebrow, PageTitle } from "@/components/ui";
-import { requireUser } from "@/lib/auth/dal";
-import { env } from "@/lib/env";
 import { newIdentityFormValues } from "@/lib/identities/form-values";
 import { regionChoices } from "@/lib/identities/regions";
-import { orNotFound } from "@/lib/pages";
+import { env } from "@/lib/platform/env";
+import { requireUser } from "@/lib/server/auth/dal";
+import { orNotFound } from "@/lib/server/pages";
 import { actorOf, requireTeam } from "@/lib/teams/access";
 import { createIdentityAction } from "../actions";
 import { IdentityForm } from "../identity-form";

@@ -1,8 +1,8 @@
-import { requireUserForAction } from "@/lib/auth/dal";
-import { AppError } from "@/lib/errors";
-import { errorResponse, NO_STORE } from "@/lib/http";
-import { getEnrolmentView } from "@/lib/identities/enrol-view";
-import { takeFromWindow } from "@/lib/rate-limit";
+import { getEnrolmentView } from "@/lib/enrolments/view";
+import { AppError } from "@/lib/platform/errors";
+import { takeFromWindow } from "@/lib/platform/rate-limit";
+import { requireUserForAction } from "@/lib/server/auth/dal";
+import { errorResponse, NO_STORE } from "@/lib/server/http";
 import { actorOf } from "@/lib/teams/access";
 
 export const dynamic = "force-dynamic";

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { BackLink, PageTitle } from "@/components/ui";
-import { requireUser } from "@/lib/auth/dal";
-import { env } from "@/lib/env";
 import { identityFormValues } from "@/lib/identities/form-values";
 import { getIdentity } from "@/lib/identities/manage";
 import { regionChoices } from "@/lib/identities/regions";
-import { orNotFound } from "@/lib/pages";
+import { env } from "@/lib/platform/env";
+import { requireUser } from "@/lib/server/auth/dal";
+import { orNotFound } from "@/lib/server/pages";
 import { actorOf, requireTeam } from "@/lib/teams/access";
 import { updateIdentityAction } from "../../actions";
 import { IdentityForm } from "../../identity-form";

@@ -1,7 +1,8 @@
 // Who may do what, as data. Domain functions call assertCan with the caller's role in the team concerned;
 // adding a permission or a role is a change to this table only.
-import { AppError } from "@/lib/errors";
+
 import type { TeamRole } from "@/lib/generated/prisma/enums";
+import { AppError } from "@/lib/platform/errors";
 
 export const PERMISSIONS = [
   "team.view",

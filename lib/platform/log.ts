@@ -1,9 +1,9 @@
 // JSON log lines through pino: info and debug on stdout, warn and error on stderr, each with the request's id when
-// there is one (lib/request-id.ts). Two lines of defence keep secrets out: every field under a secret-looking key
+// there is one (lib/platform/request-id.ts). Two lines of defence keep secrets out: every field under a secret-looking key
 // is replaced at any depth before pino sees it (redact below), and pino's own redaction list covers the usual
 // places again. Messages and values are JSON-escaped, so a user-supplied name cannot forge a line.
 import pino, { type Logger } from "pino";
-import { currentRequestId } from "@/lib/request-id";
+import { currentRequestId } from "@/lib/platform/request-id";
 
 type Level = "debug" | "info" | "warn" | "error";
 

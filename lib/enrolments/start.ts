@@ -3,16 +3,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { AnaplanError, isAllowedVerificationUrl, requestDeviceCode } from "@/lib/anaplan";
-import { verificationOrigins } from "@/lib/anaplan-env";
+import { verificationOrigins } from "@/lib/anaplan/settings";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { takeFromWindow } from "@/lib/rate-limit";
+import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
+import { takeFromWindow } from "@/lib/platform/rate-limit";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { aadFor, vault } from "@/lib/vault";
-import { endpointsOf } from "./endpoints";
-import { getIdentityOrThrow } from "./load";
+import { endpointsOf } from "../identities/grant-client";
+import { getIdentityOrThrow } from "../identities/load";
 
 const STARTS_PER_MINUTE = 10;
 

@@ -3,7 +3,7 @@
 // the window. The broker counts in its own per-request statement (lib/broker/caller.ts); spent windows are cleared
 // here by the background worker.
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/db";
 
 /** `granted`: how many of the `cost` units asked for fit in the window (all or none when `cost` is 1). */
 export type RateDecision = { allowed: boolean; retryAfterSeconds: number; count: number; granted: number };

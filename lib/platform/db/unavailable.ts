@@ -2,7 +2,7 @@
 // failure, so that callers can answer 503 with a Retry-After instead of 500, and so that a write holding the only
 // copy of a rotated refresh token waits for the database instead of dropping the token.
 import { setTimeout as sleep } from "node:timers/promises";
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/platform/errors";
 
 /** Prisma's codes for an unreachable server, a timed-out connection, a closed connection, an exhausted pool. */
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);

@@ -6,7 +6,7 @@
 // into PEER_HEADER (stampPeerAddresses), overwriting anything a client put there.
 import http from "node:http";
 import { isIP } from "node:net";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 export type RequestContext = { ip: string | null; userAgent: string | null };
 

@@ -3,10 +3,10 @@
 // complete someone else's flow). Reading a due enrolment also polls it, so an open page never waits for the
 // background worker.
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/db";
 import { type Actor, requireTeam } from "@/lib/teams/access";
-import { pollDueEnrolments } from "./enrol-poll";
-import { getEnrolmentOrThrow } from "./load";
+import { getEnrolmentOrThrow } from "../identities/load";
+import { pollDueEnrolments } from "./poll";
 
 export async function getEnrolmentView(actor: Actor, teamSlug: string, enrolmentId: string) {
   const { team } = await requireTeam(actor, teamSlug, "identity.enrol");

@@ -1,7 +1,7 @@
 // Parsing input at the boundary: a zod schema over a FormData or a plain object. Failures become a bad_request
 // AppError carrying per-field messages for the form; nothing else is echoed back.
 import { z } from "zod";
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/platform/errors";
 
 /** A form's fields, without the bookkeeping entries ($ACTION_…) React adds to submitted forms. */
 export const submittedValues = (form: FormData) =>

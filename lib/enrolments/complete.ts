@@ -4,14 +4,14 @@
 import "server-only";
 import { type AnaplanUser, getCurrentUser, type TokenSet } from "@/lib/anaplan";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { retryWhileDatabaseDown } from "@/lib/db/unavailable";
-import { AppError } from "@/lib/errors";
 import type { Enrolment, ServiceIdentity } from "@/lib/generated/prisma/client";
 import { createGrant, revokeGrant } from "@/lib/grants/store";
+import { db } from "@/lib/platform/db";
+import { retryWhileDatabaseDown } from "@/lib/platform/db/unavailable";
+import { AppError } from "@/lib/platform/errors";
 import { type Actor, requireTeam } from "@/lib/teams/access";
-import { endpointsOf } from "./endpoints";
-import { getEnrolmentOrThrow } from "./load";
+import { endpointsOf } from "../identities/grant-client";
+import { getEnrolmentOrThrow } from "../identities/load";
 
 /**
  * `leaseEndsAt`: until when the poll's lease on the enrolment is ours. Anaplan has just issued the only copy of the

@@ -1,11 +1,11 @@
 // The CSV export route handlers share: check the session, parse the filters from the query, stream the file.
 import "server-only";
-import { requireUserForAction } from "@/lib/auth/dal";
-import { errorResponse } from "@/lib/http";
-import { requestContextOf } from "@/lib/request-context";
+import { requestContextOf } from "@/lib/platform/request-context";
+import { parseInput } from "@/lib/platform/validation";
+import { requireUserForAction } from "@/lib/server/auth/dal";
+import { errorResponse } from "@/lib/server/http";
 import { actorOf } from "@/lib/teams/access";
-import { parseInput } from "@/lib/validation";
-import { auditFilters, streamAuditCsv } from "./read";
+import { auditFilters, streamAuditCsv } from "../audit-trail/read";
 
 export async function auditCsvResponse(request: Request, teamSlug: string | null): Promise<Response> {
   try {

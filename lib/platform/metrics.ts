@@ -3,8 +3,8 @@
 // scrape time, so every instance reports the same truth. No label ever holds an id, a name or a secret.
 import "server-only";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { db } from "@/lib/db";
-import { secondsSince } from "@/lib/jobs/heartbeat";
+import { db } from "@/lib/platform/db";
+import { secondsSince } from "@/lib/platform/heartbeat";
 
 function create() {
   const registry = new Registry();

@@ -3,13 +3,13 @@
 import "server-only";
 import { z } from "zod";
 import { keyPrefixOf } from "@/lib/broker/key-format";
-import { db } from "@/lib/db";
-import { AppError, isAppError } from "@/lib/errors";
 import type { AuditEvent, Prisma } from "@/lib/generated/prisma/client";
-import { visibleText } from "@/lib/names";
+import { db } from "@/lib/platform/db";
+import { AppError, isAppError } from "@/lib/platform/errors";
+import { visibleText } from "@/lib/platform/names";
+import { likeLiteral } from "@/lib/platform/validation";
 import { type Actor, requireTeam } from "@/lib/teams/access";
-import { likeLiteral } from "@/lib/validation";
-import { OUTCOMES } from "./index";
+import { OUTCOMES } from "../audit/index";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optional = <S extends z.ZodType>(s: S) => z.preprocess(blankToUndefined, s.optional());

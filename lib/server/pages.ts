@@ -3,7 +3,7 @@
 // streams: no loading boundary sits above a signed-in page, so the status is the real one.
 import "server-only";
 import { forbidden, notFound } from "next/navigation";
-import { isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/platform/errors";
 
 export async function orNotFound<T>(work: Promise<T>): Promise<T> {
   try {

@@ -1,4 +1,4 @@
-import type { Endpoints } from "@/lib/anaplan-env";
+import type { Endpoints } from "@/lib/anaplan/settings";
 import type { GrantClient } from "@/lib/grants/access-token";
 import type { RefreshLifetime } from "@/lib/grants/lifetime";
 

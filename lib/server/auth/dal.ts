@@ -3,7 +3,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/platform/errors";
 import { endReasonOf, loadSession } from "@/lib/users/sessions";
 import { sessionIdFromCookie } from "./session-cookie";
 

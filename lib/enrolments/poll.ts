@@ -6,12 +6,12 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { AnaplanError, logoutAccessToken, pollDeviceToken, type TokenSet } from "@/lib/anaplan";
 import { recordAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
 import { type Enrolment, Prisma, type ServiceIdentity } from "@/lib/generated/prisma/client";
-import { log } from "@/lib/log";
+import { db } from "@/lib/platform/db";
+import { log } from "@/lib/platform/log";
 import { aadFor, vault } from "@/lib/vault";
-import { endpointsOf } from "./endpoints";
-import { completeEnrolment } from "./enrol-complete";
+import { endpointsOf } from "../identities/grant-client";
+import { completeEnrolment } from "./complete";
 
 const LEASE_SECONDS = 30;
 /** Completion stops retrying this long before the lease ends, so the next poller never overlaps it. */

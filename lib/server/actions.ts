@@ -8,17 +8,17 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { recordRefusal } from "@/lib/audit/refusals";
-import { requireUserForAction } from "@/lib/auth/dal";
-import { CROSS_SITE_MESSAGE, isSameOriginRequest } from "@/lib/auth/same-origin";
-import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db/unavailable";
-import { env } from "@/lib/env";
-import { AppError, isAppError } from "@/lib/errors";
-import { log } from "@/lib/log";
-import { takeFromWindow } from "@/lib/rate-limit";
-import { type RequestContext, requestContextOf } from "@/lib/request-context";
-import { withRequestId } from "@/lib/request-id";
+import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/platform/db/unavailable";
+import { env } from "@/lib/platform/env";
+import { AppError, isAppError } from "@/lib/platform/errors";
+import { log } from "@/lib/platform/log";
+import { takeFromWindow } from "@/lib/platform/rate-limit";
+import { type RequestContext, requestContextOf } from "@/lib/platform/request-context";
+import { withRequestId } from "@/lib/platform/request-id";
+import { parseInput, submittedValues } from "@/lib/platform/validation";
+import { requireUserForAction } from "@/lib/server/auth/dal";
+import { CROSS_SITE_MESSAGE, isSameOriginRequest } from "@/lib/server/auth/same-origin";
 import { type Actor, actorOf } from "@/lib/teams/access";
-import { parseInput, submittedValues } from "@/lib/validation";
 
 export type ActionState = {
   ok: boolean;

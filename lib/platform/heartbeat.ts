@@ -2,7 +2,7 @@
 // one on any instance (the row is shared; the newest round wins).
 import "server-only";
 import os from "node:os";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/db";
 
 export type Job = "keep_alive";
 

@@ -2,7 +2,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { decode } from "next-auth/jwt";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 export function sessionCookieName() {
   return env().NEXTAUTH_URL?.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";

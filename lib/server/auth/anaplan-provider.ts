@@ -6,7 +6,7 @@
 import "server-only";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { type AnaplanUser, exchangeAuthorizationCode, getCurrentUser } from "@/lib/anaplan";
-import type { Endpoints } from "@/lib/anaplan-env";
+import type { Endpoints } from "@/lib/anaplan/settings";
 
 export type AnaplanProfile = AnaplanUser;
 

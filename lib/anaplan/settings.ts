@@ -1,7 +1,7 @@
 // Where the portal's own Anaplan clients live, from configuration. lib/anaplan takes endpoints as arguments and
 // never reads the environment; this is the one place that turns settings into them.
 import type { AnaplanEndpoints } from "@/lib/anaplan";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 export type Endpoints = AnaplanEndpoints;
 

@@ -2,9 +2,9 @@
 // logged (redacted) and answered with a reference, never with its text.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db/unavailable";
-import { type AppErrorCode, isAppError } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/platform/db/unavailable";
+import { type AppErrorCode, isAppError } from "@/lib/platform/errors";
+import { log } from "@/lib/platform/log";
 
 const STATUS: Record<AppErrorCode, number> = {
   unauthenticated: 401,

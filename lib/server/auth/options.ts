@@ -2,10 +2,10 @@
 // and no profile data ever goes into it.
 import "server-only";
 import type { AuthOptions } from "next-auth";
-import { portalEndpoints } from "@/lib/anaplan-env";
+import { portalEndpoints } from "@/lib/anaplan/settings";
 import { recordAudit } from "@/lib/audit";
-import { env } from "@/lib/env";
-import { log, redact } from "@/lib/log";
+import { env } from "@/lib/platform/env";
+import { log, redact } from "@/lib/platform/log";
 import { endSession, loadSession } from "@/lib/users/sessions";
 import { SESSION_MAX_AGE_SECONDS, signInRefusal, startUserSession } from "@/lib/users/sign-in";
 import { type AnaplanProfile, anaplanProvider } from "./anaplan-provider";
