@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { inputClass } from "@/components/field";
 import { TableHead } from "@/components/table-head";
-import { OUTCOMES } from "@/lib/audit";
+import { OUTCOMES } from "@/lib/audit/vocabulary";
 import type { AuditFilters, AuditRow } from "@/lib/audit-trail/read";
 import { primaryButton } from "./ui";
 import { When } from "./when";

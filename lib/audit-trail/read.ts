@@ -2,6 +2,7 @@
 // paged by keyset (id < cursor, so page 1,000 costs what page 1 does), and exported as CSV that streams in batches.
 import "server-only";
 import { z } from "zod";
+import { OUTCOMES } from "@/lib/audit/vocabulary";
 import { keyPrefixOf } from "@/lib/broker/key-format";
 import type { AuditEvent, Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/platform/db";
@@ -9,7 +10,6 @@ import { AppError, isAppError } from "@/lib/platform/errors";
 import { visibleText } from "@/lib/platform/names";
 import { likeLiteral } from "@/lib/platform/validation";
 import { type Actor, requireTeam } from "@/lib/teams/access";
-import { OUTCOMES } from "../audit/index";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optional = <S extends z.ZodType>(s: S) => z.preprocess(blankToUndefined, s.optional());

@@ -2,29 +2,28 @@
 // they pass through the log redactor as a second line of defence.
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { type EventClient, enqueueEvents } from "@/lib/notify/events";
 import { db } from "@/lib/platform/db";
 import { log, redact } from "@/lib/platform/log";
 import type { RequestContext } from "@/lib/platform/request-context";
-
-export const OUTCOMES = ["success", "failure", "denied"] as const;
+import { type OutboxClient, queueEvents } from "./outbox";
+import type { AuditAction, Outcome, TargetType } from "./vocabulary";
 
 export type AuditEntry = {
-  action: string;
-  outcome: (typeof OUTCOMES)[number];
+  action: AuditAction;
+  outcome: Outcome;
   /** A signed-in user and where they called from; or give actorUserId alone for work done on their behalf. */
   actor?: { userId: string } & Partial<RequestContext>;
   actorUserId?: string | null;
   actorApiKeyId?: string | null;
   teamId?: string | null;
-  targetType?: string;
+  targetType?: TargetType;
   targetId?: string;
   ip?: string | null;
   userAgent?: string | null;
   details?: Record<string, unknown>;
 };
 
-type Client = Pick<Prisma.TransactionClient, "auditEvent"> & EventClient;
+type Client = Pick<Prisma.TransactionClient, "auditEvent"> & OutboxClient;
 
 const row = (entry: AuditEntry) => ({
   action: entry.action,
@@ -49,7 +48,7 @@ function logged(entry: ReturnType<typeof row>) {
 export async function recordAudit(entry: AuditEntry, client: Client = db()) {
   const data = logged(row(entry));
   await client.auditEvent.create({ data });
-  await enqueueEvents([data], client);
+  await queueEvents([data], client);
 }
 
 /** Many events in one statement: team-wide actions write one row per identity they touched. */
@@ -57,5 +56,5 @@ export async function recordAudits(entries: AuditEntry[], client: Client = db())
   if (entries.length === 0) return;
   const data = entries.map((e) => logged(row(e)));
   await client.auditEvent.createMany({ data });
-  await enqueueEvents(data, client);
+  await queueEvents(data, client);
 }

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AnaplanError, refreshAccessToken, type TokenSet } from "@/lib/anaplan";
-import { clientSecretFor, type Endpoints } from "@/lib/anaplan/settings";
+import { clientSecretFor } from "@/lib/anaplan/settings";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/platform/db";
 import { databaseUnavailable, isDatabaseUnavailable, retryWhileDatabaseDown } from "@/lib/platform/db/unavailable";
@@ -14,7 +14,8 @@ import { AppError } from "@/lib/platform/errors";
 import { log } from "@/lib/platform/log";
 import { metrics } from "@/lib/platform/metrics";
 import { takeFromWindow } from "@/lib/platform/rate-limit";
-import { lifetimeShownBy, type RefreshLifetime, recordLearnedLifetime, refreshTokenDeadline } from "./lifetime";
+import type { GrantClient } from "./client";
+import { lifetimeShownBy, recordLearnedLifetime, refreshTokenDeadline } from "./lifetime";
 import { backOff, failForGood, isFinal, recovered } from "./refresh-failure";
 import { openAccessToken, openRefreshToken, sealTokens } from "./seal";
 
@@ -25,14 +26,6 @@ const WAIT_FOR_OTHERS_MS = 20_000;
 const LEASE_MARGIN_MS = 3000;
 const MAX_MARGIN_MS = 5 * 60_000;
 
-export type GrantClient = {
-  endpoints: Endpoints;
-  refreshTokenTtlSeconds?: number | null;
-  /** How a rotated refresh token's deadline is reckoned; absolute unless the identity says otherwise. */
-  refreshLifetime?: RefreshLifetime;
-  /** Where a refresh failure is filed in the audit trail (an identity's team), when the grant belongs to one. */
-  audit?: { teamId: string; targetType: string; targetId: string };
-};
 /** `generation` names this access token: it changes exactly when a refresh stores a new one. */
 export type AccessToken = { accessToken: string; expiresAt: Date; generation: number };
 export type AccessTokenOptions = {

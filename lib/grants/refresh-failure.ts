@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/platform/db";
 import { log } from "@/lib/platform/log";
-import type { GrantClient } from "./access-token";
+import type { GrantClient } from "./client";
 import { lifetimeShownBy, recordLearnedLifetime } from "./lifetime";
 
 const BASE_BACKOFF_SECONDS = 5;

@@ -1,5 +1,5 @@
 import type { Endpoints } from "@/lib/anaplan/settings";
-import type { GrantClient } from "@/lib/grants/access-token";
+import type { GrantClient } from "@/lib/grants/client";
 import type { RefreshLifetime } from "@/lib/grants/lifetime";
 
 type IdentityHosts = { oauthUrl: string; apiUrl: string; authUrl: string };

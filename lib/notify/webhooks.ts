@@ -5,12 +5,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
+import { deliveryRows } from "@/lib/audit/outbox";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import { visibleText } from "@/lib/platform/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { aadFor, vault } from "@/lib/vault";
-import { payloadOf } from "./events";
 import { newWebhookSecret } from "./signature";
 import { assertDeliverableUrl, type Resolve, systemResolve } from "./url-policy";
 
@@ -73,15 +73,7 @@ export async function removeWebhook(actor: Actor, slug: string, id: string) {
 export async function sendTestEvent(actor: Actor, slug: string, id: string) {
   const { team } = await requireTeam(actor, slug, "team.manage_members");
   const endpoint = await endpointOf(team.id, id);
-  await db().webhookDelivery.create({
-    data: {
-      id: randomUUID(),
-      endpointId: endpoint.id,
-      eventType: "webhook.test",
-      payload: payloadOf("webhook.test", { team_id: team.id }),
-      nextAttemptAt: new Date(),
-    },
-  });
+  await db().webhookDelivery.createMany({ data: deliveryRows("webhook.test", { team_id: team.id }, [endpoint.id]) });
 }
 
 /** Sends a delivered, failed or pending delivery again now, with a fresh attempt count. */

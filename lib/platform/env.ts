@@ -250,6 +250,12 @@ export function env(): Env {
   return cached;
 }
 
+/** The portal's public origin: NEXTAUTH_URL, or (before boot has published it, as in tests) this port on localhost. */
+export function portalUrl(): string {
+  const settings = env();
+  return settings.NEXTAUTH_URL ?? `http://localhost:${settings.PORT}`;
+}
+
 /**
  * Boot publishes what it resolved (embedded database URL, simulator URLs, generated development secrets) into
  * process.env, because Next.js bundles instrumentation and routes separately and next-auth reads a few variables

@@ -8,6 +8,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { recordRefusal } from "@/lib/audit/refusals";
+import type { AuditAction } from "@/lib/audit/vocabulary";
 import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/platform/db/unavailable";
 import { env } from "@/lib/platform/env";
 import { AppError, isAppError } from "@/lib/platform/errors";
@@ -58,7 +59,7 @@ function parseArgs<A extends Schemas>(schemas: A, raw: unknown[]): Parsed<A> {
 }
 
 /** A refusal leaves a trace (the first per caller and action each minute); a form's typo does not. */
-async function traceRefusal(name: string, error: unknown, actor: Actor | undefined, context: RequestContext) {
+async function traceRefusal(name: AuditAction, error: unknown, actor: Actor | undefined, context: RequestContext) {
   if (!(error instanceof AppError) || !REFUSALS.has(error.code) || error.fieldErrors) return;
   await recordRefusal(actor?.userId ?? context.ip ?? "unknown", {
     action: name,
@@ -75,7 +76,7 @@ async function traceRefusal(name: string, error: unknown, actor: Actor | undefin
  * gets ACTIONS_PER_MINUTE calls a minute, counted in Postgres across instances.
  */
 export function defineAction<const A extends Schemas, F extends z.ZodType | undefined = undefined>(
-  spec: { name: string; args: A; form?: F; revalidate?: (...args: Parsed<A>) => string[] },
+  spec: { name: AuditAction; args: A; form?: F; revalidate?: (...args: Parsed<A>) => string[] },
   run: (actor: Actor, args: Parsed<A>, form: F extends z.ZodType ? z.infer<F> : undefined) => Promise<Outcome>,
 ) {
   return async (...raw: unknown[]): Promise<ActionState> => {

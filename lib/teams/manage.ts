@@ -3,13 +3,14 @@
 import "server-only";
 import type { z } from "zod";
 import { recordAudit } from "@/lib/audit";
+import type { AuditAction } from "@/lib/audit/vocabulary";
 import { Prisma, type TeamRole } from "@/lib/generated/prisma/client";
-import { type InvitationDelivery, sendInvitation } from "@/lib/notify/invitation";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import { nameSkeleton } from "@/lib/platform/names";
 import { takeFromWindow } from "@/lib/platform/rate-limit";
 import { type Actor, requireTeam } from "./access";
+import { type InvitationDelivery, sendInvitation } from "./invitation";
 import type { inviteRef, memberFields, memberRef, roleChange, teamFields } from "./schemas";
 
 const INVITES_PER_MINUTE = 20;
@@ -149,7 +150,7 @@ async function changeMembership(
   actor: Actor,
   slug: string,
   userId: string,
-  audit: { action: string; details?: Record<string, unknown> },
+  audit: { action: AuditAction; details?: Record<string, unknown> },
   change: (tx: Prisma.TransactionClient, where: MembershipKey) => Promise<unknown>,
 ) {
   const { team } = await requireTeam(actor, slug, "team.manage_members");

@@ -1,8 +1,8 @@
 "use server";
 import { z } from "zod";
-import { signInLink } from "@/lib/notify/invitation";
 import { arg } from "@/lib/platform/validation";
 import { defineAction } from "@/lib/server/actions";
+import { signInLink } from "@/lib/teams/invitation";
 import { addMember, cancelInvite, changeMemberRole, createTeam, removeMember } from "@/lib/teams/manage";
 import { memberFields, teamFields } from "@/lib/teams/schemas";
 

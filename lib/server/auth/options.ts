@@ -4,7 +4,7 @@ import "server-only";
 import type { AuthOptions } from "next-auth";
 import { portalEndpoints } from "@/lib/anaplan/settings";
 import { recordAudit } from "@/lib/audit";
-import { env } from "@/lib/platform/env";
+import { env, portalUrl } from "@/lib/platform/env";
 import { log, redact } from "@/lib/platform/log";
 import { endSession, loadSession } from "@/lib/users/sessions";
 import { SESSION_MAX_AGE_SECONDS, signInRefusal, startUserSession } from "@/lib/users/sign-in";
@@ -13,7 +13,7 @@ import { safeRedirect } from "./redirects";
 
 export function authOptions(): AuthOptions {
   const e = env();
-  const baseUrl = e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`;
+  const baseUrl = portalUrl();
   return {
     secret: e.NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { recordRefusal } from "@/lib/audit/refusals";
-import { env } from "@/lib/platform/env";
+import { portalUrl } from "@/lib/platform/env";
 import { takeFromWindow } from "@/lib/platform/rate-limit";
 import { requestContextOf } from "@/lib/platform/request-context";
 import { authOptions } from "@/lib/server/auth/options";
@@ -20,7 +20,7 @@ async function handler(request: NextRequest, context: Context) {
   const client = requestContextOf(request.headers);
   if (request.method === "POST" && path.endsWith("/signin/anaplan")) {
     const rate = await takeFromWindow(`signin:${client.ip ?? "unknown"}`, SIGN_IN_STARTS_PER_MINUTE);
-    if (!rate.allowed) return Response.redirect(`${env().NEXTAUTH_URL}/signin?error=busy`, 303);
+    if (!rate.allowed) return Response.redirect(`${portalUrl()}/signin?error=busy`, 303);
   }
   // next-auth reports a refusal at Anaplan as a generic "Callback" failure; tell the user what happened instead.
   const error = request.nextUrl.searchParams.get("error");
@@ -36,7 +36,7 @@ async function handler(request: NextRequest, context: Context) {
         userAgent: client.userAgent,
       });
     }
-    return Response.redirect(`${env().NEXTAUTH_URL}/signin?error=${denied ? "denied" : "failed"}`, 303);
+    return Response.redirect(`${portalUrl()}/signin?error=${denied ? "denied" : "failed"}`, 303);
   }
   const replaced = path.endsWith("/callback/anaplan")
     ? await sessionIdFromToken(request.cookies.get(sessionCookieName())?.value)

@@ -4,7 +4,7 @@ import { ConfirmAction } from "@/components/confirm-action";
 import { RefreshWhile } from "@/components/refresh-while";
 import { Card, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
-import { EVENT_TYPES } from "@/lib/notify/events";
+import { EVENT_TYPES } from "@/lib/audit/events";
 import { listWebhooks } from "@/lib/notify/webhooks";
 import { requireUser } from "@/lib/server/auth/dal";
 import { orNotFound } from "@/lib/server/pages";

@@ -3,7 +3,7 @@ import QRCode from "qrcode";
 import { BackLink, Eyebrow, PageTitle } from "@/components/ui";
 import { brokerSnippets } from "@/lib/broker/snippets";
 import { getEnrolmentView } from "@/lib/enrolments/view";
-import { env } from "@/lib/platform/env";
+import { portalUrl } from "@/lib/platform/env";
 import { requireUser } from "@/lib/server/auth/dal";
 import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
@@ -36,7 +36,7 @@ export default async function EnrolmentPage({ params }: Props) {
         initial={view}
         qrSvg={qrSvg}
         snippets={brokerSnippets({
-          portalUrl: env().NEXTAUTH_URL ?? "http://localhost:3000",
+          portalUrl: portalUrl(),
           apiUrl: view.identity.apiUrl,
         })}
         retry={startEnrolmentAction.bind(null, team, view.identity.id)}

@@ -13,7 +13,7 @@ import { brokerSnippets } from "@/lib/broker/snippets";
 import { getIdentity } from "@/lib/identities/manage";
 import { usageOf } from "@/lib/identities/usage";
 import { can } from "@/lib/permissions";
-import { env } from "@/lib/platform/env";
+import { portalUrl } from "@/lib/platform/env";
 import { requireUser } from "@/lib/server/auth/dal";
 import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
@@ -58,7 +58,7 @@ export default async function IdentityPage({ params }: Props) {
   const { team, role, identity } = await orNotFound(getIdentity(actor, slug, id));
   const [keys, usage] = await Promise.all([listApiKeys(actor, slug, identity.id), usageOf(identity.id)]);
   const weekTotal = usage.reduce((a, b) => a + b, 0);
-  const portalUrl = env().NEXTAUTH_URL ?? "http://localhost:3000";
+  const portal = portalUrl();
   const rows: [string, ReactNode][] = [
     ["Description", identity.description || "—"],
     ["Approved by", identity.approvedByEmail ?? "—"],
@@ -167,7 +167,7 @@ export default async function IdentityPage({ params }: Props) {
         {can(role, "key.manage") ? (
           <CreateKeyForm
             action={createApiKeyAction.bind(null, slug, identity.id)}
-            portalUrl={portalUrl}
+            portalUrl={portal}
             apiUrl={identity.apiUrl}
           />
         ) : null}
@@ -178,7 +178,7 @@ export default async function IdentityPage({ params }: Props) {
           canManage={can(role, "key.manage")}
           paused={paused}
         />
-        <Snippets snippets={brokerSnippets({ portalUrl, apiUrl: identity.apiUrl })} />
+        <Snippets snippets={brokerSnippets({ portalUrl: portal, apiUrl: identity.apiUrl })} />
       </Section>
 
       {can(role, "identity.deactivate") || can(role, "identity.revoke") ? (
