@@ -33,6 +33,15 @@ async function readParams(req: IncomingMessage): Promise<Params> {
   return Object.fromEntries(Object.entries(querystring.parse(text)).map(([k, v]) => [k, String(v)]));
 }
 
+/** The calls the operator API counts (tokens are counted per client and grant, in token()). */
+const COUNTED: Partial<Record<Endpoint, "deviceCode" | "usersMe" | "logout" | "validate" | "revoke">> = {
+  device_code: "deviceCode",
+  users_me: "usersMe",
+  logout: "logout",
+  validate: "validate",
+  revoke: "revoke",
+};
+
 const ENDPOINTS: Record<string, Endpoint> = {
   "POST /oauth/token": "token",
   "POST /oauth/device/code": "device_code",
@@ -130,6 +139,52 @@ const HOST_OF: Record<Endpoint, "oauth" | "api" | "auth"> = {
   logout: "auth",
 };
 
+const clientOf = (req: IncomingMessage, params: Params) => {
+  const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  return (
+    params.client_id ?? (basic ? decodeURIComponent(Buffer.from(basic, "base64").toString().split(":")[0] ?? "") : "")
+  );
+};
+
+/** Passes a pre-read body to oidc-provider, which accepts an upstream-parsed form body. */
+function forward(callback: Callback, req: IncomingMessage, res: ServerResponse, params: Params) {
+  Object.assign(req, { body: params });
+  req.headers["content-type"] = "application/x-www-form-urlencoded";
+  return callback(req, res);
+}
+
+/** The auth-code client is registered for client_secret_basic; Anaplan accepts the secret in the body too. */
+function secretAsBasic(req: IncomingMessage, params: Params): Params {
+  if (!params.client_secret) return params;
+  const { client_secret: secret, client_id: _id, ...rest } = params;
+  const basic = Buffer.from(`${encodeURIComponent(clientOf(req, params))}:${encodeURIComponent(secret)}`);
+  req.headers.authorization = `Basic ${basic.toString("base64")}`;
+  return rest;
+}
+
+async function activate(provider: Provider, req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
+  if (req.method !== "POST") return html(res, 200, devicePage(query.get("user_code") ?? ""));
+  const form = await readParams(req);
+  const userCode = form.user_code ?? "";
+  try {
+    if (form.action === "deny") {
+      await denyDevice(provider, userCode);
+      return html(res, 200, devicePage(userCode, { ok: "Denied. The application will not get access." }));
+    }
+    const user = userByEmail(form.email ?? "");
+    if (!user || user.password !== form.password) {
+      return html(res, 200, devicePage(userCode, { error: "Wrong email or password." }));
+    }
+    await approveDevice(provider, userCode, user);
+    return html(res, 200, devicePage(userCode, { ok: "Approved. You can close this window." }));
+  } catch (error) {
+    if (!(error instanceof SimulatorRefusal)) throw error;
+    return html(res, error.status, devicePage(userCode, { error: error.message }));
+  }
+}
+
+type Callback = ReturnType<Provider["callback"]>;
+
 export function createHandler(deps: {
   provider: Provider;
   control: Control;
@@ -143,64 +198,22 @@ export function createHandler(deps: {
   const callback = provider.callback();
   const lastDevicePoll = new Map<string, number>();
 
-  const clientOf = (req: IncomingMessage, params: Params) => {
-    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-    return (
-      params.client_id ?? (basic ? decodeURIComponent(Buffer.from(basic, "base64").toString().split(":")[0] ?? "") : "")
-    );
-  };
-
-  /** Passes a pre-read body to oidc-provider, which accepts an upstream-parsed form body. */
-  const forward = (req: IncomingMessage, res: ServerResponse, params: Params) => {
-    Object.assign(req, { body: params });
-    req.headers["content-type"] = "application/x-www-form-urlencoded";
-    return callback(req, res);
-  };
-
   async function token(req: IncomingMessage, res: ServerResponse) {
     const params = await readParams(req);
     const clientId = clientOf(req, params);
     const grant = GRANTS[params.grant_type ?? ""];
     if (grant) control.countToken(clientId, grant);
-    if (grant === "device_code") {
-      // RFC 8628 §3.5: polling faster than `interval` earns slow_down (oidc-provider does not enforce it).
-      const last = lastDevicePoll.get(params.device_code ?? "");
-      lastDevicePoll.set(params.device_code ?? "", Date.now());
-      if (last !== undefined && Date.now() - last < control.state.defaults.deviceInterval * 1000) {
-        return json(res, 429, { error: "slow_down", error_description: "You are polling faster than the interval." });
-      }
+    if (grant === "device_code" && pollsTooFast(params.device_code ?? "")) {
+      return json(res, 429, { error: "slow_down", error_description: "You are polling faster than the interval." });
     }
-    return forward(req, res, secretAsBasic(req, params));
+    return forward(callback, req, res, secretAsBasic(req, params));
   }
 
-  /** The auth-code client is registered for client_secret_basic; Anaplan accepts the secret in the body too. */
-  function secretAsBasic(req: IncomingMessage, params: Params): Params {
-    if (!params.client_secret) return params;
-    const { client_secret: secret, client_id: _id, ...rest } = params;
-    const basic = Buffer.from(`${encodeURIComponent(clientOf(req, params))}:${encodeURIComponent(secret)}`);
-    req.headers.authorization = `Basic ${basic.toString("base64")}`;
-    return rest;
-  }
-
-  async function activate(req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
-    if (req.method !== "POST") return html(res, 200, devicePage(query.get("user_code") ?? ""));
-    const form = await readParams(req);
-    const userCode = form.user_code ?? "";
-    try {
-      if (form.action === "deny") {
-        await denyDevice(provider, userCode);
-        return html(res, 200, devicePage(userCode, { ok: "Denied. The application will not get access." }));
-      }
-      const user = userByEmail(form.email ?? "");
-      if (!user || user.password !== form.password) {
-        return html(res, 200, devicePage(userCode, { error: "Wrong email or password." }));
-      }
-      await approveDevice(provider, userCode, user);
-      return html(res, 200, devicePage(userCode, { ok: "Approved. You can close this window." }));
-    } catch (error) {
-      if (!(error instanceof SimulatorRefusal)) throw error;
-      return html(res, error.status, devicePage(userCode, { error: error.message }));
-    }
+  /** RFC 8628 §3.5: polling faster than `interval` earns slow_down (oidc-provider does not enforce it). */
+  function pollsTooFast(deviceCode: string) {
+    const last = lastDevicePoll.get(deviceCode);
+    lastDevicePoll.set(deviceCode, Date.now());
+    return last !== undefined && Date.now() - last < control.state.defaults.deviceInterval * 1000;
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -222,19 +235,16 @@ export function createHandler(deps: {
         else if (delay) await sleep(delay.ms);
         const fault = control.takeFault(endpoint);
         if (fault) return answerFault(res, fault);
-        if (endpoint === "device_code") control.state.counters.deviceCode++;
-        if (endpoint === "users_me") control.state.counters.usersMe++;
-        if (endpoint === "logout") control.state.counters.logout++;
-        if (endpoint === "validate") control.state.counters.validate++;
-        if (endpoint === "revoke") control.state.counters.revoke++;
+        const counter = COUNTED[endpoint];
+        if (counter) control.state.counters[counter]++;
       }
       if (endpoint === "users_me") return await usersMe(provider, req, res, control.state.profile === "minimal");
       if (endpoint === "validate") return await validateToken(provider, url, req, res);
       if (endpoint === "logout") return await logoutToken(provider, req, res);
       if (endpoint === "token") return await token(req, res);
-      if (endpoint === "device_code") return forward(req, res, await readParams(req));
-      if (endpoint === "revoke") return forward(req, res, secretAsBasic(req, await readParams(req)));
-      if (path === "/activate") return await activate(req, res, requestUrl.searchParams);
+      if (endpoint === "device_code") return forward(callback, req, res, await readParams(req));
+      if (endpoint === "revoke") return forward(callback, req, res, secretAsBasic(req, await readParams(req)));
+      if (path === "/activate") return await activate(provider, req, res, requestUrl.searchParams);
       if (path.startsWith("/interaction/")) {
         const form = req.method === "POST" ? await readParams(req) : undefined;
         return await handleInteraction(provider, control, req, res, form);

@@ -10,6 +10,95 @@ import type { createStore } from "./store";
 
 type Body = Record<string, unknown>;
 
+type Call = { provider: Provider; control: Control; store: ReturnType<typeof createStore>; body: Body };
+type Answer = [status: number, body: unknown];
+
+const OK: Answer = [200, { ok: true }];
+const user = (key: unknown) => USERS[String(key) as SimulatorUser["key"]];
+const FAULT_BODIES = ["oauth", "html", "empty", "text", "close", "huge", "json"];
+
+/** Each operator call by its path under /__simulator/. */
+const CALLS: Record<string, (call: Call) => Answer | Promise<Answer>> = {
+  approve: async ({ provider, body }) => {
+    const who = user(body.user);
+    if (!who) return [400, { error: "unknown user" }];
+    await approveDevice(provider, String(body.userCode), who);
+    return OK;
+  },
+  deny: async ({ provider, body }) => {
+    await denyDevice(provider, String(body.userCode));
+    return OK;
+  },
+  mint: async ({ provider, control, body }) => {
+    const who = user(body.user);
+    const count = Number(body.count ?? 1);
+    if (!who) return [400, { error: "unknown user" }];
+    if (!Number.isInteger(count) || count < 1 || count > 5000) return [400, { error: "count: 1 to 5000" }];
+    const refreshTokens = await mintRefreshTokens(provider, who, String(body.clientId), count);
+    for (const token of refreshTokens) control.state.issued.add(token);
+    return [200, { refreshTokens }];
+  },
+  "revoke-grants": ({ store, body }) => {
+    const accountId = body.user ? user(body.user)?.id : undefined;
+    const grants = store.grants(
+      (g) => (!accountId || g.accountId === accountId) && (!body.clientId || g.clientId === body.clientId),
+    );
+    for (const id of grants) store.revokeGrant(id);
+    return [200, { revoked: grants.length }];
+  },
+  client: ({ control, body }) => {
+    const current = control.state.clients[String(body.clientId)];
+    if (!current) return [404, { error: "unknown client" }];
+    Object.assign(current, pick(body, ["rotatable", "refreshTokenTtlSeconds", "lifetime"]));
+    return [200, current];
+  },
+  defaults: ({ control, body }) => {
+    Object.assign(
+      control.state.defaults,
+      pick(body, ["accessTokenTtlSeconds", "deviceCodeTtlSeconds", "deviceInterval"]),
+    );
+    return [200, control.state.defaults];
+  },
+  "fail-next": ({ control, body }) => {
+    control.state.faults.push({
+      endpoint: body.endpoint as Endpoint,
+      count: Number(body.count ?? 1),
+      status: Number(body.status ?? 503),
+      error: body.error ? String(body.error) : undefined,
+      body: FAULT_BODIES.includes(String(body.body)) ? (String(body.body) as FaultBody) : "oauth",
+      json: body.json,
+    });
+    return OK;
+  },
+  "slow-next": ({ control, body }) => {
+    control.state.delays.push({
+      endpoint: body.endpoint as Endpoint,
+      count: Number(body.count ?? 1),
+      ms: Number(body.ms ?? 0),
+      after: body.after === true,
+    });
+    return OK;
+  },
+  "login-outcome": ({ control, body }) => {
+    control.state.loginOutcome = body.outcome === "deny" ? "deny" : "normal";
+    return OK;
+  },
+  pkce: ({ control, body }) => {
+    control.state.pkce = body.pkce === "required" || body.pkce === "unsupported" ? body.pkce : "optional";
+    return OK;
+  },
+  profile: ({ control, body }) => {
+    control.state.profile = body.profile === "minimal" ? "minimal" : "full";
+    return OK;
+  },
+  counters: ({ control }) => [200, control.state.counters],
+  issued: ({ control }) => [200, [...control.state.issued]],
+  reset: ({ control }) => {
+    control.reset();
+    return OK;
+  },
+};
+
 export async function handleOperator(
   provider: Provider,
   control: Control,
@@ -18,85 +107,12 @@ export async function handleOperator(
   body: Body,
   res: ServerResponse,
 ) {
-  const user = (key: unknown) => USERS[String(key) as SimulatorUser["key"]];
-  switch (path) {
-    case "/__simulator/approve": {
-      const who = user(body.user);
-      if (!who) return json(res, 400, { error: "unknown user" });
-      await approveDevice(provider, String(body.userCode), who);
-      return json(res, 200, { ok: true });
-    }
-    case "/__simulator/deny":
-      await denyDevice(provider, String(body.userCode));
-      return json(res, 200, { ok: true });
-    case "/__simulator/mint": {
-      const who = user(body.user);
-      const count = Number(body.count ?? 1);
-      if (!who) return json(res, 400, { error: "unknown user" });
-      if (!Number.isInteger(count) || count < 1 || count > 5000) return json(res, 400, { error: "count: 1 to 5000" });
-      const refreshTokens = await mintRefreshTokens(provider, who, String(body.clientId), count);
-      for (const token of refreshTokens) control.state.issued.add(token);
-      return json(res, 200, { refreshTokens });
-    }
-    case "/__simulator/revoke-grants": {
-      const accountId = body.user ? user(body.user)?.id : undefined;
-      const grants = store.grants(
-        (g) => (!accountId || g.accountId === accountId) && (!body.clientId || g.clientId === body.clientId),
-      );
-      for (const id of grants) store.revokeGrant(id);
-      return json(res, 200, { revoked: grants.length });
-    }
-    case "/__simulator/client": {
-      const current = control.state.clients[String(body.clientId)];
-      if (!current) return json(res, 404, { error: "unknown client" });
-      Object.assign(current, pick(body, ["rotatable", "refreshTokenTtlSeconds", "lifetime"]));
-      return json(res, 200, current);
-    }
-    case "/__simulator/defaults":
-      Object.assign(
-        control.state.defaults,
-        pick(body, ["accessTokenTtlSeconds", "deviceCodeTtlSeconds", "deviceInterval"]),
-      );
-      return json(res, 200, control.state.defaults);
-    case "/__simulator/fail-next":
-      control.state.faults.push({
-        endpoint: body.endpoint as Endpoint,
-        count: Number(body.count ?? 1),
-        status: Number(body.status ?? 503),
-        error: body.error ? String(body.error) : undefined,
-        body: ["oauth", "html", "empty", "text", "close", "huge", "json"].includes(String(body.body))
-          ? (String(body.body) as FaultBody)
-          : "oauth",
-        json: body.json,
-      });
-      return json(res, 200, { ok: true });
-    case "/__simulator/slow-next":
-      control.state.delays.push({
-        endpoint: body.endpoint as Endpoint,
-        count: Number(body.count ?? 1),
-        ms: Number(body.ms ?? 0),
-        after: body.after === true,
-      });
-      return json(res, 200, { ok: true });
-    case "/__simulator/login-outcome":
-      control.state.loginOutcome = body.outcome === "deny" ? "deny" : "normal";
-      return json(res, 200, { ok: true });
-    case "/__simulator/pkce":
-      control.state.pkce = body.pkce === "required" || body.pkce === "unsupported" ? body.pkce : "optional";
-      return json(res, 200, { ok: true });
-    case "/__simulator/profile":
-      control.state.profile = body.profile === "minimal" ? "minimal" : "full";
-      return json(res, 200, { ok: true });
-    case "/__simulator/counters":
-      return json(res, 200, control.state.counters);
-    case "/__simulator/issued":
-      return json(res, 200, [...control.state.issued]);
-    case "/__simulator/reset":
-      control.reset();
-      return json(res, 200, { ok: true });
-    default:
-      return json(res, 404, { error: "unknown operator call" });
-  }
+  const call = Object.hasOwn(CALLS, path.slice("/__simulator/".length))
+    ? CALLS[path.slice("/__simulator/".length)]
+    : undefined;
+  if (!call) return json(res, 404, { error: "unknown operator call" });
+  const [status, answer] = await call({ provider, control, store, body });
+  return json(res, status, answer);
 }
 
 function pick(body: Body, keys: (keyof Defaults | keyof ClientBehaviour)[]) {

@@ -11,6 +11,8 @@ import type { createStore } from "./store";
 /** Where the portal lands after signing out: its sign-in page, on the origin of its registered callback. */
 export const signedOutUrl = (redirectUri: string) => `${new URL(redirectUri).origin}/signin?signedOut=1`;
 
+const behaviourOf = (control: Control, clientId: string | undefined) => control.state.clients[clientId ?? ""];
+
 export function createProvider(options: {
   url: string;
   redirectUris: string[];
@@ -19,36 +21,10 @@ export function createProvider(options: {
   store: ReturnType<typeof createStore>;
 }) {
   const { control } = options;
-  const behaviour = (clientId: string | undefined) => control.state.clients[clientId ?? ""];
   const signingKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
   const configuration: Configuration = {
     adapter: options.store.Adapter as unknown as Configuration["adapter"],
-    clients: [
-      {
-        client_id: CLIENT_IDS.authCode,
-        client_secret: options.authCodeSecret,
-        redirect_uris: options.redirectUris,
-        post_logout_redirect_uris: options.redirectUris.map(signedOutUrl),
-        grant_types: ["authorization_code", "refresh_token"],
-        response_types: ["code"],
-        token_endpoint_auth_method: "client_secret_basic",
-      },
-      {
-        client_id: CLIENT_IDS.otherApp,
-        client_secret: randomBytes(24).toString("base64url"),
-        redirect_uris: options.redirectUris,
-        grant_types: ["authorization_code", "refresh_token"],
-        response_types: ["code"],
-        token_endpoint_auth_method: "client_secret_basic",
-      },
-      ...[CLIENT_IDS.device, CLIENT_IDS.deviceNonRotatable].map((id) => ({
-        client_id: id,
-        grant_types: ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
-        response_types: [],
-        redirect_uris: [],
-        token_endpoint_auth_method: "none" as const,
-      })),
-    ],
+    clients: clientsOf(options.redirectUris, options.authCodeSecret),
     jwks: { keys: [{ ...signingKey, kid: "simulator", use: "sig", alg: "RS256" } as never] },
     cookies: { keys: [randomBytes(32).toString("hex")] },
     findAccount: (_ctx, id) => {
@@ -85,24 +61,8 @@ export function createProvider(options: {
     // Anaplan issues a refresh token whenever offline_access is asked for; oidc-provider would also insist on
     // prompt=consent, which no Anaplan client sends.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
-    rotateRefreshToken: (ctx) => behaviour(ctx.oidc.client?.clientId)?.rotatable ?? true,
-    ttl: {
-      AccessToken: () => control.state.defaults.accessTokenTtlSeconds,
-      AuthorizationCode: 60,
-      DeviceCode: () => control.state.defaults.deviceCodeTtlSeconds,
-      IdToken: 3600,
-      Grant: 365 * 24 * 3600,
-      Interaction: 3600,
-      Session: 24 * 3600,
-      RefreshToken: (ctx, _token, client) => {
-        const b = behaviour(client.clientId);
-        if (b?.rotatable === false) return 365 * 24 * 3600;
-        const rotated = ctx?.oidc.entities.RotatedRefreshToken;
-        // Absolute: the rotated token inherits what was left of its predecessor's life, as in Auth0's rotation.
-        if (b?.lifetime === "absolute" && rotated) return Math.max(1, rotated.remainingTTL);
-        return b?.refreshTokenTtlSeconds ?? 43_000;
-      },
-    },
+    rotateRefreshToken: (ctx) => behaviourOf(control, ctx.oidc.client?.clientId)?.rotatable ?? true,
+    ttl: ttlOf(control),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     routes: {
       authorization: "/auth/authorize",
@@ -119,4 +79,55 @@ export function createProvider(options: {
     },
   };
   return new Provider(`${options.url}/`, configuration);
+}
+
+/** The portal's sign-in client (with a secret), another app's, and the two device-grant clients (none). */
+function clientsOf(redirectUris: string[], authCodeSecret: string): Configuration["clients"] {
+  return [
+    {
+      client_id: CLIENT_IDS.authCode,
+      client_secret: authCodeSecret,
+      redirect_uris: redirectUris,
+      post_logout_redirect_uris: redirectUris.map(signedOutUrl),
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+    },
+    {
+      client_id: CLIENT_IDS.otherApp,
+      client_secret: randomBytes(24).toString("base64url"),
+      redirect_uris: redirectUris,
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+    },
+    ...[CLIENT_IDS.device, CLIENT_IDS.deviceNonRotatable].map((id) => ({
+      client_id: id,
+      grant_types: ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: "none" as const,
+    })),
+  ];
+}
+
+/** Anaplan's lifetimes, and each device client's Rotatable or Non-Rotatable, sliding or absolute refresh tokens. */
+function ttlOf(control: Control): Configuration["ttl"] {
+  return {
+    AccessToken: () => control.state.defaults.accessTokenTtlSeconds,
+    AuthorizationCode: 60,
+    DeviceCode: () => control.state.defaults.deviceCodeTtlSeconds,
+    IdToken: 3600,
+    Grant: 365 * 24 * 3600,
+    Interaction: 3600,
+    Session: 24 * 3600,
+    RefreshToken: (ctx, _token, client) => {
+      const b = behaviourOf(control, client.clientId);
+      if (b?.rotatable === false) return 365 * 24 * 3600;
+      const rotated = ctx?.oidc.entities.RotatedRefreshToken;
+      // Absolute: the rotated token inherits what was left of its predecessor's life, as in Auth0's rotation.
+      if (b?.lifetime === "absolute" && rotated) return Math.max(1, rotated.remainingTTL);
+      return b?.refreshTokenTtlSeconds ?? 43_000;
+    },
+  };
 }

@@ -6,28 +6,25 @@ export type Snippet = { id: string; label: string; language: string; code: strin
 
 const KEY_VAR = "ANAPLAN_PORTAL_KEY";
 
-export function brokerSnippets({ portalUrl, apiUrl, key }: SnippetInput): Snippet[] {
-  const tokenUrl = `${portalUrl}/api/v1/token`;
-  const meUrl = `${apiUrl}/2/0/users/me`;
-  const shellKey = key ? `export ${KEY_VAR}='${key}'\n` : "";
-  const psKey = key ? `$env:${KEY_VAR} = '${key}'\n` : "";
-  return [
-    {
-      id: "curl",
-      label: "curl",
-      language: "bash",
-      code: `${shellKey}# On a refusal the portal's answer says why (e.g. the identity is deactivated); the script stops there.
+type Vars = { portalUrl: string; tokenUrl: string; meUrl: string; shellKey: string; psKey: string };
+
+const curl = ({ tokenUrl, meUrl, shellKey }: Vars): Snippet => ({
+  id: "curl",
+  label: "curl",
+  language: "bash",
+  code: `${shellKey}# On a refusal the portal's answer says why (e.g. the identity is deactivated); the script stops there.
 ANSWER=$(curl -sS --fail-with-body -X POST "${tokenUrl}" -H "Authorization: Bearer $${KEY_VAR}") \\
   || { echo "token broker: $ANSWER" >&2; exit 1; }
 TOKEN=$(printf '%s' "$ANSWER" | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
 curl -sS --fail-with-body "${meUrl}" -H "Authorization: AnaplanAuthToken $TOKEN"
 `,
-    },
-    {
-      id: "python",
-      label: "Python (requests)",
-      language: "python",
-      code: `import os, time, requests
+});
+
+const python = ({ portalUrl, meUrl }: Vars): Snippet => ({
+  id: "python",
+  label: "Python (requests)",
+  language: "python",
+  code: `import os, time, requests
 
 PORTAL = "${portalUrl}"
 _cached = {"token": None, "expires_at": 0.0}
@@ -49,12 +46,13 @@ me = requests.get("${meUrl}", timeout=30,
 me.raise_for_status()
 print(me.json())
 `,
-    },
-    {
-      id: "node",
-      label: "Node.js (fetch)",
-      language: "javascript",
-      code: `// Node 18+, as an ES module (e.g. token.mjs)
+});
+
+const node = ({ tokenUrl, meUrl }: Vars): Snippet => ({
+  id: "node",
+  label: "Node.js (fetch)",
+  language: "javascript",
+  code: `// Node 18+, as an ES module (e.g. token.mjs)
 const res = await fetch("${tokenUrl}", {
   method: "POST",
   headers: { Authorization: \`Bearer \${process.env.${KEY_VAR}}\` },
@@ -67,20 +65,22 @@ const me = await fetch("${meUrl}", {
 if (!me.ok) throw new Error(\`Anaplan: \${me.status}\`);
 console.log(JSON.stringify(await me.json()));
 `,
-    },
-    {
-      id: "powershell",
-      label: "PowerShell",
-      language: "powershell",
-      code: `${psKey}$t = Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Headers @{ Authorization = "Bearer $env:${KEY_VAR}" }
+});
+
+const powershell = ({ tokenUrl, meUrl, psKey }: Vars): Snippet => ({
+  id: "powershell",
+  label: "PowerShell",
+  language: "powershell",
+  code: `${psKey}$t = Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Headers @{ Authorization = "Bearer $env:${KEY_VAR}" }
 Invoke-RestMethod -Uri "${meUrl}" -Headers @{ Authorization = "AnaplanAuthToken $($t.access_token)" }
 `,
-    },
-    {
-      id: "anaplan-sdk",
-      label: "anaplan-sdk (httpx.Auth)",
-      language: "python",
-      code: `import os, time, httpx
+});
+
+const anaplanSdk = ({ portalUrl, meUrl }: Vars): Snippet => ({
+  id: "anaplan-sdk",
+  label: "anaplan-sdk (httpx.Auth)",
+  language: "python",
+  code: `import os, time, httpx
 
 class PortalAuth(httpx.Auth):
     """Asks the portal for Anaplan tokens; caches each until near expiry and asks again after a 401."""
@@ -112,6 +112,15 @@ with httpx.Client(auth=PortalAuth()) as client:
     me.raise_for_status()
     print(me.json())
 `,
-    },
-  ];
+});
+
+export function brokerSnippets({ portalUrl, apiUrl, key }: SnippetInput): Snippet[] {
+  const vars: Vars = {
+    portalUrl,
+    tokenUrl: `${portalUrl}/api/v1/token`,
+    meUrl: `${apiUrl}/2/0/users/me`,
+    shellKey: key ? `export ${KEY_VAR}='${key}'\n` : "",
+    psKey: key ? `$env:${KEY_VAR} = '${key}'\n` : "",
+  };
+  return [curl, python, node, powershell, anaplanSdk].map((snippet) => snippet(vars));
 }

@@ -4,14 +4,38 @@
 import "server-only";
 import { type AnaplanUser, getCurrentUser, type TokenSet } from "@/lib/anaplan";
 import { recordAudit } from "@/lib/audit";
-import type { Enrolment, ServiceIdentity } from "@/lib/generated/prisma/client";
+import type { Enrolment, Prisma, ServiceIdentity } from "@/lib/generated/prisma/client";
 import { createGrant, revokeGrant } from "@/lib/grants/store";
+import { endpointsOf } from "@/lib/identities/grant-client";
+import { getEnrolmentOrThrow } from "@/lib/identities/load";
 import { db } from "@/lib/platform/db";
 import { retryWhileDatabaseDown } from "@/lib/platform/db/unavailable";
 import { AppError } from "@/lib/platform/errors";
 import { type Actor, requireTeam } from "@/lib/teams/access";
-import { endpointsOf } from "../identities/grant-client";
-import { getEnrolmentOrThrow } from "../identities/load";
+
+/** Why the approval does not match the account the identity expects, or null when it does (or none is expected). */
+function mismatchOf(expected: string | null, approver: AnaplanUser | null) {
+  if (!expected) return null;
+  if (!approver) return `Could not confirm which Anaplan account approved (expected ${expected}).`;
+  return approver.email.toLowerCase() !== expected
+    ? `Approved by ${approver.email}, not the expected ${expected}.`
+    : null;
+}
+
+/** Back in service after needing attention, expiring or being revoked: announced as identity.recovered. */
+async function isRecovery(tx: Prisma.TransactionClient, previousGrantId: string | null, revokedAt: Date | null) {
+  const previous = previousGrantId
+    ? await tx.grant.findUnique({
+        where: { id: previousGrantId },
+        select: { status: true, refreshTokenExpiresAt: true },
+      })
+    : null;
+  return (
+    previous?.status === "needs_attention" ||
+    (previous?.refreshTokenExpiresAt != null && previous.refreshTokenExpiresAt < new Date()) ||
+    revokedAt !== null
+  );
+}
 
 /**
  * `leaseEndsAt`: until when the poll's lease on the enrolment is ours. Anaplan has just issued the only copy of the
@@ -26,28 +50,12 @@ export async function completeEnrolment(
   const endpoints = endpointsOf(e.identity);
   const approver: AnaplanUser | null = await getCurrentUser(endpoints, tokens.accessToken).catch(() => null);
   const expected = e.identity.expectedEmail;
-  const mismatch = expected
-    ? approver
-      ? approver.email.toLowerCase() !== expected
-        ? `Approved by ${approver.email}, not the expected ${expected}.`
-        : null
-      : `Could not confirm which Anaplan account approved (expected ${expected}).`
-    : null;
+  const mismatch = mismatchOf(expected, approver);
   const previousGrantId = e.identity.grantId;
   const switched = await retryWhileDatabaseDown(
     () =>
       db().$transaction(async (tx) => {
-        // Back in service after needing attention, expiring or being revoked: announced as identity.recovered.
-        const previous = previousGrantId
-          ? await tx.grant.findUnique({
-              where: { id: previousGrantId },
-              select: { status: true, refreshTokenExpiresAt: true },
-            })
-          : null;
-        const recovered =
-          previous?.status === "needs_attention" ||
-          (previous?.refreshTokenExpiresAt != null && previous.refreshTokenExpiresAt < new Date()) ||
-          e.identity.revokedAt !== null;
+        const recovered = await isRecovery(tx, previousGrantId, e.identity.revokedAt);
         const grantId = await createGrant(
           {
             kind: "identity",

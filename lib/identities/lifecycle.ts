@@ -10,7 +10,7 @@ import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { endpointsOf } from "./grant-client";
-import { getEnrolmentOrThrow, getIdentityOrThrow } from "./load";
+import { getIdentityOrThrow } from "./load";
 
 const PROVIDER_CONCURRENCY = 8;
 
@@ -252,33 +252,6 @@ export async function deleteIdentity(actor: Actor, teamSlug: string, id: string)
   });
   for (const grant of leftovers.destroyed) await endAtAnaplan(grant, endpointsOf(leftovers.identity));
   return leftovers.identity.name;
-}
-
-export async function cancelEnrolment(actor: Actor, teamSlug: string, enrolmentId: string) {
-  const { team } = await requireTeam(actor, teamSlug, "identity.enrol");
-  const enrolment = await getEnrolmentOrThrow(team.id, enrolmentId);
-  const cancelled = await db().enrolment.updateMany({
-    where: { id: enrolment.id, status: "pending" },
-    data: {
-      status: "cancelled",
-      error: "Cancelled by an admin. Nothing was stored.",
-      deviceCode: null,
-      userCode: null,
-      finishedAt: new Date(),
-      leaseOwner: null,
-      leaseUntil: null,
-    },
-  });
-  if (cancelled.count === 0) throw new AppError("conflict", "This enrolment has already ended.");
-  await recordAudit({
-    action: "enrolment.cancel",
-    outcome: "success",
-    actor,
-    teamId: team.id,
-    targetType: "identity",
-    targetId: enrolment.identityId,
-  });
-  return enrolment.identityId;
 }
 
 const STEP_TEXT: Record<StepOutcome, string> = {

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { POST as tokenRoute } from "@/app/api/v1/token/route";
 import { createApiKey, keyFields } from "@/lib/broker/keys";
+import { cancelEnrolment } from "@/lib/enrolments/cancel";
 import { startEnrolment } from "@/lib/enrolments/start";
 import {
-  cancelEnrolment,
   deleteIdentity,
   describeRevocation,
   revokeAllInTeam,

@@ -1,9 +1,9 @@
 "use server";
 import { createApiKey, keyFields, revokeApiKey } from "@/lib/broker/keys";
+import { cancelEnrolment } from "@/lib/enrolments/cancel";
 import { resolveMismatch } from "@/lib/enrolments/complete";
 import { startEnrolment } from "@/lib/enrolments/start";
 import {
-  cancelEnrolment,
   deleteIdentity,
   describeRevocation,
   revokeAllInTeam,
