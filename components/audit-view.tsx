@@ -1,9 +1,8 @@
 import Link from "next/link";
-import { inputClass } from "@/components/field";
 import { TableHead } from "@/components/table-head";
-import { OUTCOMES } from "@/lib/audit/vocabulary";
 import type { AuditFilters, AuditRow } from "@/lib/audit-trail/read";
-import { primaryButton } from "./ui";
+import { AuditFilterForm } from "./audit-filters";
+import { CARD_FRAME } from "./ui";
 import { When } from "./when";
 
 const OUTCOME_STYLE: Record<string, string> = {
@@ -34,14 +33,6 @@ export function AuditView(props: {
   const { filters, problems, typed } = props;
   const { before: _page, ...withoutCursor } = filters;
   const refused = Object.keys(problems).length > 0;
-  const invalid = (field: string) =>
-    problems[field] ? { "aria-invalid": true, "aria-describedby": `${field}-problem` } : {};
-  const problem = (field: string) =>
-    problems[field] ? (
-      <span id={`${field}-problem`} className="mt-1 block text-xs font-normal text-red-700">
-        {problems[field]}
-      </span>
-    ) : null;
   return (
     <div className="flex flex-col gap-6">
       {refused ? (
@@ -49,60 +40,12 @@ export function AuditView(props: {
           These filters cannot be applied: {Object.values(problems).join(" ")}
         </p>
       ) : null}
-      <form
-        method="get"
-        action={props.path}
-        className="grid gap-3 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-3"
-      >
-        <label className="text-sm font-medium text-slate-900">
-          Actor (email or key prefix)
-          <input name="actor" defaultValue={typed.actor ?? ""} className={inputClass} {...invalid("actor")} />
-          {problem("actor")}
-        </label>
-        <label className="text-sm font-medium text-slate-900">
-          Action (e.g. token.issue, or token for all)
-          <input name="action" defaultValue={typed.action ?? ""} className={inputClass} {...invalid("action")} />
-          {problem("action")}
-        </label>
-        <label className="text-sm font-medium text-slate-900">
-          Outcome
-          <select name="outcome" defaultValue={typed.outcome ?? ""} className={inputClass} {...invalid("outcome")}>
-            <option value="">any</option>
-            {OUTCOMES.map((o) => (
-              <option key={o}>{o}</option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium text-slate-900">
-          Identity (name or id)
-          <input name="identity" defaultValue={typed.identity ?? ""} className={inputClass} {...invalid("identity")} />
-          {problem("identity")}
-        </label>
-        <label className="text-sm font-medium text-slate-900">
-          From (UTC day)
-          <input type="date" name="from" defaultValue={typed.from ?? ""} className={inputClass} {...invalid("from")} />
-          {problem("from")}
-        </label>
-        <label className="text-sm font-medium text-slate-900">
-          To (UTC day, inclusive)
-          <input type="date" name="to" defaultValue={typed.to ?? ""} className={inputClass} {...invalid("to")} />
-          {problem("to")}
-        </label>
-        <div className="flex flex-wrap items-center gap-3 sm:col-span-3">
-          <button type="submit" className={primaryButton}>
-            Apply filters
-          </button>
-          <Link href={props.path} className="text-sm text-slate-700 hover:underline">
-            Clear
-          </Link>
-          <a
-            href={`${props.csvPath}${query(withoutCursor)}`}
-            className="ml-auto text-sm font-semibold text-brand-700 underline"
-          >
-            Export CSV
-          </a>
-        </div>
-      </form>
+      <AuditFilterForm
+        path={props.path}
+        csvHref={`${props.csvPath}${query(withoutCursor)}`}
+        typed={typed}
+        problems={problems}
+      />
       {props.rows.length === 0 ? (
         <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">
           {filters.before ? (
@@ -119,90 +62,11 @@ export function AuditView(props: {
           )}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
-            <TableHead
-              className="bg-slate-50"
-              columns={[
-                "When",
-                ...(props.showTeam ? ["Team"] : []),
-                "Actor",
-                "Action",
-                "Outcome",
-                "Target",
-                "From",
-                "Details",
-              ]}
-            />
-            <tbody className="divide-y divide-slate-100">
-              {props.rows.map((r) => (
-                <tr key={r.id}>
-                  <td data-label="When" className="whitespace-nowrap px-3 py-2 text-slate-700">
-                    <When at={r.at} exact />
-                  </td>
-                  {props.showTeam ? (
-                    <td data-label="Team" className="px-3 py-2 text-slate-700">
-                      {r.team || "—"}
-                    </td>
-                  ) : null}
-                  <td data-label="Actor" className="px-3 py-2 font-mono text-xs text-slate-800">
-                    <Link href={`${props.path}${query(withoutCursor, { actor: r.actor })}`} className="hover:underline">
-                      {r.actor}
-                    </Link>
-                  </td>
-                  <td data-label="Action" className="px-3 py-2 font-mono text-xs text-slate-900">
-                    {r.action}
-                  </td>
-                  <td data-label="Outcome" className="px-3 py-2">
-                    <span
-                      className={`rounded-full px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`}
-                    >
-                      {r.outcome}
-                    </span>
-                  </td>
-                  <td data-label="Target" className="max-w-48 break-all px-3 py-2 text-slate-700">
-                    {r.targetType === "identity" && r.targetId ? (
-                      <Link
-                        href={`${props.path}${query(withoutCursor, { identity: r.targetId })}`}
-                        title="Only this identity's events"
-                        className="hover:underline"
-                      >
-                        {r.target}
-                      </Link>
-                    ) : (
-                      r.target || "—"
-                    )}
-                  </td>
-                  <td data-label="From" className="px-3 py-2 text-xs text-slate-600" title={r.userAgent || undefined}>
-                    {r.ip || "—"}
-                  </td>
-                  <td data-label="Details" className="px-3 py-2 text-xs text-slate-700">
-                    {/* What the CSV has for the row: its details, the target's id and the client's user agent. */}
-                    <details>
-                      <summary className="cursor-pointer text-brand-700">Show</summary>
-                      <dl className="mt-2 grid max-w-md gap-1 break-all">
-                        <dt className="font-semibold">Details</dt>
-                        <dd className="font-mono">{r.details}</dd>
-                        {r.targetId ? (
-                          <>
-                            <dt className="font-semibold">{r.targetType ?? "Target"} id</dt>
-                            <dd className="font-mono">{r.targetId}</dd>
-                          </>
-                        ) : null}
-                        {r.userAgent ? (
-                          <>
-                            <dt className="font-semibold">User agent</dt>
-                            <dd>{r.userAgent}</dd>
-                          </>
-                        ) : null}
-                      </dl>
-                    </details>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AuditTable
+          rows={props.rows}
+          showTeam={props.showTeam}
+          filterHref={(change) => `${props.path}${query(withoutCursor, change)}`}
+        />
       )}
       <nav aria-label="Pages" className="flex gap-4 text-sm">
         {filters.before ? (
@@ -220,5 +84,105 @@ export function AuditView(props: {
         ) : null}
       </nav>
     </div>
+  );
+}
+
+function AuditTable({
+  rows,
+  showTeam,
+  filterHref,
+}: {
+  rows: AuditRow[];
+  showTeam: boolean;
+  filterHref: (change: Partial<AuditFilters>) => string;
+}) {
+  return (
+    <div className={`overflow-x-auto ${CARD_FRAME}`}>
+      <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
+        <TableHead
+          className="bg-slate-50"
+          columns={["When", ...(showTeam ? ["Team"] : []), "Actor", "Action", "Outcome", "Target", "From", "Details"]}
+        />
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((r) => (
+            <AuditRowView key={r.id} row={r} showTeam={showTeam} filterHref={filterHref} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function AuditRowView({
+  row: r,
+  showTeam,
+  filterHref,
+}: {
+  row: AuditRow;
+  showTeam: boolean;
+  filterHref: (change: Partial<AuditFilters>) => string;
+}) {
+  return (
+    <tr>
+      <td data-label="When" className="whitespace-nowrap px-3 py-2 text-slate-700">
+        <When at={r.at} exact />
+      </td>
+      {showTeam ? (
+        <td data-label="Team" className="px-3 py-2 text-slate-700">
+          {r.team || "—"}
+        </td>
+      ) : null}
+      <td data-label="Actor" className="px-3 py-2 font-mono text-xs text-slate-800">
+        <Link href={filterHref({ actor: r.actor })} className="hover:underline">
+          {r.actor}
+        </Link>
+      </td>
+      <td data-label="Action" className="px-3 py-2 font-mono text-xs text-slate-900">
+        {r.action}
+      </td>
+      <td data-label="Outcome" className="px-3 py-2">
+        <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`}>
+          {r.outcome}
+        </span>
+      </td>
+      <td data-label="Target" className="max-w-48 break-all px-3 py-2 text-slate-700">
+        {r.targetType === "identity" && r.targetId ? (
+          <Link
+            href={filterHref({ identity: r.targetId })}
+            title="Only this identity's events"
+            className="hover:underline"
+          >
+            {r.target}
+          </Link>
+        ) : (
+          r.target || "—"
+        )}
+      </td>
+      <td data-label="From" className="px-3 py-2 text-xs text-slate-600" title={r.userAgent || undefined}>
+        {r.ip || "—"}
+      </td>
+      <td data-label="Details" className="px-3 py-2 text-xs text-slate-700">
+        {/* What the CSV has for the row: its details, the target's id and the client's user agent. */}
+        <details>
+          <summary className="cursor-pointer text-brand-700">Show</summary>
+          <dl className="mt-2 grid max-w-md gap-1 break-all">
+            <dt className="font-semibold">Details</dt>
+            <dd className="font-mono">{r.details}</dd>
+            {r.targetId ? (
+              <>
+                <dt className="font-semibold">{r.targetType ?? "Target"} id</dt>
+                <dd className="font-mono">{r.targetId}</dd>
+              </>
+            ) : null}
+            {r.userAgent ? (
+              <>
+                <dt className="font-semibold">User agent</dt>
+                <dd>{r.userAgent}</dd>
+              </>
+            ) : null}
+          </dl>
+        </details>
+      </td>
+    </tr>
   );
 }

@@ -11,11 +11,28 @@ export function Eyebrow({ children }: { children: ReactNode }) {
   return <p className="text-sm font-medium text-slate-500">{children}</p>;
 }
 
+/** The frame of every card: white, rounded, a hairline ring (for a table's scroll box or a description list). */
+export const CARD_FRAME = "rounded-lg bg-white shadow-sm ring-1 ring-slate-200";
+
 export function Card({ children, className = "", ...rest }: ComponentProps<"section">) {
   return (
-    <section className={`rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200 ${className}`} {...rest}>
+    <section className={`${CARD_FRAME} p-6 ${className}`} {...rest}>
       {children}
     </section>
+  );
+}
+
+/** A card that is a list: one row per item, divided by hairlines. */
+export function CardList({ className = "", ...rest }: ComponentProps<"ul">) {
+  return <ul className={`divide-y divide-slate-100 ${CARD_FRAME} ${className}`} {...rest} />;
+}
+
+/** What a list shows while it has nothing: what is missing, and what to do about it. */
+export function EmptyState({ children, className = "" }: { children: ReactNode; className?: string }) {
+  return (
+    <div className={`rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center ${className}`}>
+      {children}
+    </div>
   );
 }
 

@@ -185,6 +185,21 @@ async function activate(provider: Provider, req: IncomingMessage, res: ServerRes
 
 type Callback = ReturnType<Provider["callback"]>;
 
+/** Delays and faults the operator asked for, then counts the call; true when a fault has answered instead. */
+async function injectedFault(control: Control, endpoint: Endpoint, res: ServerResponse) {
+  const delay = control.takeDelay(endpoint);
+  if (delay?.after) delayAnswer(res, delay.ms);
+  else if (delay) await sleep(delay.ms);
+  const fault = control.takeFault(endpoint);
+  if (fault) {
+    answerFault(res, fault);
+    return true;
+  }
+  const counter = COUNTED[endpoint];
+  if (counter) control.state.counters[counter]++;
+  return false;
+}
+
 export function createHandler(deps: {
   provider: Provider;
   control: Control;
@@ -229,15 +244,7 @@ export function createHandler(deps: {
         return await handleOperator(provider, control, store, path, body, res);
       }
       if (path.startsWith("/.well-known/")) return json(res, 404, { error: "not_found" });
-      if (endpoint) {
-        const delay = control.takeDelay(endpoint);
-        if (delay?.after) delayAnswer(res, delay.ms);
-        else if (delay) await sleep(delay.ms);
-        const fault = control.takeFault(endpoint);
-        if (fault) return answerFault(res, fault);
-        const counter = COUNTED[endpoint];
-        if (counter) control.state.counters[counter]++;
-      }
+      if (endpoint && (await injectedFault(control, endpoint, res))) return;
       if (endpoint === "users_me") return await usersMe(provider, req, res, control.state.profile === "minimal");
       if (endpoint === "validate") return await validateToken(provider, url, req, res);
       if (endpoint === "logout") return await logoutToken(provider, req, res);

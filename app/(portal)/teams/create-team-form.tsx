@@ -1,14 +1,12 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { Field, inputClass, SubmitRow } from "@/components/field";
-import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
+import { useActionForm } from "@/components/use-action-form";
 import type { ActionState } from "@/lib/server/actions";
 import { slugFor } from "@/lib/teams/slug";
 
 export function CreateTeamForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {
-  const [state, formAction, pending] = useActionState(action, null);
-  const errors = state?.fieldErrors ?? {};
-  const form = useFocusFirstInvalid(state);
+  const { state, formAction, pending, ref: form, errors } = useActionForm(action);
   // The slug follows the name until someone edits it.
   const [slug, setSlug] = useState(state?.values?.slug ?? "");
   const [slugEdited, setSlugEdited] = useState(Boolean(state?.values?.slug));

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
+import { SearchForm } from "@/components/search-form";
 import { TableHead } from "@/components/table-head";
 import { PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
@@ -35,23 +36,7 @@ export default async function UsersPage({ searchParams }: Props) {
           at once; it does not touch their Anaplan account or any service identity.
         </p>
       </div>
-      <search>
-        <form action="/admin/users" className="flex gap-2">
-          <label htmlFor="q" className="sr-only">
-            Search by email or name
-          </label>
-          <input
-            id="q"
-            name="q"
-            defaultValue={q}
-            placeholder="Search by email or name"
-            className="rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-600"
-          />
-          <button type="submit" className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300">
-            Search
-          </button>
-        </form>
-      </search>
+      <SearchForm action="/admin/users" label="Search by email or name" value={q} />
       {users.length === 0 ? (
         <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">
           {after ? "No more users here; go back to the first page." : "No users match."}
@@ -65,57 +50,7 @@ export default async function UsersPage({ searchParams }: Props) {
             />
             <tbody className="divide-y divide-slate-100">
               {users.map((u) => (
-                <tr key={u.id} aria-label={`User ${u.email}`}>
-                  <td data-label="Email" className="px-3 py-2 font-medium text-slate-900">
-                    {u.email}
-                  </td>
-                  <td data-label="Name" className="px-3 py-2 text-slate-700">
-                    {u.name}
-                  </td>
-                  <td data-label="Role" className="px-3 py-2 text-slate-700">
-                    {u.isPortalAdmin ? "portal admin" : "user"}
-                  </td>
-                  <td data-label="Status" className="px-3 py-2">
-                    {u.disabledAt ? "disabled" : "active"}
-                  </td>
-                  <td data-label="Last sign-in" className="px-3 py-2 text-slate-700">
-                    <When at={u.lastSignInAt} />
-                  </td>
-                  <td className="px-3 py-2">
-                    <div className="flex flex-wrap gap-2">
-                      {u.id === session.user.id ? (
-                        <span className="text-xs text-slate-500">you</span>
-                      ) : (
-                        <>
-                          {u.disabledAt ? (
-                            <ActionButton
-                              action={setUserDisabledAction.bind(null, u.id, false)}
-                              label="Enable"
-                              pendingLabel="Enabling…"
-                              tone="secondary"
-                            />
-                          ) : (
-                            <ConfirmAction
-                              action={setUserDisabledAction.bind(null, u.id, true)}
-                              label="Disable…"
-                              confirmLabel={`Disable ${u.email}`}
-                              pendingLabel="Disabling…"
-                            >
-                              Every session of {u.email} ends now and their sealed Anaplan tokens are destroyed. They
-                              cannot sign in until enabled again.
-                            </ConfirmAction>
-                          )}
-                          <ActionButton
-                            action={setPortalAdminAction.bind(null, u.id, !u.isPortalAdmin)}
-                            label={u.isPortalAdmin ? "Remove portal admin" : "Make portal admin"}
-                            pendingLabel="Saving…"
-                            tone="secondary"
-                          />
-                        </>
-                      )}
-                    </div>
-                  </td>
-                </tr>
+                <UserRow key={u.id} user={u} self={u.id === session.user.id} />
               ))}
             </tbody>
           </table>
@@ -140,5 +75,63 @@ export default async function UsersPage({ searchParams }: Props) {
         ) : null}
       </nav>
     </main>
+  );
+}
+
+type User = Awaited<ReturnType<typeof listUsers>>["users"][number];
+
+function UserRow({ user: u, self }: { user: User; self: boolean }) {
+  return (
+    <tr aria-label={`User ${u.email}`}>
+      <td data-label="Email" className="px-3 py-2 font-medium text-slate-900">
+        {u.email}
+      </td>
+      <td data-label="Name" className="px-3 py-2 text-slate-700">
+        {u.name}
+      </td>
+      <td data-label="Role" className="px-3 py-2 text-slate-700">
+        {u.isPortalAdmin ? "portal admin" : "user"}
+      </td>
+      <td data-label="Status" className="px-3 py-2">
+        {u.disabledAt ? "disabled" : "active"}
+      </td>
+      <td data-label="Last sign-in" className="px-3 py-2 text-slate-700">
+        <When at={u.lastSignInAt} />
+      </td>
+      <td className="px-3 py-2">
+        <div className="flex flex-wrap gap-2">
+          {self ? (
+            <span className="text-xs text-slate-500">you</span>
+          ) : (
+            <>
+              {u.disabledAt ? (
+                <ActionButton
+                  action={setUserDisabledAction.bind(null, u.id, false)}
+                  label="Enable"
+                  pendingLabel="Enabling…"
+                  tone="secondary"
+                />
+              ) : (
+                <ConfirmAction
+                  action={setUserDisabledAction.bind(null, u.id, true)}
+                  label="Disable…"
+                  confirmLabel={`Disable ${u.email}`}
+                  pendingLabel="Disabling…"
+                >
+                  Every session of {u.email} ends now and their sealed Anaplan tokens are destroyed. They cannot sign in
+                  until enabled again.
+                </ConfirmAction>
+              )}
+              <ActionButton
+                action={setPortalAdminAction.bind(null, u.id, !u.isPortalAdmin)}
+                label={u.isPortalAdmin ? "Remove portal admin" : "Make portal admin"}
+                pendingLabel="Saving…"
+                tone="secondary"
+              />
+            </>
+          )}
+        </div>
+      </td>
+    </tr>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
-import { useActionState } from "react";
 import { Field, inputClass as input, SubmitRow } from "@/components/field";
-import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
+import { CARD_FRAME } from "@/components/ui";
+import { useActionForm } from "@/components/use-action-form";
 import type { IdentityFormValues } from "@/lib/identities/form-values";
 import type { ActionState } from "@/lib/server/actions";
 
@@ -18,18 +18,14 @@ type Props = {
 const ADVANCED = ["deviceClientId", "region", "rotatable", "refreshTokenTtlSeconds"];
 
 export function IdentityForm({ action, regions, initial, portalClientTtlSeconds, submitLabel }: Props) {
-  const [state, formAction, pending] = useActionState(action, null);
-  const errors = state?.fieldErrors ?? {};
+  const { state, formAction, pending, ref: form, errors } = useActionForm(action);
   const typed = state?.values ?? initial;
-  const form = useFocusFirstInvalid(state);
-  const advancedErrors = ADVANCED.some((name) => errors[name]?.length);
-  const regionLabel = regions.find((r) => r.value === (typed?.region ?? "default"))?.label ?? "default";
   return (
     <form
       ref={form}
       key={JSON.stringify(typed ?? {})}
       action={formAction}
-      className="flex max-w-2xl flex-col gap-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
+      className={`flex max-w-2xl flex-col gap-5 p-6 ${CARD_FRAME}`}
     >
       <Field
         name="name"
@@ -50,77 +46,94 @@ export function IdentityForm({ action, regions, initial, portalClientTtlSeconds,
       >
         {(a) => <input {...a} defaultValue={typed?.expectedEmail} type="email" className={input} />}
       </Field>
-      <details open={advancedErrors} className="rounded-md ring-1 ring-slate-200 open:pb-4">
-        <summary className="cursor-pointer px-4 py-3 text-sm font-medium text-slate-900">
-          Advanced: OAuth client settings
-          <span className="block text-xs font-normal text-slate-500">
-            {typed?.deviceClientId ? "The portal's device-grant client" : "No default client: give one"} · {regionLabel}{" "}
-            · {typed?.rotatable === "off" ? "Non-Rotatable" : "Rotatable"}
-            {typed?.rotatable === "off"
-              ? ""
-              : ` · TTL ${typed?.refreshTokenTtlSeconds ? `${typed.refreshTokenTtlSeconds} s` : "unknown"}`}
-          </span>
-        </summary>
-        <div className="flex flex-col gap-5 px-4 pt-2">
-          <Field
-            name="deviceClientId"
-            label="Device-grant client id"
-            hint="32 hex characters, from Administration → Security → OAuth Clients."
-            errors={errors.deviceClientId}
-          >
-            {(a) => (
-              <input
-                {...a}
-                defaultValue={typed?.deviceClientId}
-                pattern="[0-9a-f]{32}"
-                className={`${input} font-mono`}
-              />
-            )}
-          </Field>
-          <Field name="region" label="Anaplan region" errors={errors.region}>
-            {(a) => (
-              <select {...a} defaultValue={typed?.region ?? "default"} className={input}>
-                {regions.map((r) => (
-                  <option key={r.value} value={r.value}>
-                    {r.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <div className="flex items-center gap-2">
-            {/* An unticked box sends nothing; this says "off" so that it cannot fall back to the default. */}
-            <input type="hidden" name="rotatable" value="off" />
-            <input
-              id="rotatable"
-              name="rotatable"
-              type="checkbox"
-              defaultChecked={typed?.rotatable !== "off"}
-              className="size-4"
-            />
-            <label htmlFor="rotatable" className="text-sm text-slate-900">
-              The client's refresh tokens are Rotatable
-            </label>
-          </div>
-          <Field
-            name="refreshTokenTtlSeconds"
-            label="Refresh-token TTL in seconds"
-            hint={`As set on the client (Anaplan's default is 43000). Blank on the portal's own client means its TTL, ${portalClientTtlSeconds} s; on another client, unknown.`}
-            errors={errors.refreshTokenTtlSeconds}
-          >
-            {(a) => (
-              <input {...a} defaultValue={typed?.refreshTokenTtlSeconds} type="number" min={60} className={input} />
-            )}
-          </Field>
-          <p className="text-xs text-slate-500">
-            Whether a refresh extends the TTL (sliding) or the chain ends a TTL after the enrolment (absolute) is not
-            documented by Anaplan: the portal learns it from the client's own tokens and assumes absolute until then.
-          </p>
-        </div>
-      </details>
+      <AdvancedFields typed={typed} errors={errors} regions={regions} portalClientTtlSeconds={portalClientTtlSeconds} />
       <div className="flex items-center gap-3">
         <SubmitRow pending={pending} label={submitLabel} pendingLabel="Saving…" state={state} />
       </div>
     </form>
+  );
+}
+
+/** The OAuth client's settings, folded away (and opened when one of them was refused). */
+function AdvancedFields({
+  typed,
+  errors,
+  regions,
+  portalClientTtlSeconds,
+}: Pick<Props, "regions" | "portalClientTtlSeconds"> & {
+  typed: Partial<IdentityFormValues> | undefined;
+  errors: Record<string, string[] | undefined>;
+}) {
+  const advancedErrors = ADVANCED.some((name) => errors[name]?.length);
+  const regionLabel = regions.find((r) => r.value === (typed?.region ?? "default"))?.label ?? "default";
+  return (
+    <details open={advancedErrors} className="rounded-md ring-1 ring-slate-200 open:pb-4">
+      <summary className="cursor-pointer px-4 py-3 text-sm font-medium text-slate-900">
+        Advanced: OAuth client settings
+        <span className="block text-xs font-normal text-slate-500">
+          {typed?.deviceClientId ? "The portal's device-grant client" : "No default client: give one"} · {regionLabel} ·{" "}
+          {typed?.rotatable === "off" ? "Non-Rotatable" : "Rotatable"}
+          {typed?.rotatable === "off"
+            ? ""
+            : ` · TTL ${typed?.refreshTokenTtlSeconds ? `${typed.refreshTokenTtlSeconds} s` : "unknown"}`}
+        </span>
+      </summary>
+      <div className="flex flex-col gap-5 px-4 pt-2">
+        <Field
+          name="deviceClientId"
+          label="Device-grant client id"
+          hint="32 hex characters, from Administration → Security → OAuth Clients."
+          errors={errors.deviceClientId}
+        >
+          {(a) => (
+            <input
+              {...a}
+              defaultValue={typed?.deviceClientId}
+              pattern="[0-9a-f]{32}"
+              className={`${input} font-mono`}
+            />
+          )}
+        </Field>
+        <Field name="region" label="Anaplan region" errors={errors.region}>
+          {(a) => (
+            <select {...a} defaultValue={typed?.region ?? "default"} className={input}>
+              {regions.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <RotatableBox checked={typed?.rotatable !== "off"} />
+        <Field
+          name="refreshTokenTtlSeconds"
+          label="Refresh-token TTL in seconds"
+          hint={`As set on the client (Anaplan's default is 43000). Blank on the portal's own client means its TTL, ${portalClientTtlSeconds} s; on another client, unknown.`}
+          errors={errors.refreshTokenTtlSeconds}
+        >
+          {(a) => (
+            <input {...a} defaultValue={typed?.refreshTokenTtlSeconds} type="number" min={60} className={input} />
+          )}
+        </Field>
+        <p className="text-xs text-slate-500">
+          Whether a refresh extends the TTL (sliding) or the chain ends a TTL after the enrolment (absolute) is not
+          documented by Anaplan: the portal learns it from the client's own tokens and assumes absolute until then.
+        </p>
+      </div>
+    </details>
+  );
+}
+
+function RotatableBox({ checked }: { checked: boolean }) {
+  return (
+    <div className="flex items-center gap-2">
+      {/* An unticked box sends nothing; this says "off" so that it cannot fall back to the default. */}
+      <input type="hidden" name="rotatable" value="off" />
+      <input id="rotatable" name="rotatable" type="checkbox" defaultChecked={checked} className="size-4" />
+      <label htmlFor="rotatable" className="text-sm text-slate-900">
+        The client's refresh tokens are Rotatable
+      </label>
+    </div>
   );
 }

@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ButtonLink, Eyebrow, PageTitle } from "@/components/ui";
 import { gettingStarted } from "@/lib/identities/getting-started";
 import { listIdentities } from "@/lib/identities/list";
-import { IDENTITY_STATES, type ListQuery, listQuery } from "@/lib/identities/schemas";
-import { STATE_LABELS } from "@/lib/identities/state";
+import { type ListQuery, listQuery } from "@/lib/identities/schemas";
 import { teamSummary } from "@/lib/identities/summary";
 import { can } from "@/lib/permissions";
 import { requireUser } from "@/lib/server/auth/dal";
@@ -13,6 +11,7 @@ import { actorOf } from "@/lib/teams/access";
 import { GettingStarted } from "./getting-started";
 import { IdentityTable } from "./identity-table";
 import { IncidentPanel } from "./incident-panel";
+import { EmptyList, NameSearch, Pager, StateFilter } from "./list-controls";
 import { TeamSummary } from "./team-summary";
 
 export const metadata: Metadata = { title: "Service identities" };
@@ -62,68 +61,11 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
       {progress && !progress.used ? <GettingStarted slug={slug} progress={progress} /> : null}
       <TeamSummary slug={slug} summary={summary} />
       <div className="flex flex-wrap items-center gap-3">
-        <nav aria-label="Filter by state" className="flex flex-wrap gap-2 text-sm">
-          <Link
-            href={href({ state: undefined })}
-            aria-current={!query.state ? "page" : undefined}
-            className={chip(!query.state)}
-          >
-            All{" "}
-            <span className="tabular-nums opacity-75">
-              {Object.values(summary.counts).reduce((a, b) => a + (b ?? 0), 0)}
-            </span>
-          </Link>
-          {IDENTITY_STATES.map((s) => (
-            <Link
-              key={s}
-              href={href({ state: s })}
-              aria-current={query.state === s ? "page" : undefined}
-              className={chip(query.state === s)}
-            >
-              {STATE_LABELS[s]} <span className="tabular-nums opacity-75">{summary.counts[s] ?? 0}</span>
-            </Link>
-          ))}
-        </nav>
-        <search className="ml-auto">
-          <form className="flex gap-2" action={`/teams/${slug}/identities`}>
-            {query.state ? <input type="hidden" name="state" value={query.state} /> : null}
-            {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
-            <label htmlFor="q" className="sr-only">
-              Search by name
-            </label>
-            <input
-              id="q"
-              name="q"
-              defaultValue={query.q}
-              placeholder="Search by name"
-              className="rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-600"
-            />
-            <button
-              type="submit"
-              className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100"
-            >
-              Search
-            </button>
-          </form>
-        </search>
+        <StateFilter query={query} counts={summary.counts} href={href} />
+        <NameSearch slug={slug} query={query} />
       </div>
       {identities.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
-          <p className="font-medium text-slate-900">
-            {beyondEnd ? "No more identities here" : filtered ? "Nothing matches" : "No identities yet"}
-          </p>
-          <p className="mt-1 text-sm text-slate-600">
-            {beyondEnd ? (
-              <Link href={href({})} className="font-medium text-brand-700 hover:underline">
-                Back to the first page
-              </Link>
-            ) : can(role, "identity.create") ? (
-              "Create an identity for each script, then enrol it with Anaplan's device grant."
-            ) : (
-              "A team admin creates identities for scripts."
-            )}
-          </p>
-        </div>
+        <EmptyList beyondEnd={beyondEnd} filtered={filtered} canCreate={can(role, "identity.create")} href={href} />
       ) : (
         <IdentityTable
           slug={slug}
@@ -132,34 +74,8 @@ export default async function IdentitiesPage({ params, searchParams }: Props) {
           sortHref={(sort) => href({ state: query.state, q: query.q, sort }, false)}
         />
       )}
-      {previous || next ? (
-        <nav aria-label="Pages" className="flex flex-wrap justify-end gap-2 text-sm">
-          {previous ? (
-            <>
-              <Link href={href({})} className={chip(false)}>
-                First
-              </Link>
-              <Link href={href({ before: previous })} className={chip(false)}>
-                Previous
-              </Link>
-            </>
-          ) : null}
-          {next ? (
-            <>
-              <Link href={href({ after: next })} className={chip(false)}>
-                Next
-              </Link>
-              <Link href={href({ last: "1" })} className={chip(false)}>
-                Last
-              </Link>
-            </>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager previous={previous} next={next} href={href} />
       {can(role, "identity.revoke") && (identities.length > 0 || filtered) ? <IncidentPanel slug={slug} /> : null}
     </main>
   );
 }
-
-const chip = (active: boolean) =>
-  `rounded-full px-3 py-1 ring-1 ${active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-100"}`;

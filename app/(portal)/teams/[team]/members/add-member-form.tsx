@@ -1,14 +1,11 @@
 "use client";
-import { useActionState } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { Field, inputClass, SubmitRow } from "@/components/field";
-import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
+import { useActionForm } from "@/components/use-action-form";
 import type { ActionState } from "@/lib/server/actions";
 
 export function AddMemberForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {
-  const [state, formAction, pending] = useActionState(action, null);
-  const errors = state?.fieldErrors ?? {};
-  const form = useFocusFirstInvalid(state);
+  const { state, formAction, pending, ref: form, errors } = useActionForm(action);
   return (
     <form
       ref={form}

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
-import { Card, PageTitle } from "@/components/ui";
+import { Card, CardList, EmptyState, PageTitle } from "@/components/ui";
 import { can } from "@/lib/permissions";
 import { requireUser } from "@/lib/server/auth/dal";
 import { orNotFound } from "@/lib/server/pages";
@@ -26,91 +26,25 @@ export default async function MembersPage({ params }: Props) {
         <PageTitle className="mt-2">Members of {team.name}</PageTitle>
       </div>
       {members.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
+        <EmptyState className="text-sm text-slate-600">
           No members yet. Portal admins manage this team until a member is added.
-        </p>
+        </EmptyState>
       ) : (
-        <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          {members.map((m) => {
-            const lastAdmin = m.role === "admin" && admins === 1;
-            const who = m.user.name || m.user.email;
-            return (
-              <li key={m.userId} className="flex flex-col gap-3 px-6 py-4">
-                <div className="flex flex-wrap items-center justify-between gap-3">
-                  <div className="min-w-0">
-                    <p className="font-medium text-slate-900">
-                      {m.user.name}
-                      {m.userId === session.user.id ? <span className="text-slate-500"> (you)</span> : null}
-                    </p>
-                    <p className="break-all text-sm text-slate-600">{m.user.email}</p>
-                  </div>
-                  <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold text-slate-700">
-                    {m.role}
-                    {lastAdmin ? " · last admin" : ""}
-                  </span>
-                </div>
-                {manage && !lastAdmin ? (
-                  <div className="flex flex-wrap items-start gap-3">
-                    <ConfirmAction
-                      action={changeMemberRoleAction.bind(
-                        null,
-                        slug,
-                        m.userId,
-                        m.role === "admin" ? "member" : "admin",
-                      )}
-                      label={m.role === "admin" ? `Make ${who} a member` : `Make ${who} an admin`}
-                      confirmLabel={m.role === "admin" ? "Make member" : "Make admin"}
-                      pendingLabel="Changing…"
-                      tone="primary"
-                    >
-                      {m.role === "admin"
-                        ? `${who} will no longer manage members, identities, keys or the audit trail of ${team.name}.`
-                        : `${who} will manage members, identities, keys and the audit trail of ${team.name}.`}
-                    </ConfirmAction>
-                    <ConfirmAction
-                      action={removeMemberAction.bind(null, slug, m.userId)}
-                      label={`Remove ${who}`}
-                      confirmLabel="Remove"
-                      pendingLabel="Removing…"
-                    >
-                      {who} loses access to {team.name} at once. Identities and keys they created keep working.
-                    </ConfirmAction>
-                  </div>
-                ) : null}
-                {manage && lastAdmin ? (
-                  <p className="text-xs text-slate-500">
-                    The last admin can be neither removed nor made a member: appoint another admin first.
-                  </p>
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
+        <CardList>
+          {members.map((m) => (
+            <MemberRow
+              key={m.userId}
+              slug={slug}
+              teamName={team.name}
+              member={m}
+              you={m.userId === session.user.id}
+              lastAdmin={m.role === "admin" && admins === 1}
+              manage={manage}
+            />
+          ))}
+        </CardList>
       )}
-      {invites.length > 0 ? (
-        <section aria-labelledby="invites">
-          <h2 id="invites" className="text-lg font-semibold text-slate-900">
-            Invited, not signed in yet
-          </h2>
-          <ul className="mt-2 divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-            {invites.map((i) => (
-              <li key={i.id} className="flex items-center justify-between px-6 py-3 text-sm">
-                <span>
-                  {i.email} · {i.role}
-                </span>
-                {manage ? (
-                  <ActionButton
-                    action={cancelInviteAction.bind(null, slug, i.id)}
-                    label="Cancel invite"
-                    pendingLabel="Cancelling…"
-                    tone="secondary"
-                  />
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      {invites.length > 0 ? <Invites slug={slug} invites={invites} manage={manage} /> : null}
       {manage ? (
         <Card aria-labelledby="add-member">
           <h2 id="add-member" className="text-lg font-semibold text-slate-900">
@@ -120,5 +54,97 @@ export default async function MembersPage({ params }: Props) {
         </Card>
       ) : null}
     </main>
+  );
+}
+
+type Overview = Awaited<ReturnType<typeof getTeamOverview>>;
+
+function MemberRow({
+  slug,
+  teamName,
+  member: m,
+  you,
+  lastAdmin,
+  manage,
+}: {
+  slug: string;
+  teamName: string;
+  member: Overview["members"][number];
+  you: boolean;
+  lastAdmin: boolean;
+  manage: boolean;
+}) {
+  const who = m.user.name || m.user.email;
+  return (
+    <li key={m.userId} className="flex flex-col gap-3 px-6 py-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="min-w-0">
+          <p className="font-medium text-slate-900">
+            {m.user.name}
+            {you ? <span className="text-slate-500"> (you)</span> : null}
+          </p>
+          <p className="break-all text-sm text-slate-600">{m.user.email}</p>
+        </div>
+        <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-semibold text-slate-700">
+          {m.role}
+          {lastAdmin ? " · last admin" : ""}
+        </span>
+      </div>
+      {manage && !lastAdmin ? (
+        <div className="flex flex-wrap items-start gap-3">
+          <ConfirmAction
+            action={changeMemberRoleAction.bind(null, slug, m.userId, m.role === "admin" ? "member" : "admin")}
+            label={m.role === "admin" ? `Make ${who} a member` : `Make ${who} an admin`}
+            confirmLabel={m.role === "admin" ? "Make member" : "Make admin"}
+            pendingLabel="Changing…"
+            tone="primary"
+          >
+            {m.role === "admin"
+              ? `${who} will no longer manage members, identities, keys or the audit trail of ${teamName}.`
+              : `${who} will manage members, identities, keys and the audit trail of ${teamName}.`}
+          </ConfirmAction>
+          <ConfirmAction
+            action={removeMemberAction.bind(null, slug, m.userId)}
+            label={`Remove ${who}`}
+            confirmLabel="Remove"
+            pendingLabel="Removing…"
+          >
+            {who} loses access to {teamName} at once. Identities and keys they created keep working.
+          </ConfirmAction>
+        </div>
+      ) : null}
+      {manage && lastAdmin ? (
+        <p className="text-xs text-slate-500">
+          The last admin can be neither removed nor made a member: appoint another admin first.
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+function Invites({ slug, invites, manage }: { slug: string; invites: Overview["invites"]; manage: boolean }) {
+  return (
+    <section aria-labelledby="invites">
+      <h2 id="invites" className="text-lg font-semibold text-slate-900">
+        Invited, not signed in yet
+      </h2>
+      <CardList className="mt-2">
+        {invites.map((i) => (
+          <li key={i.id} className="flex items-center justify-between px-6 py-3 text-sm">
+            <span>
+              {i.email} · {i.role}
+            </span>
+            {manage ? (
+              <ActionButton
+                action={cancelInviteAction.bind(null, slug, i.id)}
+                label="Cancel invite"
+                pendingLabel="Cancelling…"
+                tone="secondary"
+              />
+            ) : null}
+          </li>
+        ))}
+      </CardList>
+    </section>
   );
 }

@@ -1,14 +1,12 @@
 "use client";
-import { useActionState } from "react";
 import { Field, inputClass, SubmitRow } from "@/components/field";
-import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import { ShownOnce } from "@/components/shown-once";
+import { useActionForm } from "@/components/use-action-form";
 import type { ActionState } from "@/lib/server/actions";
 
 /** Adds an endpoint and shows its signing secret once; reloading the page forgets it. */
 export function AddWebhookForm({ action }: { action: (p: ActionState, f: FormData) => Promise<ActionState> }) {
-  const [state, formAction, pending] = useActionState(action, null);
-  const form = useFocusFirstInvalid(state);
+  const { state, formAction, pending, ref: form } = useActionForm(action);
   const secret = state?.ok && typeof state.data?.secret === "string" ? state.data.secret : null;
   return (
     <div className="flex flex-col gap-4">

@@ -118,7 +118,6 @@ export function EnrolmentLive(props: {
 
 function Pending({ view, qrSvg, stalled }: { view: EnrolmentView; qrSvg: string | null; stalled: boolean }) {
   const secondsLeft = useSecondsLeft(view.expiresAt);
-  const minutes = Math.floor(secondsLeft / 60);
   const link = view.verificationUriComplete ?? view.verificationUri;
   return (
     <Card aria-labelledby="pending-title">
@@ -146,67 +145,83 @@ function Pending({ view, qrSvg, stalled }: { view: EnrolmentView; qrSvg: string 
             <li>Check that Anaplan shows the same code, then approve.</li>
           </ol>
           <p className="mt-2 text-xs text-slate-500">Never approve a code someone sent you by email or chat.</p>
-          <div className="mt-4 flex flex-wrap items-start gap-6">
-            {link ? (
-              <a
-                href={link}
-                target="_blank"
-                rel="noopener noreferrer"
-                className="break-all text-sm font-semibold text-brand-700 underline"
-              >
-                {link}
-              </a>
-            ) : null}
-            {qrSvg ? (
-              // biome-ignore lint/performance/noImgElement: a generated data: image, nothing for next/image to optimise
-              <img
-                src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg)}`}
-                alt="QR code of the verification link"
-                className="size-40"
-              />
-            ) : null}
-          </div>
-          {link && LOOPBACK.test(new URL(link).hostname) ? (
-            <p className="mt-3 text-xs text-amber-900">
-              This link (and its QR code) works on this computer only. To approve from a phone, start the portal with
-              SIMULATOR_HOST set to this computer's network address.
-            </p>
-          ) : null}
+          <VerificationLink link={link} qrSvg={qrSvg} />
         </>
       ) : (
         <p className="mt-2 text-sm text-slate-600">Another admin started this enrolment; only they see its code.</p>
       )}
-      <div className="mt-6">
-        <div
-          role="progressbar"
-          aria-label="Time left to approve"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={Math.round((secondsLeft / 900) * 100)}
-          className="h-1.5 w-full overflow-hidden rounded bg-slate-100"
-        >
-          <div
-            className="h-full bg-brand-600 transition-all"
-            style={{ width: `${Math.min(100, (secondsLeft / 900) * 100)}%` }}
-          />
-        </div>
-        <p aria-hidden="true" className="mt-2 text-sm text-slate-600">
-          Expires in {minutes}:{String(secondsLeft % 60).padStart(2, "0")} · checking every {view.intervalSeconds} s ·{" "}
-          {view.polls} checks so far
-        </p>
-        {stalled ? (
-          <p role="status" className="mt-2 text-sm font-medium text-amber-900">
-            The portal cannot check right now (it may be restarting); still trying. An approval given meanwhile is not
-            lost.
-          </p>
-        ) : null}
-        {/* Screen readers hear the time left once a minute, not every second. */}
-        <p aria-live="polite" className="sr-only">
-          {secondsLeft > 0
-            ? `The code expires in about ${minutes + 1} minute${minutes ? "s" : ""}.`
-            : "The code expired."}
-        </p>
-      </div>
+      <Countdown view={view} secondsLeft={secondsLeft} stalled={stalled} />
     </Card>
+  );
+}
+
+function VerificationLink({ link, qrSvg }: { link: string | null | undefined; qrSvg: string | null }) {
+  return (
+    <>
+      <div className="mt-4 flex flex-wrap items-start gap-6">
+        {link ? (
+          <a
+            href={link}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="break-all text-sm font-semibold text-brand-700 underline"
+          >
+            {link}
+          </a>
+        ) : null}
+        {qrSvg ? (
+          // biome-ignore lint/performance/noImgElement: a generated data: image, nothing for next/image to optimise
+          <img
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg)}`}
+            alt="QR code of the verification link"
+            className="size-40"
+          />
+        ) : null}
+      </div>
+      {link && LOOPBACK.test(new URL(link).hostname) ? (
+        <p className="mt-3 text-xs text-amber-900">
+          This link (and its QR code) works on this computer only. To approve from a phone, start the portal with
+          SIMULATOR_HOST set to this computer's network address.
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** Time left to approve, as a bar and in words; screen readers hear it once a minute, not every second. */
+function Countdown({ view, secondsLeft, stalled }: { view: EnrolmentView; secondsLeft: number; stalled: boolean }) {
+  const minutes = Math.floor(secondsLeft / 60);
+  return (
+    <div className="mt-6">
+      <div
+        role="progressbar"
+        aria-label="Time left to approve"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round((secondsLeft / 900) * 100)}
+        className="h-1.5 w-full overflow-hidden rounded bg-slate-100"
+      >
+        <div
+          className="h-full bg-brand-600 transition-all"
+          style={{ width: `${Math.min(100, (secondsLeft / 900) * 100)}%` }}
+        />
+      </div>
+      <p aria-hidden="true" className="mt-2 text-sm text-slate-600">
+        Expires in {minutes}:{String(secondsLeft % 60).padStart(2, "0")} · checking every {view.intervalSeconds} s ·{" "}
+        {view.polls} checks so far
+      </p>
+      {stalled ? (
+        <p role="status" className="mt-2 text-sm font-medium text-amber-900">
+          The portal cannot check right now (it may be restarting); still trying. An approval given meanwhile is not
+          lost.
+        </p>
+      ) : null}
+      {/* Screen readers hear the time left once a minute, not every second. */}
+      <p aria-live="polite" className="sr-only">
+        {secondsLeft > 0
+          ? `The code expires in about ${minutes + 1} minute${minutes ? "s" : ""}.`
+          : "The code expired."}
+      </p>
+    </div>
   );
 }

@@ -1,9 +1,8 @@
 "use client";
-import { useActionState } from "react";
 import { Field, inputClass, SubmitRow } from "@/components/field";
-import { useFocusFirstInvalid } from "@/components/focus-first-invalid";
 import { ShownOnce } from "@/components/shown-once";
 import { Snippets } from "@/components/snippets";
+import { useActionForm } from "@/components/use-action-form";
 import { brokerSnippets } from "@/lib/broker/snippets";
 import type { ActionState } from "@/lib/server/actions";
 
@@ -13,10 +12,8 @@ export function CreateKeyForm(props: {
   portalUrl: string;
   apiUrl: string;
 }) {
-  const [state, formAction, pending] = useActionState(props.action, null);
+  const { state, formAction, pending, ref: form, errors } = useActionForm(props.action);
   const created = state?.ok && typeof state.data?.key === "string" ? state.data.key : null;
-  const errors = state?.fieldErrors ?? {};
-  const form = useFocusFirstInvalid(state);
   return (
     <div className="flex flex-col gap-4">
       <form ref={form} action={formAction} className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start">

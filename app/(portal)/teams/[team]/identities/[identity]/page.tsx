@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { ActionButton } from "@/components/action-button";
-import { ConfirmAction } from "@/components/confirm-action";
 import { Snippets } from "@/components/snippets";
 import { Sparkline } from "@/components/sparkline";
 import { StateBadge } from "@/components/state-badge";
@@ -17,48 +16,73 @@ import { portalUrl } from "@/lib/platform/env";
 import { requireUser } from "@/lib/server/auth/dal";
 import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
-import {
-  cancelEnrolmentAction,
-  createApiKeyAction,
-  deleteIdentityAction,
-  revokeIdentityAction,
-  setIdentityActiveAction,
-  startEnrolmentAction,
-} from "../actions";
+import { cancelEnrolmentAction, createApiKeyAction, startEnrolmentAction } from "../actions";
 import { ApiKeyList } from "./api-keys";
 import { CreateKeyForm } from "./create-key-form";
+import { Lifecycle } from "./lifecycle";
+import { lifetimeText, RefreshTokenEnd } from "./refresh-token-end";
+import { Section } from "./section";
 
 export const metadata: Metadata = { title: "Service identity" };
-
-import { lifetimeText, RefreshTokenEnd } from "./refresh-token-end";
 
 const OUTLINE_LINK =
   "rounded-md px-4 py-2 text-sm font-semibold text-brand-700 ring-1 ring-brand-600 hover:bg-brand-50";
 
 type Props = { params: Promise<{ team: string; identity: string }> };
 
-function Section({ title, id, children }: { title: string; id: string; children: ReactNode }) {
-  return (
-    <section
-      aria-labelledby={id}
-      className="flex flex-col gap-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200"
-    >
-      <h2 id={id} className="text-lg font-semibold text-slate-900">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
+type View = Awaited<ReturnType<typeof getIdentity>>;
+type Identity = View["identity"];
+type Keys = Awaited<ReturnType<typeof listApiKeys>>;
 
 export default async function IdentityPage({ params }: Props) {
   const { team: slug, identity: id } = await params;
-  const session = await requireUser();
-  const actor = actorOf(session);
+  const actor = actorOf(await requireUser());
   const { team, role, identity } = await orNotFound(getIdentity(actor, slug, id));
   const [keys, usage] = await Promise.all([listApiKeys(actor, slug, identity.id), usageOf(identity.id)]);
-  const weekTotal = usage.reduce((a, b) => a + b, 0);
-  const portal = portalUrl();
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
+      <Header slug={slug} teamName={team.name} identity={identity} />
+      <Facts identity={identity} />
+      <Actions slug={slug} role={role} identity={identity} />
+      <Usage usage={usage} />
+      <ApiKeys slug={slug} role={role} identity={identity} keys={keys} />
+      {can(role, "identity.deactivate") || can(role, "identity.revoke") ? (
+        <Lifecycle slug={slug} identity={identity} keys={keys} />
+      ) : null}
+    </main>
+  );
+}
+
+function Header({ slug, teamName, identity }: { slug: string; teamName: string; identity: Identity }) {
+  return (
+    <div>
+      <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
+        ← {teamName}: identities
+      </Link>
+      <div className="mt-2 flex flex-wrap items-center gap-3">
+        <PageTitle className="break-all">{identity.name}</PageTitle>
+        <StateBadge state={identity.state} />
+      </div>
+      {identity.state === "needs_attention" && identity.grant?.statusReason ? (
+        <p role="alert" className="mt-2 text-sm text-amber-900">
+          {identity.grant.statusReason} Enrol it again to restore service.
+        </p>
+      ) : null}
+      {identity.state === "revoked" ? (
+        <p className="mt-2 text-sm text-red-900">
+          Its tokens were destroyed and its API keys revoked. Enrol it again to bring it back.
+        </p>
+      ) : null}
+      {identity.state === "deactivated" ? (
+        <p className="mt-2 text-sm text-slate-700">
+          Paused: API keys are refused. The token is kept and kept alive, so Reactivate restores service at once.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Facts({ identity }: { identity: Identity }) {
   const rows: [string, ReactNode][] = [
     ["Description", identity.description || "—"],
     ["Approved by", identity.approvedByEmail ?? "—"],
@@ -77,165 +101,95 @@ export default async function IdentityPage({ params }: Props) {
     ["Refresh-token lifetime", lifetimeText(identity)],
     ["Refresh token expires", <RefreshTokenEnd key="e" expiry={identity.refreshTokenExpiry} />],
   ];
-  const paused = identity.state === "deactivated";
-  const holdsToken = identity.grant !== null && identity.grant.status !== "revoked";
-  const deletable = (identity.state === "not_enrolled" || identity.state === "revoked") && !holdsToken;
   return (
-    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
-      <div>
-        <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
-          ← {team.name}: identities
-        </Link>
-        <div className="mt-2 flex flex-wrap items-center gap-3">
-          <PageTitle className="break-all">{identity.name}</PageTitle>
-          <StateBadge state={identity.state} />
+    <dl className="divide-y divide-slate-100 rounded-lg bg-white px-6 py-2 shadow-sm ring-1 ring-slate-200">
+      {rows.map(([label, value]) => (
+        <div key={label} className="grid grid-cols-3 gap-4 py-2.5">
+          <dt className="text-sm font-medium text-slate-500">{label}</dt>
+          <dd className="col-span-2 break-all text-sm text-slate-900">{value}</dd>
         </div>
-        {identity.state === "needs_attention" && identity.grant?.statusReason ? (
-          <p role="alert" className="mt-2 text-sm text-amber-900">
-            {identity.grant.statusReason} Enrol it again to restore service.
-          </p>
-        ) : null}
-        {identity.state === "revoked" ? (
-          <p className="mt-2 text-sm text-red-900">
-            Its tokens were destroyed and its API keys revoked. Enrol it again to bring it back.
-          </p>
-        ) : null}
-        {paused ? (
-          <p className="mt-2 text-sm text-slate-700">
-            Paused: API keys are refused. The token is kept and kept alive, so Reactivate restores service at once.
-          </p>
-        ) : null}
-      </div>
-      <dl className="divide-y divide-slate-100 rounded-lg bg-white px-6 py-2 shadow-sm ring-1 ring-slate-200">
-        {rows.map(([label, value]) => (
-          <div key={label} className="grid grid-cols-3 gap-4 py-2.5">
-            <dt className="text-sm font-medium text-slate-500">{label}</dt>
-            <dd className="col-span-2 break-all text-sm text-slate-900">{value}</dd>
-          </div>
-        ))}
-      </dl>
-      <div className="flex flex-wrap items-center gap-4">
-        {can(role, "identity.edit") ? (
-          <Link href={`/teams/${slug}/identities/${identity.id}/edit`} className={OUTLINE_LINK}>
-            Edit
-          </Link>
-        ) : null}
-        {can(role, "audit.view") ? (
-          <Link href={`/teams/${slug}/audit?identity=${identity.id}`} className={OUTLINE_LINK}>
-            History
-          </Link>
-        ) : null}
-        {can(role, "identity.enrol") && !paused ? (
-          identity.pendingEnrolmentId ? (
-            <>
-              <ButtonLink href={`/teams/${slug}/enrolments/${identity.pendingEnrolmentId}`}>
-                Continue enrolment
-              </ButtonLink>
-              <ActionButton
-                action={cancelEnrolmentAction.bind(null, slug, identity.pendingEnrolmentId)}
-                label="Cancel enrolment"
-                pendingLabel="Cancelling…"
-                tone="secondary"
-              />
-            </>
-          ) : (
-            <ActionButton
-              action={startEnrolmentAction.bind(null, slug, identity.id)}
-              label={identity.state === "not_enrolled" || identity.state === "revoked" ? "Enrol" : "Re-enrol"}
-              pendingLabel="Requesting a code from Anaplan…"
-            />
-          )
-        ) : null}
-      </div>
+      ))}
+    </dl>
+  );
+}
 
-      <Section title="Usage" id="usage">
-        <p className="text-sm text-slate-600">
-          {weekTotal === 0
-            ? "No script asked for a token in the last 7 days."
-            : `${weekTotal} token request${weekTotal === 1 ? "" : "s"} in the last 7 days, per hour:`}
-        </p>
-        {weekTotal > 0 ? (
-          <Sparkline series={usage} label={`${weekTotal} token requests in the last 7 days, hour by hour`} />
-        ) : null}
-      </Section>
-
-      <Section title="API keys" id="api-keys">
-        <p className="text-sm text-slate-600">
-          A script sends its key to the portal and gets a short-lived Anaplan access token back; it never sees the
-          refresh token. Give each script or host its own key, so one can be revoked without stopping the others.
-        </p>
-        {can(role, "key.manage") ? (
-          <CreateKeyForm
-            action={createApiKeyAction.bind(null, slug, identity.id)}
-            portalUrl={portal}
-            apiUrl={identity.apiUrl}
-          />
-        ) : null}
-        <ApiKeyList
-          slug={slug}
-          identityId={identity.id}
-          keys={keys}
-          canManage={can(role, "key.manage")}
-          paused={paused}
-        />
-        <Snippets snippets={brokerSnippets({ portalUrl: portal, apiUrl: identity.apiUrl })} />
-      </Section>
-
-      {can(role, "identity.deactivate") || can(role, "identity.revoke") ? (
-        <Section title="Pause, revoke or delete" id="lifecycle">
-          <p className="text-sm text-slate-600">
-            None of these touch anybody's Anaplan password or any other identity.
-          </p>
-          <div className="flex flex-col gap-4">
-            {paused ? (
-              <ActionButton
-                action={setIdentityActiveAction.bind(null, slug, identity.id, true)}
-                label="Reactivate"
-                pendingLabel="Reactivating…"
-                tone="secondary"
-              />
-            ) : identity.state !== "revoked" ? (
-              <ConfirmAction
-                action={setIdentityActiveAction.bind(null, slug, identity.id, false)}
-                label="Deactivate…"
-                confirmLabel="Deactivate"
-                pendingLabel="Deactivating…"
-              >
-                <strong>Deactivate (a reversible pause).</strong> From now on every API key of this identity is refused.
-                The sealed token is kept and kept alive, so Reactivate restores service at once.
-              </ConfirmAction>
-            ) : null}
-            {/* Kept mounted once revoked, so the report of what was done stays visible after the page refreshes; the
-                button itself is offered only while there is a token or a key to revoke. */}
-            {holdsToken || keys.some((k) => k.state === "live") || identity.state === "revoked" ? (
-              <ConfirmAction
-                action={revokeIdentityAction.bind(null, slug, identity.id)}
-                offered={holdsToken || keys.some((k) => k.state === "live")}
-                label="Revoke tokens…"
-                confirmLabel="Revoke tokens for good"
-                pendingLabel="Revoking…"
-              >
-                <strong>Revoke tokens (final).</strong> The sealed refresh and access tokens are destroyed in the
-                portal's database, every API key of this identity is revoked, the current access token is logged out at
-                Anaplan, and the refresh token is revoked at Anaplan where a revocation endpoint is configured. A new
-                enrolment brings the identity back. An Anaplan tenant admin can also end its tokens in Administration →
-                Security → OAuth Clients.
-              </ConfirmAction>
-            ) : null}
-            {deletable ? (
-              <ConfirmAction
-                action={deleteIdentityAction.bind(null, slug, identity.id)}
-                label="Delete identity…"
-                confirmLabel="Delete identity"
-                pendingLabel="Deleting…"
-              >
-                <strong>Delete “{identity.name}”.</strong> The identity and its API keys are removed; its audit history
-                stays.
-              </ConfirmAction>
-            ) : null}
-          </div>
-        </Section>
+function Actions({ slug, role, identity }: { slug: string; role: View["role"]; identity: Identity }) {
+  const paused = identity.state === "deactivated";
+  return (
+    <div className="flex flex-wrap items-center gap-4">
+      {can(role, "identity.edit") ? (
+        <Link href={`/teams/${slug}/identities/${identity.id}/edit`} className={OUTLINE_LINK}>
+          Edit
+        </Link>
       ) : null}
-    </main>
+      {can(role, "audit.view") ? (
+        <Link href={`/teams/${slug}/audit?identity=${identity.id}`} className={OUTLINE_LINK}>
+          History
+        </Link>
+      ) : null}
+      {can(role, "identity.enrol") && !paused ? (
+        identity.pendingEnrolmentId ? (
+          <>
+            <ButtonLink href={`/teams/${slug}/enrolments/${identity.pendingEnrolmentId}`}>
+              Continue enrolment
+            </ButtonLink>
+            <ActionButton
+              action={cancelEnrolmentAction.bind(null, slug, identity.pendingEnrolmentId)}
+              label="Cancel enrolment"
+              pendingLabel="Cancelling…"
+              tone="secondary"
+            />
+          </>
+        ) : (
+          <ActionButton
+            action={startEnrolmentAction.bind(null, slug, identity.id)}
+            label={identity.state === "not_enrolled" || identity.state === "revoked" ? "Enrol" : "Re-enrol"}
+            pendingLabel="Requesting a code from Anaplan…"
+          />
+        )
+      ) : null}
+    </div>
+  );
+}
+
+function Usage({ usage }: { usage: number[] }) {
+  const weekTotal = usage.reduce((a, b) => a + b, 0);
+  return (
+    <Section title="Usage" id="usage">
+      <p className="text-sm text-slate-600">
+        {weekTotal === 0
+          ? "No script asked for a token in the last 7 days."
+          : `${weekTotal} token request${weekTotal === 1 ? "" : "s"} in the last 7 days, per hour:`}
+      </p>
+      {weekTotal > 0 ? (
+        <Sparkline series={usage} label={`${weekTotal} token requests in the last 7 days, hour by hour`} />
+      ) : null}
+    </Section>
+  );
+}
+
+function ApiKeys({ slug, role, identity, keys }: { slug: string; role: View["role"]; identity: Identity; keys: Keys }) {
+  return (
+    <Section title="API keys" id="api-keys">
+      <p className="text-sm text-slate-600">
+        A script sends its key to the portal and gets a short-lived Anaplan access token back; it never sees the refresh
+        token. Give each script or host its own key, so one can be revoked without stopping the others.
+      </p>
+      {can(role, "key.manage") ? (
+        <CreateKeyForm
+          action={createApiKeyAction.bind(null, slug, identity.id)}
+          portalUrl={portalUrl()}
+          apiUrl={identity.apiUrl}
+        />
+      ) : null}
+      <ApiKeyList
+        slug={slug}
+        identityId={identity.id}
+        keys={keys}
+        canManage={can(role, "key.manage")}
+        paused={identity.state === "deactivated"}
+      />
+      <Snippets snippets={brokerSnippets({ portalUrl: portalUrl(), apiUrl: identity.apiUrl })} />
+    </Section>
   );
 }
