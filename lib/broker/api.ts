@@ -1,23 +1,17 @@
 // The one place the public API's route handlers go through: the key becomes a caller (or a 401), the handler's
 // answer goes out as no-store JSON, and every failure becomes a stable { error, message } with its status.
 import "server-only";
-import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { readBounded } from "@/lib/platform/bounded-body";
-import {
-  DATABASE_RETRY_AFTER_SECONDS,
-  databaseUnavailable,
-  isDatabaseUnavailable,
-} from "@/lib/platform/db/unavailable";
-import { log } from "@/lib/platform/log";
+import { isAppError } from "@/lib/platform/errors";
+import { failureOf, failureResponse, NO_STORE } from "@/lib/platform/failure";
 import { metrics } from "@/lib/platform/metrics";
 import { type RequestContext, requestContextOf } from "@/lib/platform/request-context";
 import { withRequestId } from "@/lib/platform/request-id";
 import { authenticate, type Caller } from "./caller";
 import { BrokerError } from "./errors";
-import { BROKER_ERROR_STATUS, type BrokerErrorCode } from "./schemas";
+import { BROKER_ERRORS } from "./schemas";
 
-const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 const MAX_BODY_BYTES = 4096;
 const CREDENTIAL_PARAMS = new Set(["key", "api_key", "apikey", "token", "access_token", "authorization"]);
 /** Anything shaped like the start of a portal key, wherever in the query it stands. */
@@ -29,23 +23,18 @@ const credentialsInUrl = (url: string) =>
     ([name, value]) => CREDENTIAL_PARAMS.has(name.toLowerCase()) || KEY_LIKE.test(name) || KEY_LIKE.test(value),
   );
 
-export function brokerError(code: BrokerErrorCode, message: string, retryAfterSeconds?: number): Response {
-  const headers: Record<string, string> = { ...NO_STORE };
-  if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
-  if (code === "invalid_key") headers["WWW-Authenticate"] = 'Bearer realm="anaplan-token-portal"';
-  return Response.json({ error: code, message }, { status: BROKER_ERROR_STATUS[code], headers });
-}
-
+/** Every failure, in the public API's vocabulary: a portal error with no code there is a fault, answered as one. */
 function toResponse(failure: unknown): Response {
-  // The database restarting is an outage to wait out (503 + Retry-After), not the portal's fault (500).
-  const error = isDatabaseUnavailable(failure)
-    ? new BrokerError("service_unavailable", databaseUnavailable().userMessage, DATABASE_RETRY_AFTER_SECONDS)
-    : failure;
-  metrics().brokerRequests.inc({ outcome: error instanceof BrokerError ? error.code : "internal" });
-  if (error instanceof BrokerError) return brokerError(error.code, error.userMessage, error.retryAfterSeconds);
-  const reference = randomUUID().slice(0, 8);
-  log.error("token broker failed", { reference, error });
-  return brokerError("internal", `Something went wrong in the portal (reference ${reference}). Try again.`);
+  const foreign = isAppError(failure) && !(failure.code in BROKER_ERRORS);
+  const f = failureOf(
+    foreign ? new Error("an error the public API has no code for", { cause: failure }) : failure,
+    "token broker",
+  );
+  metrics().brokerRequests.inc({ outcome: f.code });
+  return failureResponse(
+    f,
+    f.code === "invalid_key" ? { "WWW-Authenticate": 'Bearer realm="anaplan-token-portal"' } : {},
+  );
 }
 
 /** The optional JSON body, parsed with `schema`; empty means {}. */

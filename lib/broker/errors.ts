@@ -1,13 +1,11 @@
 // The public API's refusals: a stable code, a status and a message for a person; never a stack trace or a token.
-import type { BrokerErrorCode } from "./schemas";
+import { AppError } from "@/lib/platform/errors";
+import { BROKER_ERRORS, type BrokerErrorCode } from "./schemas";
 
-export class BrokerError extends Error {
-  constructor(
-    readonly code: Exclude<BrokerErrorCode, "internal">,
-    readonly userMessage: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(`${code}: ${userMessage}`);
+/** An AppError in the public API's vocabulary, with the status its row in BROKER_ERRORS gives. */
+export class BrokerError extends AppError<Exclude<BrokerErrorCode, "internal">> {
+  constructor(code: Exclude<BrokerErrorCode, "internal">, userMessage: string, retryAfterSeconds?: number) {
+    super(code, userMessage, { status: BROKER_ERRORS[code].status, retryAfterSeconds });
     this.name = "BrokerError";
   }
 }

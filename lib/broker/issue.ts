@@ -55,11 +55,9 @@ async function accessTokenFor(c: Caller & { grantId: string }, minValidSeconds: 
   try {
     return await getAccessToken(c.grantId, grantClientOf(c), { minValidSeconds, budgeted: true });
   } catch (error) {
+    // What "sign in again" means for a script's identity; every other failure keeps its own code.
     if (error instanceof AppError && error.code === "reauthenticate") {
       throw new BrokerError("needs_reenrolment", `${error.userMessage} A team admin must enrol “${c.name}” again.`);
-    }
-    if (error instanceof AppError && error.code === "provider_unavailable") {
-      throw new BrokerError("provider_unavailable", error.userMessage, error.retryAfterSeconds ?? 30);
     }
     throw error;
   }

@@ -39,10 +39,6 @@ export const BROKER_ERRORS = {
   },
 } as const satisfies Record<string, { status: number; retryAfter: boolean; means: string }>;
 
-export const BROKER_ERROR_STATUS = Object.fromEntries(
-  Object.entries(BROKER_ERRORS).map(([code, { status }]) => [code, status]),
-) as { [C in keyof typeof BROKER_ERRORS]: (typeof BROKER_ERRORS)[C]["status"] };
-
 /** What each operation can answer besides success: its route's checks, in the order they run. */
 export const OPERATION_ERRORS = {
   getToken: [

@@ -212,6 +212,8 @@ async function persist<T>(leaseEndsAt: number, write: () => Promise<T>): Promise
   } catch (error) {
     log.error("could not store a rotated refresh token; the grant will need re-authorisation", { error });
     if (isDatabaseUnavailable(error)) throw databaseUnavailable(error);
-    throw new AppError("provider_unavailable", "The token could not be stored. Try again in a minute.");
+    throw new AppError("provider_unavailable", "The token could not be stored. Try again in a minute.", {
+      retryAfterSeconds: 60,
+    });
   }
 }

@@ -2,17 +2,15 @@
 // one domain call with the caller as an Actor → revalidate or redirect. What comes back to the form is a safe
 // message, never an exception's text.
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { recordRefusal } from "@/lib/audit/refusals";
 import type { AuditAction } from "@/lib/audit/vocabulary";
-import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/platform/db/unavailable";
 import { env } from "@/lib/platform/env";
-import { AppError, isAppError } from "@/lib/platform/errors";
-import { log } from "@/lib/platform/log";
+import { AppError } from "@/lib/platform/errors";
+import { failureOf } from "@/lib/platform/failure";
 import { takeFromWindow } from "@/lib/platform/rate-limit";
 import { type RequestContext, requestContextOf } from "@/lib/platform/request-context";
 import { withRequestId } from "@/lib/platform/request-id";
@@ -37,12 +35,9 @@ export type Outcome = string | { message: string; redirectTo?: string; data?: Re
 export async function runAction(work: () => Promise<string>): Promise<NonNullable<ActionState>> {
   try {
     return { ok: true, message: await work() };
-  } catch (failure) {
-    const error = isDatabaseUnavailable(failure) ? databaseUnavailable(failure) : failure;
-    if (isAppError(error)) return { ok: false, message: error.userMessage, fieldErrors: error.fieldErrors };
-    const reference = randomUUID().slice(0, 8);
-    log.error("server action failed", { reference, error });
-    return { ok: false, message: `Something went wrong (reference ${reference}). Try again.` };
+  } catch (error) {
+    const failure = failureOf(error, "server action");
+    return { ok: false, message: failure.message, fieldErrors: failure.fieldErrors };
   }
 }
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { generateApiKey, hashSecret, parseApiKey, randomBase62, secretMatches } from "@/lib/broker/key-format";
 import { openApiDocument } from "@/lib/broker/openapi";
-import { BROKER_ERROR_STATUS, BROKER_ERRORS, type BrokerErrorCode, OPERATION_ERRORS } from "@/lib/broker/schemas";
+import { BROKER_ERRORS, type BrokerErrorCode, OPERATION_ERRORS } from "@/lib/broker/schemas";
 import { brokerSnippets } from "@/lib/broker/snippets";
 
 test("API keys: atp_<12 base62>_<43 base62>, 256-bit secrets, only a hash kept, parsed strictly", () => {
@@ -51,7 +51,7 @@ test("the OpenAPI document is valid OpenAPI 3.1 and lists every error code the A
   assert.deepEqual(result, { valid: true });
   assert.equal(validator.version, "3.1");
   const text = JSON.stringify(document);
-  for (const code of Object.keys(BROKER_ERROR_STATUS)) assert.ok(text.includes(code), code);
+  for (const code of Object.keys(BROKER_ERRORS)) assert.ok(text.includes(code), code);
   const operations = {
     getToken: document.paths["/api/v1/token"].post.responses,
     getIdentity: document.paths["/api/v1/identity"].get.responses,
