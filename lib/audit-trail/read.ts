@@ -5,6 +5,7 @@ import { z } from "zod";
 import { OUTCOMES } from "@/lib/audit/vocabulary";
 import { keyPrefixOf } from "@/lib/broker/key-format";
 import type { AuditEvent, Prisma } from "@/lib/generated/prisma/client";
+import { assertPortalAdmin } from "@/lib/permissions";
 import { db } from "@/lib/platform/db";
 import { AppError, isAppError } from "@/lib/platform/errors";
 import { visibleText } from "@/lib/platform/names";
@@ -56,7 +57,7 @@ type Scope = { teamId: string | null };
 /** The team's (or, for portal admins, everyone's) audit scope, after the caller's rights are checked. */
 export async function auditScope(actor: Actor, teamSlug: string | null): Promise<Scope & { slug: string | null }> {
   if (teamSlug === null) {
-    if (!actor.isPortalAdmin) throw new AppError("forbidden", "Only portal admins can read the portal-wide audit.");
+    assertPortalAdmin(actor, "audit.view_all");
     return { teamId: null, slug: null };
   }
   const { team } = await requireTeam(actor, teamSlug, "audit.view");

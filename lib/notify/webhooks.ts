@@ -28,7 +28,7 @@ export async function addWebhook(
   fields: z.infer<typeof endpointFields>,
   resolve: Resolve = systemResolve,
 ) {
-  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const { team } = await requireTeam(actor, slug, "webhook.manage");
   await assertDeliverableUrl(fields.url, resolve);
   if ((await db().webhookEndpoint.count({ where: { teamId: team.id } })) >= MAX_ENDPOINTS) {
     throw new AppError("conflict", `A team has at most ${MAX_ENDPOINTS} webhooks; remove one first.`);
@@ -58,7 +58,7 @@ async function endpointOf(teamId: string, id: string) {
 }
 
 export async function removeWebhook(actor: Actor, slug: string, id: string) {
-  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const { team } = await requireTeam(actor, slug, "webhook.manage");
   await db().webhookEndpoint.delete({ where: { id: (await endpointOf(team.id, id)).id } });
   await recordAudit({
     action: "webhook.delete",
@@ -71,14 +71,14 @@ export async function removeWebhook(actor: Actor, slug: string, id: string) {
 }
 
 export async function sendTestEvent(actor: Actor, slug: string, id: string) {
-  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const { team } = await requireTeam(actor, slug, "webhook.manage");
   const endpoint = await endpointOf(team.id, id);
   await db().webhookDelivery.createMany({ data: deliveryRows("webhook.test", { team_id: team.id }, [endpoint.id]) });
 }
 
 /** Sends a delivered, failed or pending delivery again now, with a fresh attempt count. */
 export async function redeliver(actor: Actor, slug: string, deliveryId: string) {
-  const { team } = await requireTeam(actor, slug, "team.manage_members");
+  const { team } = await requireTeam(actor, slug, "webhook.manage");
   const updated = await db().webhookDelivery.updateMany({
     where: { id: deliveryId, endpoint: { teamId: team.id } },
     data: { status: "pending", attempts: 0, nextAttemptAt: new Date(), leaseUntil: null },
@@ -87,7 +87,7 @@ export async function redeliver(actor: Actor, slug: string, deliveryId: string) 
 }
 
 export async function listWebhooks(actor: Actor, slug: string) {
-  const { team, role } = await requireTeam(actor, slug, "team.manage_members");
+  const { team, role } = await requireTeam(actor, slug, "webhook.manage");
   const endpoints = await db().webhookEndpoint.findMany({
     where: { teamId: team.id },
     orderBy: { createdAt: "asc" },

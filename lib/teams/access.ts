@@ -1,8 +1,8 @@
 // Team-scoped authorization used by every team-level data function. A team the caller does not belong to is
-// answered exactly like a team that does not exist. Portal admins act as admins of every team.
+// answered exactly like a team that does not exist. Portal admins act as admins of every team (lib/permissions).
 import "server-only";
 import type { Team, TeamRole } from "@/lib/generated/prisma/client";
-import { assertCan, type Permission } from "@/lib/permissions";
+import { assertCan, type Permission, portalAdminRole } from "@/lib/permissions";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import type { RequestContext } from "@/lib/platform/request-context";
@@ -18,7 +18,8 @@ export const actorOf = (
 export const teamNotFound = () => new AppError("not_found", "No such team.");
 
 export async function roleIn(actor: Actor, teamId: string): Promise<TeamRole | null> {
-  if (actor.isPortalAdmin) return "admin";
+  const asPortalAdmin = portalAdminRole(actor);
+  if (asPortalAdmin) return asPortalAdmin;
   const membership = await db().membership.findUnique({
     where: { teamId_userId: { teamId, userId: actor.userId } },
     select: { role: true },

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { AuditAction } from "@/lib/audit/vocabulary";
 import { Prisma, type TeamRole } from "@/lib/generated/prisma/client";
+import { assertPortalAdmin, portalAdminRole } from "@/lib/permissions";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import { nameSkeleton } from "@/lib/platform/names";
@@ -17,7 +18,7 @@ const INVITES_PER_MINUTE = 20;
 
 /** The creator becomes the team's first admin, so the team is never without one and its members page says who. */
 export async function createTeam(actor: Actor, fields: z.infer<typeof teamFields>) {
-  if (!actor.isPortalAdmin) throw new AppError("forbidden", "Only portal admins can create teams.");
+  assertPortalAdmin(actor, "team.create");
   const team = await db()
     .team.create({
       data: {
@@ -42,9 +43,10 @@ export async function createTeam(actor: Actor, fields: z.infer<typeof teamFields
 }
 
 export async function listTeamsFor(actor: Actor) {
-  if (actor.isPortalAdmin) {
+  const asPortalAdmin = portalAdminRole(actor);
+  if (asPortalAdmin) {
     const teams = await db().team.findMany({ orderBy: { name: "asc" } });
-    return teams.map((team) => ({ team, role: "admin" as const }));
+    return teams.map((team) => ({ team, role: asPortalAdmin }));
   }
   const memberships = await db().membership.findMany({
     where: { userId: actor.userId },

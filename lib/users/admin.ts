@@ -4,6 +4,7 @@ import "server-only";
 import { portalEndpoints } from "@/lib/anaplan/settings";
 import { recordAudit } from "@/lib/audit";
 import { destroyGrants, endAtAnaplan } from "@/lib/grants/store";
+import { assertPortalAdmin } from "@/lib/permissions";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import { likeLiteral } from "@/lib/platform/validation";
@@ -12,15 +13,11 @@ import type { Actor } from "@/lib/teams/access";
 const PAGE_SIZE = 50;
 const PORTAL_ADMINS_LOCK = 7_246_002;
 
-function assertPortalAdmin(actor: Actor) {
-  if (!actor.isPortalAdmin) throw new AppError("forbidden", "Only portal admins manage users.");
-}
-
 const userNotFound = () => new AppError("not_found", "No such user.");
 
 /** Users by email, filtered by email or name, paged by keyset on the email. */
 export async function listUsers(actor: Actor, query: { q?: string; after?: string }) {
-  assertPortalAdmin(actor);
+  assertPortalAdmin(actor, "users.manage");
   const search = query.q ? likeLiteral(query.q) : undefined;
   const users = await db().user.findMany({
     where: {
@@ -43,7 +40,7 @@ export async function listUsers(actor: Actor, query: { q?: string; after?: strin
 }
 
 export async function setUserDisabled(actor: Actor, userId: string, disabled: boolean) {
-  assertPortalAdmin(actor);
+  assertPortalAdmin(actor, "users.manage");
   if (disabled && userId === actor.userId) throw new AppError("conflict", "You cannot disable yourself.");
   const ended = await db().$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
@@ -72,7 +69,7 @@ export async function setUserDisabled(actor: Actor, userId: string, disabled: bo
 }
 
 export async function setPortalAdmin(actor: Actor, userId: string, admin: boolean) {
-  assertPortalAdmin(actor);
+  assertPortalAdmin(actor, "users.manage");
   const user = await db().$transaction(async (tx) => {
     // One change of portal admins at a time, so two admins cannot demote each other into none.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PORTAL_ADMINS_LOCK})`;

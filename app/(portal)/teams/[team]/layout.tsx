@@ -14,7 +14,7 @@ export default async function TeamLayout({ children, params }: Props) {
   const tabs = [
     { href: `/teams/${slug}/identities`, label: "Identities", shown: true },
     { href: `/teams/${slug}/members`, label: "Members", shown: true },
-    { href: `/teams/${slug}/notifications`, label: "Notifications", shown: can(role, "team.manage_members") },
+    { href: `/teams/${slug}/notifications`, label: "Notifications", shown: can(role, "webhook.manage") },
     { href: `/teams/${slug}/audit`, label: "Audit", shown: can(role, "audit.view") },
   ].filter((t) => t.shown);
   return (
