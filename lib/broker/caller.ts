@@ -1,42 +1,25 @@
 // Turning `Authorization: Bearer atp_…` into the key, its identity and the identity's grant, and counting the call
 // against the key's per-minute limit, in one prepared statement: everything the hot path needs in one round trip.
 import "server-only";
+import type { IdentityRow } from "@/lib/identities/row";
+import { IDENTITY_ROW_SQL } from "@/lib/identities/row";
 import { preparedQuery } from "@/lib/platform/db";
 import { env } from "@/lib/platform/env";
 import { BrokerError, invalidKey } from "./errors";
 import { hashSecret, parseApiKey, secretMatches } from "./key-format";
 
-export type Caller = {
+/** The key, and its identity as every reader sees it (lib/identities/row.ts), with the sealed cached token. */
+export type Caller = IdentityRow & {
   keyId: string;
   lookupId: string;
   secretHash: Uint8Array;
   keyExpiresAt: Date | null;
   keyRevokedAt: Date | null;
-  lastUsedAt: Date | null;
+  keyLastUsedAt: Date | null;
   lastIssuedGrantId: string | null;
   lastIssuedGeneration: number | null;
-  id: string;
-  teamId: string;
-  name: string;
-  deactivatedAt: Date | null;
-  revokedAt: Date | null;
-  grantId: string | null;
-  oauthUrl: string;
-  apiUrl: string;
-  authUrl: string;
-  rotatable: boolean;
-  refreshTokenTtlSeconds: number | null;
-  refreshLifetime: "absolute" | "sliding";
-  hasPendingEnrolment: boolean;
-  grantStatus: "active" | "needs_attention" | "revoked" | null;
-  grantStatusReason: string | null;
   accessToken: Uint8Array | null;
-  accessTokenExpiresAt: Date | null;
-  refreshTokenExpiresAt: Date | null;
   generation: number | null;
-  lastRefreshAt: Date | null;
-  grantCreatedAt: Date | null;
-  unreachableSince: Date | null;
 };
 
 /**
@@ -46,19 +29,11 @@ export type Caller = {
  */
 const CALLER_SQL = `
   WITH caller AS (
-    SELECT k.id AS "keyId", k.lookup_id AS "lookupId", k.secret_hash AS "secretHash", k.expires_at AS "keyExpiresAt",
-           k.revoked_at AS "keyRevokedAt", k.last_used_at AS "lastUsedAt",
+    SELECT ${IDENTITY_ROW_SQL},
+           k.id AS "keyId", k.lookup_id AS "lookupId", k.secret_hash AS "secretHash", k.expires_at AS "keyExpiresAt",
+           k.revoked_at AS "keyRevokedAt", k.last_used_at AS "keyLastUsedAt",
            k.last_issued_grant_id AS "lastIssuedGrantId", k.last_issued_generation AS "lastIssuedGeneration",
-           si.id, si.team_id AS "teamId", si.name, si.deactivated_at AS "deactivatedAt", si.revoked_at AS "revokedAt",
-           si.grant_id AS "grantId", si.oauth_url AS "oauthUrl", si.api_url AS "apiUrl", si.auth_url AS "authUrl",
-           si.rotatable, si.refresh_token_ttl_seconds AS "refreshTokenTtlSeconds",
-           si.refresh_lifetime::text AS "refreshLifetime",
-           EXISTS (SELECT 1 FROM enrolments e WHERE e.identity_id = si.id AND e.status = 'pending')
-             AS "hasPendingEnrolment",
-           g.status::text AS "grantStatus", g.status_reason AS "grantStatusReason", g.access_token AS "accessToken",
-           g.access_token_expires_at AS "accessTokenExpiresAt", g.refresh_token_expires_at AS "refreshTokenExpiresAt",
-           g.generation, g.last_refresh_at AS "lastRefreshAt", g.created_at AS "grantCreatedAt",
-           g.unreachable_since AS "unreachableSince"
+           g.access_token AS "accessToken", g.generation
     FROM api_keys k
     JOIN service_identities si ON si.id = k.identity_id
     LEFT JOIN grants g ON g.id = si.grant_id

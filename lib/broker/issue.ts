@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { type AccessToken, getAccessToken, isFresh } from "@/lib/grants/access-token";
 import { openAccessToken } from "@/lib/grants/seal";
 import { grantClientOf } from "@/lib/identities/grant-client";
-import { attentionReason, deriveState } from "@/lib/identities/state";
+import { grantOf, stateOf } from "@/lib/identities/row";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import type { RequestContext } from "@/lib/platform/request-context";
@@ -65,7 +65,7 @@ async function accessTokenFor(c: Caller & { grantId: string }, minValidSeconds: 
 
 /** Last use at most once a minute per key, and one audit row per key per access token: the hot path stays cheap. */
 async function noteUse(c: Caller & { grantId: string }, token: AccessToken, context: RequestContext) {
-  if (!c.lastUsedAt || Date.now() - c.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
+  if (!c.keyLastUsedAt || Date.now() - c.keyLastUsedAt.getTime() > LAST_USED_EVERY_MS) {
     const touched = await db().$executeRaw`
       UPDATE api_keys SET last_used_at = now(), last_used_ip = ${context.ip}
       WHERE id = ${c.keyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;
@@ -112,22 +112,14 @@ export async function issueToken(
 
 /** For a script's health check: which identity the key belongs to and whether it can be served. */
 export function describeIdentity(c: Caller): IdentityResponse {
-  const grant = c.grantStatus
-    ? {
-        status: c.grantStatus,
-        statusReason: c.grantStatusReason,
-        refreshTokenExpiresAt: c.refreshTokenExpiresAt,
-        unreachableSince: c.unreachableSince,
-        accessTokenExpiresAt: c.accessTokenExpiresAt,
-      }
-    : null;
-  const state = deriveState({ ...c, grant });
+  const grant = grantOf(c);
+  const { state, attentionReason } = stateOf(c, grant);
   return {
     identity: {
       id: c.id,
       name: c.name,
       state,
-      state_reason: attentionReason({ ...c, grant }),
+      state_reason: attentionReason,
       api_url: c.apiUrl,
       access_token_expires_at: grant && c.accessTokenExpiresAt ? c.accessTokenExpiresAt.toISOString() : null,
       refresh_token_expires_at: c.refreshTokenExpiresAt?.toISOString() ?? null,

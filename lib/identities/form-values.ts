@@ -3,21 +3,12 @@
 // (tests/unit/identity-form-values.test.ts checks the round trip for every setting).
 import { env } from "@/lib/platform/env";
 import { regionOf } from "./regions";
+import type { IdentitySettings } from "./row";
 import type { IdentityFields } from "./schemas";
 
 export type IdentityFormValues = Record<keyof IdentityFields, string>;
 
-type Settings = {
-  name: string;
-  description: string;
-  expectedEmail: string | null;
-  deviceClientId: string;
-  oauthUrl: string;
-  rotatable: boolean;
-  refreshTokenTtlSeconds: number | null;
-};
-
-export function identityFormValues(identity: Settings): IdentityFormValues {
+export function identityFormValues(identity: IdentitySettings): IdentityFormValues {
   return {
     name: identity.name,
     description: identity.description,

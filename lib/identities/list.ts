@@ -8,33 +8,14 @@ import { z } from "zod";
 import { preparedQuery } from "@/lib/platform/db";
 import { likeLiteral } from "@/lib/platform/validation";
 import { type Actor, requireTeam } from "@/lib/teams/access";
+import { grantOf, IDENTITY_ROW_SQL, type IdentityRow, stateOf } from "./row";
 import { IDENTITY_STATES, type IdentitySort, type ListQuery } from "./schemas";
-import { attentionReason, deriveState } from "./state";
 import { expiryWarning } from "./warnings";
 
 export const PAGE_SIZE = 25;
 
-/** One row of the list: the key columns of every sort, and what the page shows, from one statement. */
-type ListedRow = {
-  id: string;
-  name: string;
-  state: string;
-  lastUsed: Date;
-  expires: Date;
-  approvedByEmail: string | null;
-  lastUsedAt: Date | null;
-  deactivatedAt: Date | null;
-  revokedAt: Date | null;
-  refreshLifetime: "absolute" | "sliding";
-  lifetimeLearned: boolean;
-  hasPendingEnrolment: boolean;
-  grantStatus: "active" | "needs_attention" | "revoked" | null;
-  statusReason: string | null;
-  refreshTokenExpiresAt: Date | null;
-  unreachableSince: Date | null;
-  accessTokenExpiresAt: Date | null;
-  lastRefreshAt: Date | null;
-};
+/** One row of the list: the identity row, and the read model's key columns of every sort. */
+type ListedRow = IdentityRow & { state: string; lastUsed: Date; expires: Date };
 
 type SortSpec = {
   columns: string;
@@ -100,14 +81,8 @@ export async function settleDueStates(teamId: string) {
   );
 }
 
-const SELECTED = `
-  s.id, s.name, s.list_state::text AS state, s.list_last_used_at AS "lastUsed", s.list_expires_at AS expires,
-  s.approved_by_email AS "approvedByEmail", s.last_used_at AS "lastUsedAt", s.deactivated_at AS "deactivatedAt",
-  s.revoked_at AS "revokedAt", s.refresh_lifetime::text AS "refreshLifetime", s.lifetime_learned AS "lifetimeLearned",
-  EXISTS (SELECT 1 FROM enrolments e WHERE e.identity_id = s.id AND e.status = 'pending') AS "hasPendingEnrolment",
-  g.status::text AS "grantStatus", g.status_reason AS "statusReason",
-  g.refresh_token_expires_at AS "refreshTokenExpiresAt", g.unreachable_since AS "unreachableSince",
-  g.access_token_expires_at AS "accessTokenExpiresAt", g.last_refresh_at AS "lastRefreshAt"`;
+const SELECTED = `${IDENTITY_ROW_SQL},
+  si.list_state::text AS state, si.list_last_used_at AS "lastUsed", si.list_expires_at AS expires`;
 
 async function pageOf(teamId: string, query: ListQuery, spec: SortSpec, cursor: unknown[] | null, forward: boolean) {
   const descending = spec.descending !== !forward;
@@ -116,15 +91,15 @@ async function pageOf(teamId: string, query: ListQuery, spec: SortSpec, cursor: 
     values.push(value);
     return `$${values.length}::${cast}`;
   };
-  const conditions = ["s.team_id = $1::uuid"];
-  if (query.state) conditions.push(`s.list_state = ${param(query.state, "identity_list_state")}`);
-  if (query.q) conditions.push(`s.name ILIKE ${param(`%${likeLiteral(query.q)}%`, "text")}`);
-  const columns = spec.columns.split(", ").map((c) => `s.${c}`);
+  const conditions = ["si.team_id = $1::uuid"];
+  if (query.state) conditions.push(`si.list_state = ${param(query.state, "identity_list_state")}`);
+  if (query.q) conditions.push(`si.name ILIKE ${param(`%${likeLiteral(query.q)}%`, "text")}`);
+  const columns = spec.columns.split(", ").map((c) => `si.${c}`);
   if (cursor) {
     const bound = cursor.map((v, i) => param(v, spec.casts[i] ?? "text"));
     conditions.push(`(${columns.join(", ")}) ${descending ? "<" : ">"} (${bound.join(", ")})`);
   }
-  const text = `SELECT ${SELECTED} FROM service_identities s LEFT JOIN grants g ON g.id = s.grant_id
+  const text = `SELECT ${SELECTED} FROM service_identities si LEFT JOIN grants g ON g.id = si.grant_id
     WHERE ${conditions.join(" AND ")}
     ORDER BY ${columns.map((c) => `${c} ${descending ? "DESC" : "ASC"}`).join(", ")}
     LIMIT ${PAGE_SIZE + 1}`;
@@ -139,25 +114,15 @@ async function pageOf(teamId: string, query: ListQuery, spec: SortSpec, cursor: 
 const NO_EXPIRY = new Date("9999-12-31T00:00:00Z").getTime();
 
 function present(row: ListedRow, now: Date) {
-  const grant = row.grantStatus
-    ? {
-        status: row.grantStatus,
-        statusReason: row.statusReason,
-        refreshTokenExpiresAt: row.refreshTokenExpiresAt,
-        unreachableSince: row.unreachableSince,
-        accessTokenExpiresAt: row.accessTokenExpiresAt,
-        lastRefreshAt: row.lastRefreshAt,
-      }
-    : null;
-  const inputs = { ...row, grant };
+  const { state, attentionReason } = stateOf(row, grantOf(row), now);
   return {
     id: row.id,
     name: row.name,
     approvedByEmail: row.approvedByEmail,
     lastUsedAt: row.lastUsedAt,
     lastRefreshAt: row.lastRefreshAt,
-    state: deriveState(inputs, now),
-    attentionReason: attentionReason(inputs, now),
+    state,
+    attentionReason,
     refreshTokenExpiry:
       row.expires.getTime() === NO_EXPIRY
         ? null

@@ -1,21 +1,12 @@
 // How the identity page shows one identity: its stored row plus what is derived from it at read time (state,
-// attention reason, refresh-token expiry). The dashboard list derives the same from one SQL row (list.ts).
+// attention reason, refresh-token expiry). Its grant's fields and the state rule come from row.ts, as the list's
+// and the broker's do.
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { attentionReason, deriveState } from "./state";
+import { grantSelect, stateOf } from "./row";
 
 export const detailInclude = {
-  grant: {
-    select: {
-      status: true,
-      statusReason: true,
-      refreshTokenExpiresAt: true,
-      lastRefreshAt: true,
-      createdAt: true,
-      unreachableSince: true,
-      accessTokenExpiresAt: true,
-    },
-  },
+  grant: { select: grantSelect },
   enrolments: { where: { status: "pending" as const }, select: { id: true }, take: 1 },
 } satisfies Prisma.ServiceIdentityInclude;
 
@@ -23,11 +14,9 @@ type Loaded = Prisma.ServiceIdentityGetPayload<{ include: typeof detailInclude }
 
 export function present(identity: Loaded, now: Date) {
   const { enrolments, ...rest } = identity;
-  const inputs = { ...identity, hasPendingEnrolment: enrolments.length > 0 };
   return {
     ...rest,
-    state: deriveState(inputs, now),
-    attentionReason: attentionReason(inputs, now),
+    ...stateOf({ ...identity, hasPendingEnrolment: enrolments.length > 0 }, identity.grant, now),
     pendingEnrolmentId: enrolments[0]?.id ?? null,
     refreshTokenExpiry: expiryOf(identity),
   };
