@@ -1,28 +1,19 @@
 // Every server action, called directly (no UI), as a member of the team, as another team's admin and with no session:
 // each is refused and nothing changes. The same calls made by the team's admin succeed, so the refusals are real.
 import path from "node:path";
-import type { Browser, BrowserContext } from "@playwright/test";
+import type { BrowserContext } from "@playwright/test";
 import fc from "fast-check";
 import pg from "pg";
 import { USERS } from "../../simulator/accounts";
 import { allActionNames, callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { signedIn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const PORT = 3105;
 
 /** Generated server-action calls through the app (about 60 ms each here); FUZZ_APP_RUNS=10000 for a long run. */
 const FUZZ_APP_RUNS = Number(process.env.FUZZ_APP_RUNS ?? 2000);
-
-async function signedIn(browser: Browser, baseURL: string, user: (typeof USERS)[keyof typeof USERS]) {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto("/signin");
-  await signInWithSimulator(page, user);
-  await expect(page).toHaveURL(SIGNED_IN);
-  return context;
-}
 
 test("server actions refuse members, other teams' admins and anonymous callers, and change nothing", async ({
   browser,
@@ -41,9 +32,9 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
     await db.connect();
     const q = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
     const base = portal.baseURL;
-    const admin = await signedIn(browser, base, USERS.admin);
-    const member = await signedIn(browser, base, USERS.member);
-    const outsider = await signedIn(browser, base, USERS.service);
+    const admin = (await signedIn(browser, USERS.admin, base)).context;
+    const member = (await signedIn(browser, USERS.member, base)).context;
+    const outsider = (await signedIn(browser, USERS.service, base)).context;
     const asAdmin = (name: string, args: unknown[]) => callAction(base, admin, name, args);
 
     // Set-up through the same direct calls, as the portal admin: they must succeed.

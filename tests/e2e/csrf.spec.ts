@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { USERS } from "../../simulator/accounts";
 import { actionId, callAction, form } from "./support/actions";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { signInOn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const PORTAL = "http://localhost:3100";
@@ -14,9 +14,7 @@ const REFUSED = "This request came from another site and was refused.";
 test("server actions refuse a foreign Origin and a missing one; the portal's own origin gets through", async ({
   page,
 }) => {
-  await page.goto("/signin");
-  await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(SIGNED_IN);
+  await signInOn(page, USERS.admin);
   const create = (slug: string, options: Parameters<typeof callAction>[4]) =>
     callAction(PORTAL, page.context(), "createTeamAction", [null, form({ name: slug, slug })], options);
 
@@ -45,9 +43,7 @@ test("server actions refuse a foreign Origin and a missing one; the portal's own
 });
 
 test("a form on another origin of the same site, posting with the admin's cookies, is refused", async ({ page }) => {
-  await page.goto("/signin");
-  await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(SIGNED_IN);
+  await signInOn(page, USERS.admin);
   const id = actionId("createTeamAction");
   // Same site as the portal (localhost), another origin (port): SameSite=Lax cookies go along, only the Origin differs.
   const attacker = http.createServer((_req, res) => {

@@ -3,7 +3,7 @@
 import type { Browser, Page } from "@playwright/test";
 import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { signInOn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
@@ -11,9 +11,7 @@ test.describe.configure({ mode: "serial" });
 test.setTimeout(90_000);
 
 async function signIn(page: Page) {
-  await page.goto("/signin");
-  await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(SIGNED_IN);
+  await signInOn(page, USERS.admin);
 }
 
 /** The service account, in a private window of its own, answers at the verification link. */

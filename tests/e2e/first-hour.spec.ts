@@ -2,24 +2,15 @@
 // that keep what was typed, the mismatch panel, the identities list's sorts and pages, and every page at desktop
 // and phone widths (screenshots kept in test-results/screenshots as CI artefacts).
 import { mkdir } from "node:fs/promises";
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signedIn, signInOn, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
 const SCREENSHOTS = "test-results/screenshots";
-
-async function signedInAs(browser: Browser, user: (typeof USERS)[keyof typeof USERS]) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("/signin");
-  await signInWithSimulator(page, user);
-  await expect(page).toHaveURL(SIGNED_IN);
-  return { context, page };
-}
 
 test("a page opened on another host than NEXTAUTH_URL moves there before sign-in starts", async ({ page }) => {
   await page.goto("http://127.0.0.1:3100/signin?callbackUrl=%2Fteams");
@@ -32,9 +23,7 @@ test("signing out ends the simulator's session too; 'Use another account' asks A
   page,
   context,
 }) => {
-  await page.goto("/signin");
-  await signInWithSimulator(page, USERS.admin);
-  await expect(page).toHaveURL(SIGNED_IN);
+  await signInOn(page, USERS.admin);
   // Without the portal's cookie but still signed in at Anaplan, a plain sign-in re-enters silently…
   await context.clearCookies({ domain: "localhost" });
   await page.goto("/signin");
@@ -66,7 +55,7 @@ test("members: the creator is listed, roles change after a confirmation, the las
   page,
   browser,
 }) => {
-  const member = await signedInAs(browser, USERS.member);
+  const member = await signedIn(browser, USERS.member);
   await member.context.close();
   await adminWithTeam(page, { name: "Roles Team", slug: "roles-team" });
   await page.goto("/teams/roles-team/members");

@@ -8,7 +8,7 @@ import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
 import { callAction, form } from "./support/actions";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { signedIn, signInOn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 test("floods are refused and recorded once per caller per minute", async ({ browser }) => {
@@ -54,14 +54,8 @@ test("floods are refused and recorded once per caller per minute", async ({ brow
     expect(signIns.rows[0].ip).toBeTruthy();
 
     // 9. A member calling an admin's action 50 times: refused each time, one 'denied' row.
-    const admin = await browser.newContext({ baseURL: base });
-    const adminPage = await admin.newPage();
-    await adminPage.goto("/signin");
-    await signInWithSimulator(adminPage, USERS.admin);
-    await expect(adminPage).toHaveURL(SIGNED_IN);
-    await page.goto("/signin");
-    await signInWithSimulator(page, USERS.member);
-    await expect(page).toHaveURL(SIGNED_IN);
+    const { context: admin } = await signedIn(browser, USERS.admin, base);
+    await signInOn(page, USERS.member);
     expect(
       (await callAction(base, admin, "createTeamAction", [null, form({ name: "Flood", slug: "flood" })])).redirect,
     ).toContain("/teams/flood/identities");

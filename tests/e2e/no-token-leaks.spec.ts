@@ -6,7 +6,7 @@ import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
 import { dumpDatabase, leakedForms } from "../helpers/dump";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { signInOn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const PORT = 3104;
@@ -32,9 +32,7 @@ test("no token value reaches the database, cookies, HTML or logs", async ({ brow
       if (response.url().startsWith(portal.baseURL)) seen.push(await response.text().catch(() => ""));
     });
 
-    await page.goto("/signin");
-    await signInWithSimulator(page, USERS.admin);
-    await expect(page).toHaveURL(SIGNED_IN);
+    await signInOn(page, USERS.admin);
     await page.goto("/profile");
     await page.getByRole("button", { name: "Refresh now" }).click();
     await expect(page.getByRole("main").getByRole("status")).toContainText("Refreshed");

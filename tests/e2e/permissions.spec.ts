@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { USERS } from "../../simulator/accounts";
 import { adminWithTeam } from "./support/flows";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { signedIn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 test("403 with a sentence for a member on an admin page; 404 for what is not there; a second add says so", async ({
@@ -12,10 +12,7 @@ test("403 with a sentence for a member on an admin page; 404 for what is not the
   browser,
 }) => {
   await adminWithTeam(page, { name: "Perms", slug: "perms" });
-  const member = await (await browser.newContext()).newPage();
-  await member.goto("/signin");
-  await signInWithSimulator(member, USERS.member);
-  await expect(member).toHaveURL(SIGNED_IN);
+  const { page: member } = await signedIn(browser, USERS.member);
 
   await page.goto("/teams/perms/members");
   for (const expected of [`${USERS.member.email} is now a member.`, "is already a member of this team"]) {

@@ -3,7 +3,7 @@
 // files beside the pages take no forged action POSTs.
 import type { BrowserContext, Page } from "@playwright/test";
 import { CLIENT_IDS, USERS } from "../../simulator/accounts";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signInOn, signInWithSimulator } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 const PORTAL = "http://localhost:3100";
@@ -129,9 +129,7 @@ test("a hostile callbackUrl still lands on the portal after sign-in", async ({ p
 });
 
 test("no redirect parameter or header sends anyone off the portal", async ({ page }) => {
-  await page.goto("/signin");
-  await signInWithSimulator(page, USERS.member);
-  await expect(page).toHaveURL(SIGNED_IN);
+  await signInOn(page, USERS.member);
   for (const target of VECTORS) {
     // Signed in, the sign-in page forwards to callbackUrl at once.
     const signedIn = await page.request.get(`/signin?callbackUrl=${encodeURIComponent(target)}`, { maxRedirects: 0 });

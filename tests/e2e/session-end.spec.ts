@@ -6,7 +6,7 @@ import pg from "pg";
 import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { SIGNED_IN, signedIn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 /** Anaplan may still remember this browser: its login page shows only when it does not. */
@@ -34,11 +34,7 @@ test("an ended session's cookie gets no expiry from /api/auth/session", async ({
   const db = new pg.Client({ connectionString: database.url });
   try {
     await waitUntilHealthy(portal.baseURL);
-    const context = await browser.newContext({ baseURL: portal.baseURL });
-    const page = await context.newPage();
-    await page.goto("/signin");
-    await signInWithSimulator(page, USERS.member);
-    await expect(page).toHaveURL(SIGNED_IN);
+    const { context, page } = await signedIn(browser, USERS.member, portal.baseURL);
     const live = await (await page.request.get("/api/auth/session")).json();
     expect(Date.parse(live.expires)).toBeGreaterThan(Date.now());
 

@@ -2,20 +2,12 @@
 // enable them again (they must sign in anew).
 
 import { USERS } from "../../simulator/accounts";
-import { SIGNED_IN, signInWithSimulator } from "./support/sign-in";
+import { signedIn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
 test("a portal admin disables a user, whose open session ends at once, then enables them", async ({ browser }) => {
-  const member = await browser.newContext();
-  const memberPage = await member.newPage();
-  await memberPage.goto("/signin");
-  await signInWithSimulator(memberPage, USERS.member);
-  await expect(memberPage).toHaveURL(SIGNED_IN);
-
-  const admin = await browser.newContext();
-  const page = await admin.newPage();
-  await page.goto("/signin");
-  await signInWithSimulator(page, USERS.admin);
+  const { context: member, page: memberPage } = await signedIn(browser, USERS.member);
+  const { context: admin, page } = await signedIn(browser, USERS.admin);
   await page.getByRole("link", { name: "Users" }).click();
   await page.getByLabel("Search by email or name").fill("member@");
   await page.getByRole("button", { name: "Search" }).click();

@@ -22,6 +22,7 @@ import { simulatorSettings } from "@/simulator";
 import { setUpTestDatabase, testSecrets } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { giveGrant, setUpTeams } from "../helpers/team.ts";
+import { until } from "../helpers/until.ts";
 
 await setUpTestDatabase();
 const sim = await setUpSimulator();
@@ -89,14 +90,6 @@ async function identityWithFreshGrant(actor: Actor, name: string) {
 const refreshCalls = async () =>
   (await sim.operator.counters()).token[sim.simulator.clients.device.id]?.refresh_token ?? 0;
 
-async function until(check: () => Promise<boolean>) {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await sleep(5);
-  }
-  throw new Error("timed out");
-}
-
 test(`kill -9 mid-refresh, ${INJECTIONS} times: every identity works or says it needs attention, and why`, async () => {
   const actors = await setUpTeams("crash");
   const counts = new Map<string, number>();
@@ -118,7 +111,8 @@ test(`kill -9 mid-refresh, ${INJECTIONS} times: every identity works or says it 
     const ordered = Date.now();
     child.process.stdin?.write(`${identity.grantId} ${mode === "before the call" ? 1 : 0}\n`);
     if (mode === "before the call") await child.waitFor("calling");
-    if (mode === "after rotation") await until(async () => (await refreshCalls()) > callsBefore);
+    if (mode === "after rotation")
+      await until(async () => (await refreshCalls()) > callsBefore, "the refresh to reach Anaplan");
     if (mode === "after the write") {
       await child.waitFor("written");
       refreshMs = Date.now() - ordered;

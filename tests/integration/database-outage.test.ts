@@ -21,6 +21,7 @@ import { errorResponse } from "@/lib/server/http";
 import { testSecrets } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { enrolledIdentity, setUpTeams } from "../helpers/team.ts";
+import { until } from "../helpers/until.ts";
 
 // A server of this file's own: the other files' databases share one, which must stay up.
 const server = await startThrowawayPostgres({ prefix: "portal-outage-", database: "outage" });
@@ -41,14 +42,6 @@ const failureOf = (work: () => Promise<unknown>) =>
 
 const tokenCalls = async (grant: "refresh_token" | "device_code") =>
   (await sim.operator.counters()).token[sim.simulator.clients.device.id]?.[grant] ?? 0;
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await sleep(10);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test("every failure while the database is down is an outage (503), nothing else is, and the pool recovers", async () => {
   await db().user.count();
