@@ -10,8 +10,6 @@ import { db } from "@/lib/platform/db";
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 const TOUCH_EVERY_MS = 60 * 1000;
 
-export type ActiveSession = NonNullable<Awaited<ReturnType<typeof loadSession>>>;
-
 export async function loadSession(sessionId: string) {
   const session = await db().userSession.findUnique({
     where: { id: sessionId },

@@ -17,7 +17,9 @@ export type SignInRefusal = "disabled" | "inactive" | "tenant";
  * Why this Anaplan account may not sign in, or null: disabled in the portal, inactive at Anaplan, or (when
  * ANAPLAN_CUSTOMER_IDS is set) from a tenant other than the company's.
  */
-export async function signInRefusal(profile: Pick<AnaplanUser, "id" | "active" | "customerId">) {
+export async function signInRefusal(
+  profile: Pick<AnaplanUser, "id" | "active" | "customerId">,
+): Promise<SignInRefusal | null> {
   if (!profile.active) return "inactive";
   const tenants = env().customerIds;
   if (tenants.length > 0 && !tenants.includes(profile.customerId ?? "")) return "tenant";

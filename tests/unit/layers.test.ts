@@ -30,7 +30,11 @@ function problems(files: Source[]) {
     const targets: string[] = [];
     for (const { spec } of importsOf(file, source)) {
       const target = resolveImport(file, spec, inMemory);
-      if (target === null) continue;
+      if (target === null) {
+        if (/^next(-auth)?(\/|$)/.test(spec) && from !== "server")
+          found.push(`${file} imports ${spec}: only server/ may`);
+        continue;
+      }
       const to = folderOf(target);
       if (to === null) {
         if (!OUTSIDE_LIB.get(file)?.some((allowed) => target.startsWith(allowed)))
@@ -78,12 +82,13 @@ test("every import in lib/ points down the layers, and none goes round in a circ
   assert.deepEqual(problems(lib()), []);
 });
 
-test("the rule bites: an upward import, a circle through a type, and a reach outside lib/ are each refused", () => {
+test("the rule bites: an upward import, a circle through a type, a reach outside lib/ and Next.js below server/ are each refused", () => {
   const upward = { file: "lib/platform/upward.ts", source: `import { defineAction } from "@/lib/server/actions";` };
   const circleA = { file: "lib/vault/circle-a.ts", source: `import type { B } from "./circle-b";\nexport type A = B;` };
   const circleB = { file: "lib/vault/circle-b.ts", source: `import type { A } from "./circle-a";\nexport type B = A;` };
   const outside = { file: "lib/teams/outside.ts", source: `import { USERS } from "@/simulator/accounts";` };
-  const found = problems([upward, circleA, circleB, outside]);
+  const framework = { file: "lib/users/framework.ts", source: `import { headers } from "next/headers";` };
+  const found = problems([upward, circleA, circleB, outside, framework]);
   assert.ok(
     found.some((p) => p.startsWith("lib/platform/upward.ts (platform/) imports lib/server/actions.ts")),
     found.join("\n"),
