@@ -66,6 +66,7 @@ export function proxy(request: NextRequest) {
   return withNonce(request);
 }
 
-// Everything but the API: scripts call the broker by whatever name reaches the portal, and route handlers answer
-// a method they do not define with 405 themselves.
-export const config = { matcher: ["/((?!api/).*)"] };
+// Everything but the APIs scripts call (/api/, and the Anaplan-compatible auth service under /anaplan-auth/): they
+// come without a browser's Origin, by whatever name reaches the portal, and authenticate themselves; route handlers
+// answer a method they do not define with 405 themselves.
+export const config = { matcher: ["/((?!api/|anaplan-auth/).*)"] };

@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = [
   "enrolment.mismatch_discarded",
   "grant.refresh",
   "token.issue",
+  "token.authenticate",
+  "token.logout",
   "key.create",
   "key.revoke",
   "key.expiring",

@@ -4,7 +4,7 @@ import "server-only";
 import type { z } from "zod";
 import { readBounded } from "@/lib/platform/bounded-body";
 import { isAppError } from "@/lib/platform/errors";
-import { failureOf, failureResponse, NO_STORE } from "@/lib/platform/failure";
+import { type Failure, failureOf, failureResponse, NO_STORE } from "@/lib/platform/failure";
 import { metrics } from "@/lib/platform/metrics";
 import { type RequestContext, requestContextOf } from "@/lib/platform/request-context";
 import { withRequestId } from "@/lib/platform/request-id";
@@ -24,17 +24,16 @@ const credentialsInUrl = (url: string) =>
   );
 
 /** Every failure, in the public API's vocabulary: a portal error with no code there is a fault, answered as one. */
-function toResponse(failure: unknown): Response {
+function toResponse(failure: unknown, body?: (f: Failure) => unknown): Response {
   const foreign = isAppError(failure) && !(failure.code in BROKER_ERRORS);
   const f = failureOf(
     foreign ? new Error("an error the public API has no code for", { cause: failure }) : failure,
-    "token broker",
+    "public API",
   );
   metrics().brokerRequests.inc({ outcome: f.code });
-  return failureResponse(
-    f,
-    f.code === "invalid_key" ? { "WWW-Authenticate": 'Bearer realm="anaplan-token-portal"' } : {},
-  );
+  const challenge: Record<string, string> =
+    f.code === "invalid_key" ? { "WWW-Authenticate": 'Bearer realm="anaplan-token-portal"' } : {};
+  return failureResponse(f, challenge, body);
 }
 
 /** The optional JSON body, parsed with `schema`; empty means {}. */
@@ -68,34 +67,41 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   return parsed.data;
 }
 
-export function withApiKey(
+/**
+ * One call to the portal's public API (the broker, the Anaplan-compatible auth service): its request id on every
+ * log line and on the answer, credentials in the URL refused, and every failure answered in the API's vocabulary,
+ * shaped by `failureBody`, and counted.
+ */
+export function publicCall(
   request: Request,
-  handle: (caller: Caller, context: RequestContext) => Promise<unknown>,
+  run: (context: RequestContext) => Promise<Response>,
+  failureBody?: (f: Failure) => unknown,
 ): Promise<Response> {
-  // Every log line of the call carries its id, and the answer names it for the script's own logs.
   return withRequestId(request.headers, async (id) => {
-    const response = await answer(request, handle);
+    let response: Response;
+    try {
+      if (credentialsInUrl(request.url)) {
+        throw new BrokerError(
+          "invalid_request",
+          "Credentials in the URL are refused (URLs end up in logs). Send them in the Authorization header instead.",
+        );
+      }
+      response = await run(requestContextOf(request.headers));
+      metrics().brokerRequests.inc({ outcome: "ok" });
+    } catch (error) {
+      response = toResponse(error, failureBody);
+    }
     response.headers.set("X-Request-Id", id);
     return response;
   });
 }
 
-async function answer(
+export function withApiKey(
   request: Request,
   handle: (caller: Caller, context: RequestContext) => Promise<unknown>,
 ): Promise<Response> {
-  try {
-    if (credentialsInUrl(request.url)) {
-      throw new BrokerError(
-        "invalid_request",
-        "Credentials in the URL are refused (URLs end up in logs). Send `Authorization: Bearer atp_…` instead.",
-      );
-    }
+  return publicCall(request, async (context) => {
     const caller = await authenticate(request.headers.get("authorization"));
-    const answer = await handle(caller, requestContextOf(request.headers));
-    metrics().brokerRequests.inc({ outcome: "ok" });
-    return Response.json(answer, { headers: NO_STORE });
-  } catch (error) {
-    return toResponse(error);
-  }
+    return Response.json(await handle(caller, context), { headers: NO_STORE });
+  });
 }

@@ -23,11 +23,13 @@ export type Caller = IdentityRow & {
 };
 
 /**
- * The key, its identity and grant in one round trip, and, only when the secret's hash matches a live key, this
- * call counted in the key's rate-limit window and, when it will be served, in the identity's hourly usage. The hash equality here only decides whether to count; the
- * authoritative comparison is the constant-time one in authenticate().
+ * The key, its identity and grant in one round trip, and, only when the key is live and `proof` holds, this call
+ * counted in the key's rate-limit window and, when it will be served, in the identity's hourly usage. `$1` finds
+ * the key, `$2` is the key's limit per minute. For a key, the proof is its secret's hash ($3); that equality only
+ * decides whether to count, and the authoritative comparison is the constant-time one in authenticate(). For a
+ * token the auth service handed out, finding it (by its hash, unexpired) is the proof.
  */
-const CALLER_SQL = `
+const callerSql = (find: string, proof: string) => `
   WITH caller AS (
     SELECT ${IDENTITY_ROW_SQL},
            k.id AS "keyId", k.lookup_id AS "lookupId", k.secret_hash AS "secretHash", k.expires_at AS "keyExpiresAt",
@@ -37,12 +39,12 @@ const CALLER_SQL = `
     FROM api_keys k
     JOIN service_identities si ON si.id = k.identity_id
     LEFT JOIN grants g ON g.id = si.grant_id
-    WHERE k.lookup_id = $1
+    WHERE ${find}
   ), live AS (
     SELECT c."keyId", c.id, c."deactivatedAt" IS NULL AND c."revokedAt" IS NULL AND c."grantStatus" = 'active'
              AS servable
     FROM caller c
-    WHERE c."secretHash" = $2 AND c."keyRevokedAt" IS NULL AND (c."keyExpiresAt" IS NULL OR c."keyExpiresAt" > now())
+    WHERE ${proof} AND c."keyRevokedAt" IS NULL AND (c."keyExpiresAt" IS NULL OR c."keyExpiresAt" > now())
   ), counted AS (
     INSERT INTO rate_limit_counters AS r (bucket, window_start, count)
     SELECT 'broker:' || l."keyId", date_trunc('minute', now()), 1 FROM live l
@@ -50,30 +52,53 @@ const CALLER_SQL = `
     RETURNING r.count, EXTRACT(EPOCH FROM r.window_start + interval '1 minute' - now())::float8 AS reset
   ), used AS (
     -- Usage is what the broker serves: a call refused for a paused, revoked or broken identity, or over the key's
-    -- limit ($3), is not a use.
+    -- limit, is not a use.
     INSERT INTO identity_usage AS u (identity_id, hour, requests)
-    SELECT l.id, date_trunc('hour', now()), 1 FROM live l, counted n WHERE l.servable AND n.count <= $3
+    SELECT l.id, date_trunc('hour', now()), 1 FROM live l, counted n WHERE l.servable AND n.count <= $2
     ON CONFLICT (identity_id, hour) DO UPDATE SET requests = u.requests + 1
   )
   SELECT caller.*, counted.count AS "rateCount", counted.reset AS "rateReset" FROM caller LEFT JOIN counted ON true`;
+
+const BY_KEY_SQL = callerSql("k.lookup_id = $1", `c."secretHash" = $3`);
+const BY_HANDED_OUT_TOKEN_SQL = callerSql(
+  "k.id = (SELECT key_id FROM handed_out_tokens WHERE token_hash = $1 AND expires_at > now())",
+  "true",
+);
 
 type Row = Caller & { rateCount: number | null; rateReset: number | null };
 
 export async function authenticate(authorization: string | null): Promise<Caller> {
   const match = /^Bearer (\S+)$/.exec(authorization?.trim() ?? "");
-  const parsed = match?.[1] ? parseApiKey(match[1]) : null;
+  return authenticateKey(match?.[1] ?? "");
+}
+
+/** The caller of a key's whole text (`atp_…`), or the one answer for every bad key. */
+export async function authenticateKey(key: string): Promise<Caller> {
+  const parsed = parseApiKey(key);
   if (!parsed) throw invalidKey();
   const limit = env().BROKER_RATE_LIMIT_PER_MINUTE;
-  const [row] = await preparedQuery<Row>("broker_caller", CALLER_SQL, [
+  const [row] = await preparedQuery<Row>("broker_caller", BY_KEY_SQL, [
     parsed.lookupId,
-    hashSecret(parsed.secret),
     limit,
+    hashSecret(parsed.secret),
   ]);
   // The hash is compared even for a known-bad row, so the answer's timing does not say which check failed.
   const matches = secretMatches(parsed.secret, row?.secretHash ?? new Uint8Array(32));
-  if (!row || !matches || row.keyRevokedAt || (row.keyExpiresAt && row.keyExpiresAt <= new Date())) {
-    throw invalidKey();
-  }
+  if (!row || !matches) throw invalidKey();
+  return served(row, limit);
+}
+
+/** The caller whose key an unexpired token handed out by the auth service belongs to (`tokenHash`: its SHA-256). */
+export async function authenticateHandedOut(tokenHash: Uint8Array, refused: () => Error): Promise<Caller> {
+  const limit = env().BROKER_RATE_LIMIT_PER_MINUTE;
+  const [row] = await preparedQuery<Row>("broker_caller_by_token", BY_HANDED_OUT_TOKEN_SQL, [tokenHash, limit]);
+  if (!row) throw refused();
+  return served(row, limit);
+}
+
+/** A found caller, once its key is live and the call is within the key's limit. */
+function served(row: Row, limit: number): Caller {
+  if (row.keyRevokedAt || (row.keyExpiresAt && row.keyExpiresAt <= new Date())) throw invalidKey();
   const { rateCount, rateReset, ...caller } = row;
   if ((rateCount ?? Number.POSITIVE_INFINITY) > limit) {
     throw new BrokerError(

@@ -17,7 +17,8 @@ import type { IdentityResponse, TokenResponse } from "./schemas";
 
 const LAST_USED_EVERY_MS = 60_000;
 
-function assertServable(c: Caller): asserts c is Caller & { grantId: string } {
+/** A key whose identity is paused, holds no authorisation, or needs re-enrolment is refused, saying which. */
+export function assertServable(c: Caller): asserts c is Caller & { grantId: string } {
   if (c.deactivatedAt) {
     throw new BrokerError(
       "identity_deactivated",

@@ -66,7 +66,11 @@ export async function completeEnrolment(
           },
           tx,
         );
-        const approvedBy = { approvedByAnaplanId: approver?.id ?? null, approvedByEmail: approver?.email ?? null };
+        const approvedBy = {
+          approvedByAnaplanId: approver?.id ?? null,
+          approvedByEmail: approver?.email ?? null,
+          approvedByCustomerId: approver?.customerId ?? null,
+        };
         const done = await tx.enrolment.updateMany({
           where: { id: e.id, leaseOwner: owner, status: "pending" },
           data: {
@@ -133,6 +137,7 @@ export async function resolveMismatch(actor: Actor, teamSlug: string, enrolmentI
           grantId,
           approvedByAnaplanId: e.approvedByAnaplanId,
           approvedByEmail: e.approvedByEmail,
+          approvedByCustomerId: e.approvedByCustomerId,
           revokedAt: null,
         },
       });

@@ -34,6 +34,8 @@ const IDENTITY_COLUMNS = {
   refreshLifetime: "refresh_lifetime::text",
   lifetimeLearned: "lifetime_learned",
   approvedByEmail: "approved_by_email",
+  approvedByAnaplanId: "approved_by_anaplan_id",
+  approvedByCustomerId: "approved_by_customer_id",
   grantId: "grant_id",
   deactivatedAt: "deactivated_at",
   revokedAt: "revoked_at",
@@ -70,6 +72,8 @@ export type IdentityRow = IdentitySettings & {
   refreshLifetime: RefreshLifetime;
   lifetimeLearned: boolean;
   approvedByEmail: string | null;
+  approvedByAnaplanId: string | null;
+  approvedByCustomerId: string | null;
   grantId: string | null;
   deactivatedAt: Date | null;
   revokedAt: Date | null;

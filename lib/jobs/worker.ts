@@ -3,6 +3,7 @@
 // rate-limit windows. The queues are the tables themselves — claims use leases and SKIP LOCKED, revocation locks
 // the grant — so any number of instances can run this loop safely; it only decides how often to look.
 import { setTimeout as sleep } from "node:timers/promises";
+import { pruneHandedOut } from "@/lib/anaplan-auth/handed-out";
 import { pollDueEnrolments } from "@/lib/enrolments/poll";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { pruneUsage } from "@/lib/identities/usage";
@@ -61,6 +62,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
       await endLapsedSessions();
       await pruneRateWindows();
       await pruneUsage();
+      await pruneHandedOut();
       await beat("keep_alive");
     }),
   ];

@@ -43,9 +43,13 @@ export function failureOf(failure: unknown, where: string): Failure {
   };
 }
 
-/** A failure as the JSON answer of a route: `{ error, message }`, its status, no-store, and Retry-After when due. */
-export function failureResponse(failure: Failure, headers: Record<string, string> = {}): Response {
+/** A failure as a JSON answer: `{ error, message }` unless `body` shapes it, no-store, and Retry-After when due. */
+export function failureResponse(
+  failure: Failure,
+  headers: Record<string, string> = {},
+  body: (f: Failure) => unknown = (f) => ({ error: f.code, message: f.message }),
+): Response {
   const all: Record<string, string> = { ...NO_STORE, ...headers };
   if (failure.retryAfter !== undefined) all["Retry-After"] = String(failure.retryAfter);
-  return Response.json({ error: failure.code, message: failure.message }, { status: failure.status, headers: all });
+  return Response.json(body(failure), { status: failure.status, headers: all });
 }
