@@ -12,7 +12,8 @@ import { authenticate, type Caller } from "./caller";
 import { BrokerError } from "./errors";
 import { BROKER_ERRORS } from "./schemas";
 
-const MAX_BODY_BYTES = 4096;
+/** Room for a rejected token (a JWT can be several KB); anything larger is refused unread. */
+const MAX_BODY_BYTES = 16_384;
 const CREDENTIAL_PARAMS = new Set(["key", "api_key", "apikey", "token", "access_token", "authorization"]);
 /** Anything shaped like the start of a portal key, wherever in the query it stands. */
 const KEY_LIKE = /atp_[0-9A-Za-z]{8,}/;
@@ -46,7 +47,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   if (bytes === undefined) {
     throw new BrokerError(
       "request_too_large",
-      `The request body is over ${MAX_BODY_BYTES} bytes; send at most {"min_valid_seconds": …}.`,
+      `The request body is over ${MAX_BODY_BYTES} bytes; send at most {"min_valid_seconds": …, "rejected_token": …}.`,
     );
   }
   const text = Buffer.from(bytes).toString("utf8");

@@ -12,7 +12,7 @@ import { AppError } from "@/lib/platform/errors";
 import type { RequestContext } from "@/lib/platform/request-context";
 import type { Caller } from "./caller";
 import { BrokerError } from "./errors";
-import { keyPrefixOf } from "./key-format";
+import { keyPrefixOf, sameSecret } from "./key-format";
 import type { IdentityResponse, TokenResponse } from "./schemas";
 
 const LAST_USED_EVERY_MS = 60_000;
@@ -39,22 +39,30 @@ export function assertServable(c: Caller): asserts c is Caller & { grantId: stri
   }
 }
 
-async function accessTokenFor(c: Caller & { grantId: string }, minValidSeconds: number): Promise<AccessToken> {
-  const cached = {
-    accessToken: c.accessToken,
-    accessTokenExpiresAt: c.accessTokenExpiresAt,
-    lastRefreshAt: c.lastRefreshAt,
-    createdAt: c.grantCreatedAt ?? new Date(0),
-  };
-  if (c.accessToken && c.accessTokenExpiresAt && c.generation !== null && isFresh(cached, minValidSeconds)) {
-    return {
-      accessToken: await openAccessToken(c.grantId, c.accessToken),
-      expiresAt: c.accessTokenExpiresAt,
-      generation: c.generation,
-    };
-  }
+async function accessTokenFor(
+  c: Caller & { grantId: string },
+  minValidSeconds: number,
+  rejectedToken?: string,
+): Promise<AccessToken> {
+  const held =
+    c.accessToken && c.accessTokenExpiresAt && c.generation !== null
+      ? {
+          accessToken: await openAccessToken(c.grantId, c.accessToken),
+          expiresAt: c.accessTokenExpiresAt,
+          generation: c.generation,
+        }
+      : null;
+  // Anaplan refused the token the portal holds: refresh under the lease, once for every script that reports it (a
+  // forced refresh is satisfied by anyone's refresh that began after it was asked for). An older token is ignored.
+  const rejected = held !== null && rejectedToken !== undefined && sameSecret(rejectedToken, held.accessToken);
+  const cached = { ...c, accessToken: c.accessToken, createdAt: c.grantCreatedAt ?? new Date(0) };
+  if (held && !rejected && isFresh(cached, minValidSeconds)) return held;
   try {
-    return await getAccessToken(c.grantId, grantClientOf(c), { minValidSeconds, budgeted: true });
+    return await getAccessToken(c.grantId, grantClientOf(c), {
+      minValidSeconds,
+      budgeted: !rejected,
+      forceRefresh: rejected,
+    });
   } catch (error) {
     // What "sign in again" means for a script's identity; every other failure keeps its own code.
     if (error instanceof AppError && error.code === "reauthenticate") {
@@ -96,11 +104,11 @@ async function noteUse(c: Caller & { grantId: string }, token: AccessToken, cont
 
 export async function issueToken(
   caller: Caller,
-  request: { minValidSeconds: number },
+  request: { minValidSeconds: number; rejectedToken?: string },
   context: RequestContext,
 ): Promise<TokenResponse> {
   assertServable(caller);
-  const token = await accessTokenFor(caller, request.minValidSeconds);
+  const token = await accessTokenFor(caller, request.minValidSeconds, request.rejectedToken);
   await noteUse(caller, token, context);
   return {
     access_token: token.accessToken,

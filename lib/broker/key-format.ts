@@ -40,4 +40,7 @@ export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
 }
 
 /** What the portal shows of a key after creation. */
+/** Whether two secrets are the same, in constant time (their hashes have one length whatever the secrets'). */
+export const sameSecret = (a: string, b: string) => timingSafeEqual(hashSecret(a), hashSecret(b));
+
 export const keyPrefixOf = (lookupId: string) => `${KEY_PREFIX}${lookupId}`;

@@ -24,7 +24,7 @@ export const BROKER_ERRORS = {
     retryAfter: false,
     means: "Anaplan no longer accepts the identity's authorisation, or it was revoked or never enrolled",
   },
-  request_too_large: { status: 413, retryAfter: false, means: "the body is over 4 KB (refused before it is read)" },
+  request_too_large: { status: 413, retryAfter: false, means: "the body is over 16 KB (refused before it is read)" },
   rate_limited: { status: 429, retryAfter: true, means: "too many requests for this key this minute" },
   provider_unavailable: { status: 503, retryAfter: true, means: "Anaplan did not answer" },
   service_unavailable: {
@@ -66,6 +66,14 @@ export const tokenRequest = z
       .max(1800)
       .optional()
       .describe("Refresh first unless the token served stays valid at least this long (seconds)."),
+    rejected_token: z
+      .string()
+      .min(1)
+      .max(12_000)
+      .optional()
+      .describe(
+        "The access token Anaplan just refused (401). If it is still the one the portal holds, the portal refreshes before answering, once however many scripts report it.",
+      ),
   })
   .describe("Optional. An empty body is the same as {}.");
 

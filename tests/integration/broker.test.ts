@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GET as identityRoute } from "@/app/api/v1/identity/route";
 import { POST as tokenRoute } from "@/app/api/v1/token/route";
-import { getCurrentUser, setDefaultTimeoutMs } from "@/lib/anaplan";
+import { getCurrentUser, logoutAccessToken, setDefaultTimeoutMs } from "@/lib/anaplan";
 import { createApiKey, keyFields, listApiKeys, revokeApiKey } from "@/lib/broker/keys";
 import { openApiDocument } from "@/lib/broker/openapi";
 import { getAccessToken } from "@/lib/grants/access-token";
@@ -422,5 +422,24 @@ describe("token broker", () => {
     const body = (await health.json()) as { identity: { state: string; state_reason: string } };
     assert.equal(body.identity.state, "needs_attention");
     assert.match(body.identity.state_reason, /no longer accepts/);
+  });
+
+  test("rejected_token: a token Anaplan refused is refreshed once, however many scripts report it; an old one is not", async () => {
+    const own = await enrolledIdentity(sim, actors.admin, "broker-a", "rejected-token");
+    const ownKey = (await createApiKey(actors.admin, "broker-a", own.id, keyFields.parse({ name: "r" }))).key;
+    const held = String((await askToken(ownKey)).body.access_token);
+    await logoutAccessToken(sim.endpoints, held); // ended at Anaplan behind the portal's back: users/me now says 401
+    await assert.rejects(getCurrentUser(sim.endpoints, held));
+    const before = await refreshCount(own.deviceClientId);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => askToken(ownKey, { rejected_token: held })));
+    assert.ok(answers.every((a) => a.status === 200));
+    assert.equal((await refreshCount(own.deviceClientId)) - before, 1, "ten reports, one refresh");
+    const fresh = String(answers[0]?.body.access_token);
+    assert.notEqual(fresh, held);
+    assert.ok(answers.every((a) => a.body.access_token === fresh));
+    assert.equal((await getCurrentUser(sim.endpoints, fresh)).email, "service@simulator.example");
+    const stale = await askToken(ownKey, { rejected_token: held });
+    assert.equal(stale.body.access_token, fresh, "a token that is no longer held refreshes nothing");
+    assert.equal((await refreshCount(own.deviceClientId)) - before, 1);
   });
 });

@@ -8,6 +8,10 @@ export const dynamic = "force-dynamic";
 export function POST(request: Request) {
   return withApiKey(request, async (caller, context) => {
     const body = await readJson(request, tokenRequest);
-    return issueToken(caller, { minValidSeconds: body.min_valid_seconds ?? 0 }, context);
+    return issueToken(
+      caller,
+      { minValidSeconds: body.min_valid_seconds ?? 0, rejectedToken: body.rejected_token },
+      context,
+    );
   });
 }
