@@ -1,0 +1,116 @@
+// anaplan-portal against a running portal and its Anaplan (the simulator, in the portal's tests). Run by
+// tests/e2e/clients.spec.ts, which creates the identities and keys through the portal's pages and sets
+// ANAPLAN_PORTAL_URL, ANAPLAN_PORTAL_KEY, ANAPLAN_API_URL, ANAPLAN_AUTH_URL, ANAPLAN_PORTAL_BIN (the installed CLI)
+// and SHORT_LIVED_KEY (a key of an identity whose tokens last seconds).
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { test } from "node:test";
+import { promisify } from "node:util";
+import { PortalError, portalFetch, TokenSource } from "anaplan-portal";
+
+const run = promisify(execFile);
+const { ANAPLAN_API_URL: API, ANAPLAN_AUTH_URL: AUTH, ANAPLAN_PORTAL_BIN: BIN, SHORT_LIVED_KEY } = process.env;
+const ME = `${API}/2/0/users/me`;
+
+/** Counts the calls this process makes to the portal. */
+function countingPortalCalls() {
+  const original = globalThis.fetch;
+  const counter = { calls: 0, restore: () => (globalThis.fetch = original) };
+  globalThis.fetch = (input, init) => {
+    if (String(input).startsWith(process.env.ANAPLAN_PORTAL_URL)) counter.calls++;
+    return original(input, init);
+  };
+  return counter;
+}
+
+const endAtAnaplan = (token) =>
+  fetch(`${AUTH}/token/logout`, { method: "POST", headers: { Authorization: `AnaplanAuthToken ${token}` } });
+
+// First: its identity's first token lasts 20 s from its enrolment, just before this file runs.
+test("the CLI: exec keeps ANAPLAN_TOKEN_FILE current while a command outlives its token", async () => {
+  // The command reads the file each second, calls Anaplan with what it finds, and reports what it saw.
+  const command = `
+    const fs = require("node:fs");
+    const seen = [];
+    const started = Date.now();
+    const tick = async () => {
+      const token = fs.readFileSync(process.env.ANAPLAN_TOKEN_FILE, "utf8");
+      const me = await fetch(process.argv[1], { headers: { Authorization: "AnaplanAuthToken " + token } });
+      seen.push({ token, status: me.status });
+      if (Date.now() - started < 14000) setTimeout(tick, 1000);
+      else console.log(JSON.stringify({ first: process.env.ANAPLAN_TOKEN, seen }));
+    };
+    tick();`;
+  const { stdout } = await run(BIN, ["exec", "--", process.execPath, "-e", command, ME], {
+    env: { ...process.env, ANAPLAN_PORTAL_KEY: SHORT_LIVED_KEY },
+    timeout: 60_000,
+  });
+  const { first, seen } = JSON.parse(stdout);
+  assert.equal(seen[0].token, first, "ANAPLAN_TOKEN is the file's first token");
+  assert.deepEqual(
+    seen.filter((s) => s.status !== 200),
+    [],
+    "every call the command made was accepted",
+  );
+  assert.ok(new Set(seen.map((s) => s.token)).size >= 2, "the token was renewed during the command");
+  await assert.rejects(run(BIN, ["exec", "--", "/nonexistent/command"]), (error) => error.code === 127);
+});
+
+test("portalFetch calls Anaplan with the identity's token, cached across calls", async () => {
+  const counter = countingPortalCalls();
+  try {
+    const anaplan = portalFetch();
+    const first = await anaplan(ME);
+    assert.equal(first.status, 200);
+    assert.equal((await first.json()).user.email, "service@simulator.example");
+    assert.equal((await anaplan(ME)).status, 200);
+    assert.equal(counter.calls, 1);
+  } finally {
+    counter.restore();
+  }
+});
+
+test("concurrent callers share one request to the portal", async () => {
+  const counter = countingPortalCalls();
+  try {
+    const source = new TokenSource();
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => source.token()));
+    assert.equal(new Set(tokens).size, 1);
+    assert.equal(counter.calls, 1);
+  } finally {
+    counter.restore();
+  }
+});
+
+test("a 401 from Anaplan renews the token and retries once", async () => {
+  const anaplan = portalFetch();
+  assert.equal((await anaplan(ME)).status, 200);
+  await endAtAnaplan(await anaplan.source.token());
+  const again = await anaplan(ME);
+  assert.equal(again.status, 200);
+});
+
+test("a refused key is a PortalError with the portal's code and words", async () => {
+  await assert.rejects(new TokenSource({ key: `atp_AAAAAAAAAAAA_${"A".repeat(43)}` }).token(), (error) => {
+    assert.ok(error instanceof PortalError);
+    assert.equal(error.status, 401);
+    assert.equal(error.code, "invalid_key");
+    assert.match(error.message, /Authorization: Bearer/);
+    return true;
+  });
+  assert.throws(() => new TokenSource({ portalUrl: "", key: "" }), /ANAPLAN_PORTAL_URL/);
+});
+
+test("the CLI: token prints one that works, whoami shows the identity", async () => {
+  const { stdout } = await run(BIN, ["token"]);
+  const me = await fetch(ME, { headers: { Authorization: `AnaplanAuthToken ${stdout.trim()}` } });
+  assert.equal(me.status, 200);
+  const who = JSON.parse((await run(BIN, ["whoami"])).stdout);
+  assert.equal(who.state, "active");
+  assert.equal(typeof who.name, "string");
+  await assert.rejects(run(BIN, ["token"], { env: { ...process.env, ANAPLAN_PORTAL_KEY: "" } }), (error) => {
+    assert.equal(error.code, 1);
+    assert.match(error.stderr, /ANAPLAN_PORTAL_KEY/);
+    return true;
+  });
+});

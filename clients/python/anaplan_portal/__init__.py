@@ -1,0 +1,165 @@
+"""Anaplan access tokens from an Anaplan Token Portal, for httpx (and so anaplan-sdk) and for requests.
+
+The script holds a portal API key, never an Anaplan password or refresh token::
+
+    import httpx
+    from anaplan_portal import PortalAuth
+
+    with httpx.Client(auth=PortalAuth()) as client:          # or requests.Session(); session.auth = PortalAuth()
+        client.get("https://api.anaplan.com/2/0/users/me")
+
+``PortalAuth()`` reads ``ANAPLAN_PORTAL_URL`` and ``ANAPLAN_PORTAL_KEY`` when they are not given. The token is cached
+until shortly before it expires, shared by every thread, and renewed once when Anaplan answers 401.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any, Dict, Generator, Optional
+
+__all__ = ["PortalAuth", "PortalError", "TokenSource"]
+__version__ = "0.1.0"
+
+try:  # httpx is optional: without it PortalAuth still serves requests.
+    import httpx
+
+    _AuthBase: Any = httpx.Auth
+except ImportError:  # pragma: no cover - exercised only where httpx is missing
+    httpx = None
+    _AuthBase = object
+
+
+class PortalError(RuntimeError):
+    """The portal refused to hand out a token. ``code`` is its error code (``identity_deactivated``,
+    ``needs_reenrolment``, ``invalid_key``…); the message says what to do, and ``retry_after`` when to try again."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: Optional[int] = None) -> None:
+        super().__init__(f"token portal: {status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+
+
+class TokenSource:
+    """The identity's current Anaplan access token, from ``POST {portal}/api/v1/token``, cached and thread-safe."""
+
+    def __init__(
+        self,
+        portal_url: Optional[str] = None,
+        key: Optional[str] = None,
+        *,
+        margin_seconds: float = 60.0,
+        timeout: float = 30.0,
+    ) -> None:
+        url = portal_url or os.environ.get("ANAPLAN_PORTAL_URL")
+        secret = key or os.environ.get("ANAPLAN_PORTAL_KEY")
+        if not url:
+            raise ValueError("No portal URL: pass portal_url or set ANAPLAN_PORTAL_URL (e.g. https://portal.example.com).")
+        if not secret:
+            raise ValueError("No API key: pass key or set ANAPLAN_PORTAL_KEY (atp_…, from the identity's page).")
+        self.portal_url = url.rstrip("/")
+        self._key = secret
+        self.margin_seconds = margin_seconds
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._token: Optional[str] = None
+        self._expires_at = 0.0
+
+    def __repr__(self) -> str:  # never the key
+        return f"TokenSource(portal_url={self.portal_url!r})"
+
+    def token(self) -> str:
+        """A token with at least ``margin_seconds`` of life left, asking the portal only when the cached one has not."""
+        with self._lock:
+            if self._token is None or time.time() > self._expires_at - self.margin_seconds:
+                self._fetch({})
+            return self._token  # type: ignore[return-value]
+
+    def renew(self, rejected: str) -> str:
+        """A token to use after Anaplan answered 401 to ``rejected``. The portal refreshes when it still holds that
+        token (once, however many scripts report it); a thread that already renewed it shares the new one."""
+        with self._lock:
+            if self._token == rejected:
+                self._fetch({"rejected_token": rejected})
+            return self._token  # type: ignore[return-value]
+
+    def _fetch(self, body: Dict[str, Any]) -> None:
+        request = urllib.request.Request(
+            f"{self.portal_url}/api/v1/token",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {self._key}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            raise _refusal(error) from None
+        self._token = answer["access_token"]
+        self._expires_at = time.time() + float(answer["expires_in"])
+
+
+def _refusal(error: urllib.error.HTTPError) -> PortalError:
+    try:
+        answer = json.loads(error.read())
+    except ValueError:
+        answer = {}
+    retry_after = error.headers.get("Retry-After")
+    return PortalError(
+        error.code,
+        str(answer.get("error", "unknown")),
+        str(answer.get("message", error.reason)),
+        int(retry_after) if retry_after and retry_after.isdigit() else None,
+    )
+
+
+class PortalAuth(_AuthBase):  # type: ignore[misc,valid-type]
+    """Authentication for Anaplan calls with a token from the portal: an ``httpx.Auth`` (``httpx.Client(auth=…)``,
+    ``anaplan_sdk.Client(auth=…)``) and, being callable, a ``requests`` auth too (``session.auth = PortalAuth()``).
+    A 401 from Anaplan is answered by renewing the token and sending the request once more."""
+
+    requires_request_body = False
+    requires_response_body = False
+
+    def __init__(self, portal_url: Optional[str] = None, key: Optional[str] = None, **options: float) -> None:
+        self.source = TokenSource(portal_url, key, **options)
+
+    def __repr__(self) -> str:
+        return f"PortalAuth(portal_url={self.source.portal_url!r})"
+
+    # httpx: one flow for Client and AsyncClient (the portal call itself is a short blocking request).
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        token = self.source.token()
+        request.headers["Authorization"] = f"AnaplanAuthToken {token}"
+        response = yield request
+        if response.status_code == 401:
+            request.headers["Authorization"] = f"AnaplanAuthToken {self.source.renew(token)}"
+            yield request
+
+    # requests: set the header, and resend once on a 401 with a renewed token.
+    def __call__(self, request: Any) -> Any:
+        token = self.source.token()
+        request.headers["Authorization"] = f"AnaplanAuthToken {token}"
+        request.register_hook("response", self._retry_once(token))
+        return request
+
+    def _retry_once(self, token: str) -> Any:
+        def hook(response: Any, **kwargs: Any) -> Any:
+            if response.status_code != 401 or getattr(response.request, "_portal_retried", False):
+                return response
+            response.content  # noqa: B018 - read it, so the connection can be reused
+            response.close()
+            again = response.request.copy()
+            again.headers["Authorization"] = f"AnaplanAuthToken {self.source.renew(token)}"
+            again._portal_retried = True
+            retried = response.connection.send(again, **kwargs)
+            retried.history.append(response)
+            retried.request = again
+            return retried
+
+        return hook

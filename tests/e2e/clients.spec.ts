@@ -1,0 +1,91 @@
+// The client packages in clients/, installed the way their README says (npm install ./clients/node, pip install
+// ./clients/python), run their own tests against this portal and the simulator's Anaplan: a key made in the
+// browser, and nothing else configured but ANAPLAN_PORTAL_URL and ANAPLAN_PORTAL_KEY.
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { simulatorOperator } from "../../simulator/operator-client";
+import { adminWithTeam, createApiKey, enrolNewIdentity } from "./support/flows";
+import { expect, test } from "./support/test";
+
+const run = promisify(execFile);
+const simulator = simulatorOperator("http://127.0.0.1:3199");
+const ANAPLAN = { api: "http://127.0.0.1:3200", auth: "http://127.0.0.1:3201" };
+
+/** Runs a test command; on failure the assertion shows everything it printed. */
+async function passes(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string | undefined> },
+) {
+  const result = await run(command, args, {
+    ...options,
+    env: options.env as NodeJS.ProcessEnv,
+    timeout: 120_000,
+  }).catch((error) => error);
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  expect(result.code ?? 0, output).toBe(0);
+  return output;
+}
+
+test("the Node package, its CLI and the Python package work against the portal by configuration alone", async ({
+  page,
+  baseURL,
+}) => {
+  test.setTimeout(240_000);
+  const repo = process.cwd();
+  const work = mkdtempSync(path.join(os.tmpdir(), "clients-"));
+  const installed = Promise.all([
+    run("npm", ["install", "--prefix", path.join(work, "node"), "--no-audit", "--no-fund", `${repo}/clients/node`]),
+    run("/usr/bin/python3", [
+      "-m",
+      "pip",
+      "install",
+      "--quiet",
+      "--target",
+      path.join(work, "python"),
+      `${repo}/clients/python`,
+    ]),
+  ]);
+  const { accessTokenTtlSeconds } = (await simulator.setDefaults({ deviceInterval: 1 })) as {
+    accessTokenTtlSeconds: number;
+  };
+  await adminWithTeam(page, { name: "Clients", slug: "clients" });
+  await enrolNewIdentity(page, simulator, "clients", "packages");
+  const key = await createApiKey(page, "packages");
+  await installed;
+  // An identity whose first token lasts 20 s, so `exec` has to renew it while its command runs.
+  await simulator.setDefaults({ accessTokenTtlSeconds: 20 });
+  await enrolNewIdentity(page, simulator, "clients", "short-lived");
+  await simulator.setDefaults({ accessTokenTtlSeconds });
+  const shortLivedKey = await createApiKey(page, "short-lived");
+
+  const env = {
+    PATH: process.env.PATH,
+    ANAPLAN_PORTAL_URL: baseURL,
+    ANAPLAN_PORTAL_KEY: key,
+    ANAPLAN_API_URL: ANAPLAN.api,
+    ANAPLAN_AUTH_URL: ANAPLAN.auth,
+  };
+  const node = await passes(process.execPath, ["--test", "--test-reporter=spec", "test/anaplan-portal.test.mjs"], {
+    cwd: path.join(repo, "clients/node"),
+    env: {
+      ...env,
+      ANAPLAN_PORTAL_BIN: path.join(work, "node/node_modules/.bin/anaplan-portal"),
+      SHORT_LIVED_KEY: shortLivedKey,
+    },
+  });
+  expect(node).toMatch(/pass 6\b/);
+  // From a directory without the sources, so the installed package is the one imported.
+  const python = await passes(
+    "/usr/bin/python3",
+    ["-m", "unittest", "discover", "-v", "-s", `${repo}/clients/python/tests`],
+    {
+      cwd: work,
+      env: { ...env, PYTHONPATH: path.join(work, "python") },
+    },
+  );
+  expect(python).toMatch(/Ran 8 tests[\s\S]*OK/);
+});
