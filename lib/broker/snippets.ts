@@ -1,12 +1,22 @@
-// Copy-paste examples for scripts, each ending in a call to Anaplan's /2/0/users/me with the AnaplanAuthToken
-// header. The key is read from the environment (ANAPLAN_PORTAL_KEY), never written into code; when a key was just
-// created, the first line of the shell and PowerShell examples sets that variable.
-export type SnippetInput = { portalUrl: string; apiUrl: string; key?: string };
+// Copy-paste examples for scripts: the client packages (clients/), plain HTTP beside them, and Anaplan Connect
+// with the portal as its auth service. Each but Anaplan Connect's ends in a call to Anaplan's /2/0/users/me with the
+// AnaplanAuthToken header. The key is read from the environment (ANAPLAN_PORTAL_KEY), never written into code;
+// when a key was just created, the first line of the shell and PowerShell examples sets that variable.
+/** `identityName` is what Anaplan Connect's -user says: not a secret, recorded in the audit trail. */
+export type SnippetInput = { portalUrl: string; apiUrl: string; key?: string; identityName?: string };
 export type Snippet = { id: string; label: string; language: string; code: string };
 
 const KEY_VAR = "ANAPLAN_PORTAL_KEY";
 
-type Vars = { portalUrl: string; tokenUrl: string; meUrl: string; shellKey: string; psKey: string };
+type Vars = {
+  portalUrl: string;
+  apiUrl: string;
+  tokenUrl: string;
+  meUrl: string;
+  shellKey: string;
+  psKey: string;
+  user: string;
+};
 
 const curl = ({ tokenUrl, meUrl, shellKey }: Vars): Snippet => ({
   id: "curl",
@@ -114,13 +124,72 @@ with httpx.Client(auth=PortalAuth()) as client:
 `,
 });
 
-export function brokerSnippets({ portalUrl, apiUrl, key }: SnippetInput): Snippet[] {
+const pythonPackage = ({ portalUrl, meUrl }: Vars): Snippet => ({
+  id: "python-package",
+  label: "Python (anaplan_portal)",
+  language: "python",
+  code: `# pip install ./clients/python (from the portal's repository); works with httpx, anaplan-sdk and requests
+import httpx
+from anaplan_portal import PortalAuth
+
+auth = PortalAuth("${portalUrl}")  # the key comes from ANAPLAN_PORTAL_KEY
+with httpx.Client(auth=auth) as client:  # or anaplan_sdk.Client(auth=auth, …), or requests: session.auth = auth
+    me = client.get("${meUrl}")
+    me.raise_for_status()
+    print(me.json())
+`,
+});
+
+const nodePackage = ({ portalUrl, meUrl }: Vars): Snippet => ({
+  id: "node-package",
+  label: "Node.js (anaplan-portal)",
+  language: "javascript",
+  code: `// npm install ./clients/node (from the portal's repository); an ES module (e.g. me.mjs)
+import { portalFetch } from "anaplan-portal";
+
+const anaplan = portalFetch({ portalUrl: "${portalUrl}" }); // the key comes from ANAPLAN_PORTAL_KEY
+const me = await anaplan("${meUrl}");
+if (!me.ok) throw new Error(\`Anaplan: \${me.status}\`);
+console.log(JSON.stringify(await me.json()));
+`,
+});
+
+const cli = ({ portalUrl, meUrl, shellKey }: Vars): Snippet => ({
+  id: "cli",
+  label: "Shell (anaplan-portal)",
+  language: "bash",
+  code: `${shellKey}export ANAPLAN_PORTAL_URL='${portalUrl}'
+# npm install ./clients/node provides anaplan-portal; exec keeps $ANAPLAN_TOKEN_FILE current for long jobs
+anaplan-portal exec -- sh -c 'curl -sS --fail-with-body "${meUrl}" -H "Authorization: AnaplanAuthToken $ANAPLAN_TOKEN"'
+`,
+});
+
+const anaplanConnect = ({ portalUrl, apiUrl, shellKey, user }: Vars): Snippet => ({
+  id: "anaplan-connect",
+  label: "Anaplan Connect",
+  language: "bash",
+  code: `${shellKey}# Anaplan Connect: the portal is its auth service, and the identity's API key is the password.
+# The user name is only a label (it is recorded in the portal's audit trail).
+./AnaplanClient.sh \\
+  -auth "${portalUrl}/anaplan-auth" \\
+  -service "${apiUrl}/" \\
+  -user "${user}:$ANAPLAN_PORTAL_KEY" \\
+  -workspace "<workspace id>" -model "<model id>" \\
+  -import "<import name>" -execute
+`,
+});
+
+export function brokerSnippets({ portalUrl, apiUrl, key, identityName }: SnippetInput): Snippet[] {
   const vars: Vars = {
     portalUrl,
+    apiUrl,
+    user: (identityName ?? "script").replace(/[^\w.@-]/g, "-"),
     tokenUrl: `${portalUrl}/api/v1/token`,
     meUrl: `${apiUrl}/2/0/users/me`,
     shellKey: key ? `export ${KEY_VAR}='${key}'\n` : "",
     psKey: key ? `$env:${KEY_VAR} = '${key}'\n` : "",
   };
-  return [curl, python, node, powershell, anaplanSdk].map((snippet) => snippet(vars));
+  return [pythonPackage, nodePackage, cli, anaplanConnect, curl, python, node, powershell, anaplanSdk].map((snippet) =>
+    snippet(vars),
+  );
 }

@@ -5,20 +5,14 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Page } from "@playwright/test";
 import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
+import { snippet } from "./support/snippets";
 import { expect, test } from "./support/test";
 
 const simulator = simulatorOperator("http://127.0.0.1:3199");
 const work = mkdtempSync(path.join(os.tmpdir(), "snippets-"));
-
-async function snippet(page: Page, region: string, tab: string) {
-  const panel = page.getByRole("region", { name: region });
-  await panel.getByRole("tab", { name: tab }).click();
-  return (await panel.getByRole("tabpanel").locator("pre").textContent()) ?? "";
-}
 
 /** Runs a snippet the way its user would; returns stdout, or throws with the exit status. */
 function run(language: "bash" | "node" | "python", code: string, key: string) {

@@ -2,12 +2,13 @@
 // ./clients/python), run their own tests against this portal and the simulator's Anaplan: a key made in the
 // browser, and nothing else configured but ANAPLAN_PORTAL_URL and ANAPLAN_PORTAL_KEY.
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { simulatorOperator } from "../../simulator/operator-client";
 import { adminWithTeam, createApiKey, enrolNewIdentity } from "./support/flows";
+import { snippet } from "./support/snippets";
 import { expect, test } from "./support/test";
 
 const run = promisify(execFile);
@@ -56,6 +57,12 @@ test("the Node package, its CLI and the Python package work against the portal b
   await enrolNewIdentity(page, simulator, "clients", "packages");
   const key = await createApiKey(page, "packages");
   await installed;
+  const shown = {
+    python: await snippet(page, "Try it", "Python (anaplan_portal)"),
+    node: await snippet(page, "Try it", "Node.js (anaplan-portal)"),
+    shell: await snippet(page, "Try it", "Shell (anaplan-portal)"),
+    anaplanConnect: await snippet(page, "Try it", "Anaplan Connect"),
+  };
   // An identity whose first token lasts 20 s, so `exec` has to renew it while its command runs.
   await simulator.setDefaults({ accessTokenTtlSeconds: 20 });
   await enrolNewIdentity(page, simulator, "clients", "short-lived");
@@ -88,4 +95,40 @@ test("the Node package, its CLI and the Python package work against the portal b
     },
   );
   expect(python).toMatch(/Ran 8 tests[\s\S]*OK/);
+
+  // The identity page's examples for the packages, run as shown, from where the packages were installed.
+  writeFileSync(path.join(work, "python/me.py"), shown.python);
+  writeFileSync(path.join(work, "node/me.mjs"), shown.node);
+  writeFileSync(path.join(work, "me.sh"), shown.shell);
+  const withKey = { ...env, ANAPLAN_PORTAL_KEY: key };
+  for (const [command, args, cwd, extra] of [
+    ["/usr/bin/python3", ["me.py"], path.join(work, "python"), { PYTHONPATH: path.join(work, "python") }],
+    [process.execPath, ["me.mjs"], path.join(work, "node"), {}],
+    ["bash", ["me.sh"], work, { PATH: `${path.join(work, "node/node_modules/.bin")}:${process.env.PATH}` }],
+  ] as const)
+    expect(await passes(command, [...args], { cwd, env: { ...withKey, ...extra } })).toContain(
+      "service@simulator.example",
+    );
+  await anaplanConnectAsShown(shown.anaplanConnect, key);
 });
+
+/** The Anaplan Connect example's -auth, -service and -user, used exactly as Anaplan Connect's auth client would. */
+async function anaplanConnectAsShown(shown: string, key: string) {
+  const option = (name: string) => new RegExp(`-${name} "([^"]+)"`).exec(shown)?.[1] ?? "";
+  const [user, password] = option("user").split(":");
+  expect(password).toBe("$ANAPLAN_PORTAL_KEY");
+  const login = await fetch(`${option("auth")}/token/authenticate`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      AUTHORIZATION: `Basic ${Buffer.from(`${user}:${key}`).toString("base64")}`,
+      "X-AConnect-Client": "Anaplan_Connect_4.3.1",
+    },
+  });
+  expect(login.status).toBe(201);
+  const { tokenInfo } = (await login.json()) as { tokenInfo: { tokenValue: string } };
+  const me = await fetch(`${option("service")}2/0/users/me`, {
+    headers: { AUTHORIZATION: `AnaplanAuthToken ${tokenInfo.tokenValue}` },
+  });
+  expect(((await me.json()) as { user: { email: string } }).user.email).toBe("service@simulator.example");
+}

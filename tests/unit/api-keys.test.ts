@@ -76,19 +76,30 @@ test("the OpenAPI document is valid OpenAPI 3.1 and lists every error code the A
   ]);
 });
 
-test("snippets call the broker and then users/me with AnaplanAuthToken; the key only in the env-setting line", () => {
+test("snippets reach Anaplan through the portal with AnaplanAuthToken; the key only in the env-setting line", () => {
   const key = generateApiKey().key;
-  const snippets = brokerSnippets({ portalUrl: "https://portal.example", apiUrl: "https://api.anaplan.com", key });
+  const snippets = brokerSnippets({
+    portalUrl: "https://portal.example",
+    apiUrl: "https://api.anaplan.com",
+    key,
+    identityName: "etl nightly",
+  });
   assert.deepEqual(
     snippets.map((s) => s.id),
-    ["curl", "python", "node", "powershell", "anaplan-sdk"],
+    ["python-package", "node-package", "cli", "anaplan-connect", "curl", "python", "node", "powershell", "anaplan-sdk"],
   );
   for (const s of snippets) {
-    assert.ok(s.code.includes("https://portal.example") && s.code.includes("/api/v1/token"), s.id);
-    assert.ok(s.code.includes("https://api.anaplan.com/2/0/users/me"), s.id);
-    assert.ok(s.code.includes("AnaplanAuthToken"), s.id);
+    assert.ok(s.code.includes("https://portal.example"), s.id);
+    if (s.id !== "anaplan-connect") assert.ok(s.code.includes("https://api.anaplan.com/2/0/users/me"), s.id);
+    // The packages set the header themselves.
+    if (!/package|anaplan-connect/.test(s.id)) assert.ok(s.code.includes("AnaplanAuthToken"), s.id);
     assert.ok(s.code.split(key).length - 1 <= 1, `${s.id} repeats the key`);
   }
+  const plain = snippets.filter((s) => !/package|cli|anaplan-connect/.test(s.id));
+  assert.ok(plain.every((s) => s.code.includes("/api/v1/token")));
+  const connect = snippets.find((s) => s.id === "anaplan-connect")?.code ?? "";
+  assert.ok(connect.includes('-auth "https://portal.example/anaplan-auth"'));
+  assert.ok(connect.includes('-user "etl-nightly:$ANAPLAN_PORTAL_KEY"'), "the name as a label, the key from the env");
   const withoutKey = brokerSnippets({ portalUrl: "https://p", apiUrl: "https://a" });
   assert.ok(withoutKey.every((s) => !s.code.includes("atp_")));
 });

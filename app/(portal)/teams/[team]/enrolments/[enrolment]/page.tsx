@@ -38,6 +38,7 @@ export default async function EnrolmentPage({ params }: Props) {
         snippets={brokerSnippets({
           portalUrl: portalUrl(),
           apiUrl: view.identity.apiUrl,
+          identityName: view.identity.name,
         })}
         retry={startEnrolmentAction.bind(null, team, view.identity.id)}
         keep={resolveMismatchAction.bind(null, team, view.id, true)}

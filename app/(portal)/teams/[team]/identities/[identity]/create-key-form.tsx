@@ -11,6 +11,7 @@ export function CreateKeyForm(props: {
   action: (previous: ActionState, form: FormData) => Promise<ActionState>;
   portalUrl: string;
   apiUrl: string;
+  identityName: string;
 }) {
   const { state, formAction, pending, ref: form, errors } = useActionForm(props.action);
   const created = state?.ok && typeof state.data?.key === "string" ? state.data.key : null;
@@ -60,7 +61,12 @@ export function CreateKeyForm(props: {
         >
           <Snippets
             title="Try it"
-            snippets={brokerSnippets({ portalUrl: props.portalUrl, apiUrl: props.apiUrl, key: created })}
+            snippets={brokerSnippets({
+              portalUrl: props.portalUrl,
+              apiUrl: props.apiUrl,
+              key: created,
+              identityName: props.identityName,
+            })}
           />
         </ShownOnce>
       ) : null}

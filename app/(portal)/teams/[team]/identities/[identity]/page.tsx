@@ -180,6 +180,7 @@ function ApiKeys({ slug, role, identity, keys }: { slug: string; role: View["rol
           action={createApiKeyAction.bind(null, slug, identity.id)}
           portalUrl={portalUrl()}
           apiUrl={identity.apiUrl}
+          identityName={identity.name}
         />
       ) : null}
       <ApiKeyList
@@ -189,7 +190,9 @@ function ApiKeys({ slug, role, identity, keys }: { slug: string; role: View["rol
         canManage={can(role, "key.manage")}
         paused={identity.state === "deactivated"}
       />
-      <Snippets snippets={brokerSnippets({ portalUrl: portalUrl(), apiUrl: identity.apiUrl })} />
+      <Snippets
+        snippets={brokerSnippets({ portalUrl: portalUrl(), apiUrl: identity.apiUrl, identityName: identity.name })}
+      />
     </Section>
   );
 }
