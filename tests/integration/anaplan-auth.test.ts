@@ -4,13 +4,14 @@
 // `AUTHORIZATION: AnaplanAuthToken {token}`, X-AConnect-Client, no body), on the base URL given as `-auth`.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { POST as authenticateRoute } from "@/app/anaplan-auth/token/authenticate/route";
 import { POST as logoutRoute } from "@/app/anaplan-auth/token/logout/route";
 import { POST as refreshRoute } from "@/app/anaplan-auth/token/refresh/route";
 import { GET as validateRoute } from "@/app/anaplan-auth/token/validate/route";
 import { getCurrentUser } from "@/lib/anaplan";
 import { createApiKey, keyFields, revokeApiKey } from "@/lib/broker/keys";
-import { setIdentityActive } from "@/lib/identities/lifecycle";
+import { revokeIdentityTokens, setIdentityActive } from "@/lib/identities/lifecycle";
 import { db } from "@/lib/platform/db";
 import { publishEnv } from "@/lib/platform/env";
 import { USERS } from "@/simulator/accounts";
@@ -231,5 +232,31 @@ describe("the Anaplan-compatible auth service", () => {
     );
     assert.equal(inUrl.status, 400);
     assert.equal((await inUrl.json()).status, "FAILURE_INVALID_REQUEST");
+  });
+
+  test("over the key's limit: 429 with Retry-After; a revoked identity: 409, saying to enrol it again", async () => {
+    publishEnv({ BROKER_RATE_LIMIT_PER_MINUTE: "3" });
+    try {
+      const limited = (await createApiKey(actors.admin, "acauth-a", identity.id, keyFields.parse({ name: "busy" })))
+        .key;
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => anaplanConnect("authenticate", basic("j", limited))),
+      );
+      const refused = answers.filter((a) => a.status === 429);
+      assert.ok(refused.length >= 2, answers.map((a) => a.status).join(","));
+      assert.equal(refused[0]?.body?.status, "FAILURE_RATE_LIMITED");
+      assert.ok(Number(refused[0]?.headers.get("retry-after")) >= 1);
+    } finally {
+      publishEnv({ BROKER_RATE_LIMIT_PER_MINUTE: "100000" });
+    }
+    await revokeIdentityTokens(actors.admin, "acauth-a", identity.id);
+    const revoked = await anaplanConnect("authenticate", basic("job", key));
+    assert.equal(revoked.status, 401, "revoking the identity revokes its keys too");
+    assert.equal(revoked.body?.status, "FAILURE_BAD_CREDENTIAL");
+    const fresh = (await createApiKey(actors.admin, "acauth-a", identity.id, keyFields.parse({ name: "after" }))).key;
+    const notEnrolled = await anaplanConnect("authenticate", basic("job", fresh));
+    assert.equal(notEnrolled.status, 409);
+    assert.equal(notEnrolled.body?.status, "FAILURE_NEEDS_REENROLMENT");
+    assert.match(notEnrolled.body?.statusMessage ?? "", /enrol it/);
   });
 });
