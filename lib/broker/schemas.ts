@@ -68,8 +68,7 @@ export const tokenRequest = z
       .describe("Refresh first unless the token served stays valid at least this long (seconds)."),
     rejected_token: z
       .string()
-      .min(1)
-      .max(12_000)
+      .regex(/^[!-~]{1,12000}$/, "An access token: up to 12,000 printable ASCII characters.")
       .optional()
       .describe(
         "The access token Anaplan just refused (401). If it is still the one the portal holds, the portal refreshes before answering, once however many scripts report it.",
