@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { inputClass } from "@/components/field";
 import { OUTCOMES } from "@/lib/audit/vocabulary";
-import { primaryButton } from "./ui";
+import { CARD_FRAME, primaryButton } from "./ui";
 
 type Problems = Record<string, string>;
 
@@ -47,11 +47,7 @@ export function AuditFilterForm({
 }) {
   const field = { typed, problems };
   return (
-    <form
-      method="get"
-      action={path}
-      className="grid gap-3 rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:grid-cols-3"
-    >
+    <form method="get" action={path} className={`grid gap-3 p-4 sm:grid-cols-3 ${CARD_FRAME}`}>
       <Filter name="actor" label="Actor (email or key prefix)" {...field} />
       <Filter name="action" label="Action (e.g. token.issue, or token for all)" {...field} />
       <label className="text-sm font-medium text-slate-900">

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { TableHead } from "@/components/table-head";
 import type { AuditFilters, AuditRow } from "@/lib/audit-trail/read";
 import { AuditFilterForm } from "./audit-filters";
-import { CARD_FRAME } from "./ui";
+import { CARD_FRAME, EmptyState } from "./ui";
 import { When } from "./when";
 
 const OUTCOME_STYLE: Record<string, string> = {
@@ -47,7 +47,7 @@ export function AuditView(props: {
         problems={problems}
       />
       {props.rows.length === 0 ? (
-        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">
+        <EmptyState className="text-sm text-slate-600">
           {filters.before ? (
             <>
               No older events here.{" "}
@@ -60,7 +60,7 @@ export function AuditView(props: {
           ) : (
             "No events match."
           )}
-        </p>
+        </EmptyState>
       ) : (
         <AuditTable
           rows={props.rows}

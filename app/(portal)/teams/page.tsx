@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Card, PageTitle } from "@/components/ui";
+import { Card, CardList, EmptyState, PageTitle } from "@/components/ui";
 import { requireUser } from "@/lib/server/auth/dal";
 import { actorOf } from "@/lib/teams/access";
 import { listTeamsFor } from "@/lib/teams/manage";
@@ -16,16 +16,16 @@ export default async function TeamsPage() {
     <main className="mx-auto flex max-w-6xl flex-col gap-8 px-6 py-12">
       <PageTitle>Teams</PageTitle>
       {teams.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+        <EmptyState>
           <p className="font-medium text-slate-900">You are not in a team yet</p>
           <p className="mt-1 text-sm text-slate-600">
             {session.user.isPortalAdmin
               ? "Create the first team below."
               : "Ask a portal admin or a team admin to add you."}
           </p>
-        </div>
+        </EmptyState>
       ) : (
-        <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+        <CardList>
           {teams.map(({ team, role }) => (
             <li key={team.id} className="flex items-center justify-between px-6 py-4">
               <div>
@@ -44,7 +44,7 @@ export default async function TeamsPage() {
               </div>
             </li>
           ))}
-        </ul>
+        </CardList>
       )}
       {session.user.isPortalAdmin ? (
         <Card aria-labelledby="create-team">

@@ -5,7 +5,7 @@ import { ActionButton } from "@/components/action-button";
 import { ConfirmAction } from "@/components/confirm-action";
 import { SearchForm } from "@/components/search-form";
 import { TableHead } from "@/components/table-head";
-import { PageTitle } from "@/components/ui";
+import { CARD_FRAME, EmptyState, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { visibleText } from "@/lib/platform/names";
 import { requireUser } from "@/lib/server/auth/dal";
@@ -38,11 +38,11 @@ export default async function UsersPage({ searchParams }: Props) {
       </div>
       <SearchForm action="/admin/users" label="Search by email or name" value={q} />
       {users.length === 0 ? (
-        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">
+        <EmptyState className="text-sm text-slate-600">
           {after ? "No more users here; go back to the first page." : "No users match."}
-        </p>
+        </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+        <div className={`overflow-x-auto ${CARD_FRAME}`}>
           <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
             <TableHead
               className="bg-slate-50"

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { CARD_FRAME } from "@/components/ui";
 import type { GettingStarted as Progress } from "@/lib/identities/getting-started";
 
 type Step = { title: string; detail: string; done: boolean; action?: { href: string; label: string } };
@@ -41,10 +42,7 @@ export function GettingStarted({ slug, progress }: { slug: string; progress: Pro
   ];
   const next = steps.findIndex((s) => !s.done);
   return (
-    <section
-      aria-labelledby="getting-started"
-      className="rounded-lg border-l-4 border-brand-600 bg-white p-6 shadow-sm ring-1 ring-slate-200"
-    >
+    <section aria-labelledby="getting-started" className={`border-l-4 border-brand-600 p-6 ${CARD_FRAME}`}>
       <h2 id="getting-started" className="text-lg font-semibold text-slate-900">
         Get started: {steps.filter((s) => s.done).length} of {steps.length} done
       </h2>

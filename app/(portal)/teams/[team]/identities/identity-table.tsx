@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ExpiryWarning } from "@/components/expiry-warning";
 import { StateBadge } from "@/components/state-badge";
+import { CARD_FRAME } from "@/components/ui";
 import { When } from "@/components/when";
 import type { ListedIdentity } from "@/lib/identities/list";
 import type { IdentitySort } from "@/lib/identities/schemas";
@@ -47,7 +48,7 @@ export function IdentityTable({ slug, identities, sort, sortHref }: Props) {
   );
   return (
     <>
-      <div className="hidden overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 md:block">
+      <div className={`hidden overflow-x-auto md:block ${CARD_FRAME}`}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
@@ -97,7 +98,7 @@ export function IdentityTable({ slug, identities, sort, sortHref }: Props) {
       </div>
       <ul className="flex flex-col gap-3 md:hidden">
         {identities.map((i) => (
-          <li key={i.id} className="rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
+          <li key={i.id} className={`p-4 text-sm ${CARD_FRAME}`}>
             <div className="flex items-start justify-between gap-3 font-medium">
               {link(i)}
               <StateBadge state={i.state} />

@@ -2,6 +2,7 @@
 // Each link is built by the page's `href`, so filters and sort survive paging.
 import Link from "next/link";
 import { SearchForm } from "@/components/search-form";
+import { EmptyState } from "@/components/ui";
 import { IDENTITY_STATES, type IdentityState, type ListQuery } from "@/lib/identities/schemas";
 import { STATE_LABELS } from "@/lib/identities/state";
 
@@ -66,7 +67,7 @@ export function EmptyList({
   href: Href;
 }) {
   return (
-    <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+    <EmptyState>
       <p className="font-medium text-slate-900">
         {beyondEnd ? "No more identities here" : filtered ? "Nothing matches" : "No identities yet"}
       </p>
@@ -81,7 +82,7 @@ export function EmptyList({
           "A team admin creates identities for scripts."
         )}
       </p>
-    </div>
+    </EmptyState>
   );
 }
 

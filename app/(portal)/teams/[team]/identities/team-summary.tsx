@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ExpiryWarning } from "@/components/expiry-warning";
+import { CARD_FRAME } from "@/components/ui";
 import { When } from "@/components/when";
 import type { teamSummary } from "@/lib/identities/summary";
 
@@ -12,7 +13,7 @@ export function TeamSummary({ slug, summary }: { slug: string; summary: Summary 
       <h2 id="summary" className="sr-only">
         Summary
       </h2>
-      <div className="rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
+      <div className={`p-4 text-sm ${CARD_FRAME}`}>
         <h3 className="font-semibold text-slate-900">Next refresh tokens to end</h3>
         {summary.nextExpiries.length === 0 ? (
           <p className="mt-1 text-slate-600">
@@ -36,7 +37,7 @@ export function TeamSummary({ slug, summary }: { slug: string; summary: Summary 
           </ul>
         )}
       </div>
-      <div className="rounded-lg bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200">
+      <div className={`p-4 text-sm ${CARD_FRAME}`}>
         <h3 className="font-semibold text-slate-900">Last 24 hours</h3>
         <p className={`mt-1 ${summary.failuresLastDay ? "font-semibold text-amber-900" : "text-slate-600"}`}>
           {summary.failuresLastDay === 0

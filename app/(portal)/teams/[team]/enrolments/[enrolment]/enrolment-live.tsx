@@ -68,7 +68,7 @@ export function EnrolmentLive(props: {
             Back to {view.identity.name}
           </Link>
         </section>
-        <section className="flex flex-col gap-3 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <Card className="flex flex-col gap-3">
           <h2 className="text-lg font-semibold text-slate-900">Next: give a script a key</h2>
           <p className="text-sm text-slate-600">
             Create an API key on the identity's page, put it in the script's environment as ANAPLAN_PORTAL_KEY, and ask
@@ -78,7 +78,7 @@ export function EnrolmentLive(props: {
             Create an API key
           </ButtonLink>
           <Snippets snippets={props.snippets} />
-        </section>
+        </Card>
       </div>
     );
   }

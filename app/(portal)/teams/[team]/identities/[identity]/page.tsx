@@ -5,7 +5,7 @@ import { ActionButton } from "@/components/action-button";
 import { Snippets } from "@/components/snippets";
 import { Sparkline } from "@/components/sparkline";
 import { StateBadge } from "@/components/state-badge";
-import { ButtonLink, PageTitle } from "@/components/ui";
+import { ButtonLink, CARD_FRAME, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { listApiKeys } from "@/lib/broker/keys";
 import { brokerSnippets } from "@/lib/broker/snippets";
@@ -102,7 +102,7 @@ function Facts({ identity }: { identity: Identity }) {
     ["Refresh token expires", <RefreshTokenEnd key="e" expiry={identity.refreshTokenExpiry} />],
   ];
   return (
-    <dl className="divide-y divide-slate-100 rounded-lg bg-white px-6 py-2 shadow-sm ring-1 ring-slate-200">
+    <dl className={`divide-y divide-slate-100 px-6 py-2 ${CARD_FRAME}`}>
       {rows.map(([label, value]) => (
         <div key={label} className="grid grid-cols-3 gap-4 py-2.5">
           <dt className="text-sm font-medium text-slate-500">{label}</dt>
