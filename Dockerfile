@@ -12,8 +12,13 @@ ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json .npmrc prisma.config.ts ./
 COPY scripts/prisma-generate.mjs scripts/prisma-dmmf-generator.mjs ./scripts/
 COPY prisma ./prisma
-# postinstall generates the Prisma client into lib/generated from prisma/schema.prisma.
-RUN npm ci --no-audit --no-fund
+# postinstall generates the Prisma client into lib/generated from prisma/schema.prisma. Behind a TLS-inspecting
+# proxy, pass its CA bundle as a build secret (--secret id=npm_ca,src=/etc/ssl/certs/ca-certificates.crt): the
+# official Node binary reads no system store, and a secret is never part of an image layer.
+RUN --mount=type=secret,id=npm_ca sh -c '\
+  if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+  npm ci --no-audit --no-fund'
+
 
 FROM deps AS build
 COPY . .
