@@ -207,6 +207,8 @@ export function createHandler(deps: {
   urls: { oauth: string; api: string; auth: string };
   role: "oauth" | "api" | "auth";
   operatorToken: string;
+  /** The operator API's own (loopback) address, which its callers must name as Host. */
+  operatorUrl: string;
 }) {
   const { provider, control, store, urls, role } = deps;
   const url = urls[role];
@@ -238,7 +240,7 @@ export function createHandler(deps: {
     if ((endpoint ? HOST_OF[endpoint] : "oauth") !== role) return json(res, 404, { error: "not_found" });
     try {
       if (path.startsWith("/__simulator/")) {
-        const refusal = operatorRefusal(req, url, deps.operatorToken);
+        const refusal = operatorRefusal(req, deps.operatorUrl, deps.operatorToken);
         if (refusal) return json(res, 403, { error: refusal });
         const body = req.method === "POST" ? JSON.parse((await readText(req)) || "{}") : {};
         return await handleOperator(provider, control, store, path, body, res);

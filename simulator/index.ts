@@ -25,14 +25,19 @@ export type SimulatorOptions = {
   deviceInterval?: number;
   /** Sent by tests as `x-simulator-operator`; see README "The Anaplan simulator". */
   operatorToken?: string;
+  /** Where browsers and portals reach the three hosts when a proxy stands in front (e.g. TLS); default: where they
+   * listen. The operator API stays on the listening address only. */
+  publicUrls?: SimulatorUrls;
 };
 
 /** Anaplan's three hosts, each on an origin of its own, so calling a path on the wrong host fails as it would. */
 export type SimulatorUrls = { oauth: string; api: string; auth: string };
 
 export type Simulator = {
-  /** The OAuth host (also the operator API's). */
+  /** The OAuth host. */
   url: string;
+  /** The operator API: the OAuth host's listening address (the same as `url` unless `publicUrls` were given). */
+  operatorUrl: string;
   urls: SimulatorUrls;
   clients: {
     authCode: { id: string; secret: string };
@@ -61,8 +66,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const oauth = await listen(base, host);
   const api = await listen(next(1), host);
   const auth = await listen(next(2), host);
-  const url = oauth.url;
-  const urls = { oauth: oauth.url, api: api.url, auth: auth.url };
+  const urls = options.publicUrls ?? { oauth: oauth.url, api: api.url, auth: auth.url };
+  const url = urls.oauth;
   const refreshTokenTtlSeconds = options.refreshTokenTtlSeconds ?? 43_000;
   const clients: Record<string, ClientBehaviour> = {
     [CLIENT_IDS.authCode]: { rotatable: true, refreshTokenTtlSeconds, lifetime: "sliding" },
@@ -87,10 +92,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     ["auth", auth],
   ] as const) {
     const operatorToken = options.operatorToken ?? DEFAULT_OPERATOR_TOKEN;
-    listener.server.on("request", createHandler({ provider, control, store, urls, role, operatorToken }));
+    const operatorUrl = oauth.url;
+    listener.server.on("request", createHandler({ provider, control, store, urls, role, operatorToken, operatorUrl }));
   }
   return {
     url,
+    operatorUrl: oauth.url,
     urls,
     clients: {
       authCode: { id: CLIENT_IDS.authCode, secret },

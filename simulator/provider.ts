@@ -78,7 +78,10 @@ export function createProvider(options: {
       ctx.body = `<!doctype html><title>Simulator error</title><p>${String(out.error).replace(/[<>&"]/g, "")}</p>`;
     },
   };
-  return new Provider(`${options.url}/`, configuration);
+  const provider = new Provider(`${options.url}/`, configuration);
+  // Behind a TLS proxy (SimulatorOptions.publicUrls) the links it builds must say https: trust X-Forwarded-Proto.
+  provider.proxy = options.url.startsWith("https://");
+  return provider;
 }
 
 /** The portal's sign-in client (with a secret), another app's, and the two device-grant clients (none). */

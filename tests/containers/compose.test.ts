@@ -4,13 +4,18 @@
 // worker, nginx with TLS in front — by this file, because Debian's podman-compose cannot wait for a one-off service
 // to complete (`condition: service_completed_successfully`). `npm run test:containers`.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+import { chromium } from "@playwright/test";
+import { type Simulator, simulatorAsAnaplan, startSimulator } from "@/simulator";
+import { simulatorOperator } from "@/simulator/operator-client";
+import { adminWithTeam, createApiKey, enrolNewIdentity } from "../e2e/support/flows";
 
 const root = process.cwd();
 const run = `atp-check-${process.pid}`;
@@ -28,20 +33,25 @@ const secrets = {
   BUILD_MARKER: `build-secret-${randomBytes(12).toString("hex")}`,
 };
 
-const portalEnv = {
+/** Anaplan's three hosts as the portals and the browser reach them: the simulator, behind nginx's TLS. */
+const ANAPLAN = {
+  oauth: "https://anaplan.test:19443",
+  api: "https://api.anaplan.test:19444",
+  auth: "https://auth.anaplan.test:19445",
+};
+const SIMULATOR_PORT = 14010;
+const HOSTS = ["portal.test", "anaplan.test", "api.anaplan.test", "auth.anaplan.test"];
+
+let portalEnv: Record<string, string> = {};
+const basePortalEnv = {
   NODE_ENV: "production",
   DATABASE_URL: `postgres://portal:${secrets.POSTGRES_PASSWORD}@postgres:5432/portal`,
   NEXTAUTH_URL: `https://portal.test:${HTTPS_PORT}`,
   NEXTAUTH_SECRET: secrets.NEXTAUTH_SECRET,
   TOKEN_ENCRYPTION_KEYS: secrets.TOKEN_ENCRYPTION_KEYS,
-  ANAPLAN_OAUTH_URL: "https://anaplan.test",
-  ANAPLAN_API_URL: "https://api.anaplan.test",
-  ANAPLAN_AUTH_URL: "https://auth.anaplan.test",
-  ANAPLAN_CLIENT_ID: "0123456789abcdef0123456789abcdef",
-  ANAPLAN_CLIENT_SECRET: randomBytes(16).toString("hex"),
-  ANAPLAN_DEVICE_CLIENT_ID: "fedcba9876543210fedcba9876543210",
-  ANAPLAN_ALLOW_HTTP_CALLBACK: "1",
-  ADMIN_EMAILS: "admin@example.test",
+  // The throwaway certificate nginx serves for the simulator's hosts, trusted as the real Anaplan's CA would be.
+  NODE_EXTRA_CA_CERTS: "/certs/fullchain.pem",
+  ADMIN_EMAILS: "admin@simulator.example",
   MIGRATE_ON_START: "0",
   TRUSTED_PROXY_HOPS: "1",
   KEEP_ALIVE_INTERVAL_SECONDS: "5",
@@ -115,8 +125,7 @@ const curl = (pathname: string) =>
       "10",
       "--cacert",
       path.join(work, "certs/fullchain.pem"),
-      "--resolve",
-      `portal.test:${HTTPS_PORT}:127.0.0.1`,
+      ...resolveHosts,
       "-o",
       "-",
       "-w",
@@ -125,11 +134,16 @@ const curl = (pathname: string) =>
     ],
     { encoding: "utf8" },
   );
+const resolveHosts = [`portal.test:${HTTPS_PORT}:127.0.0.1`, "api.anaplan.test:19444:127.0.0.1"].flatMap((entry) => [
+  "--resolve",
+  entry,
+]);
 const status = (pathname: string) => Number(curl(pathname).split("\n").at(-1));
 const sql = (query: string) => podman("exec", `${run}-postgres`, "psql", "-U", "portal", "-d", "portal", "-tAc", query);
 
 describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
   let images: Record<string, string>;
+  let simulator: Simulator | undefined;
 
   before(async () => {
     images = baseImages();
@@ -155,7 +169,7 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
         "-subj",
         "/CN=portal.test",
         "-addext",
-        "subjectAltName=DNS:portal.test",
+        `subjectAltName=${HOSTS.map((h) => `DNS:${h}`).join(",")}`,
         "-keyout",
         path.join(work, "certs/privkey.pem"),
         "-out",
@@ -164,6 +178,16 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
       { stdio: "ignore" },
     );
     execFileSync("chmod", ["-R", "a+rX", path.join(work, "certs")]);
+    // Anaplan, as the portals see it: the simulator on this host (the portals are configured exactly as for the real
+    // one: https URLs, the simulator off), behind nginx's TLS on Anaplan-like names.
+    simulator = await startSimulator({
+      port: SIMULATOR_PORT,
+      host: "0.0.0.0",
+      deviceInterval: 1,
+      redirectUris: [`https://portal.test:${HTTPS_PORT}/api/auth/callback/anaplan`],
+      publicUrls: ANAPLAN,
+    });
+    portalEnv = { ...basePortalEnv, ...simulatorAsAnaplan(simulator) };
     podman("network", "create", run);
     start(
       "postgres",
@@ -192,13 +216,24 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
       "run",
       "db:migrate",
     );
-    const portal = [...hardened, "--tmpfs", "/app/.next/cache", ...envArgs({ ...portalEnv, PORTAL_WORKER: "0" })];
+    const certs = ["-v", `${path.join(work, "certs")}:/certs:ro`];
+    const portal = [
+      ...hardened,
+      ...certs,
+      "--tmpfs",
+      "/app/.next/cache",
+      ...envArgs({ ...portalEnv, PORTAL_WORKER: "0" }),
+    ];
     start("portal-1", `localhost/${run}-portal`, portal);
     start("portal-2", `localhost/${run}-portal`, portal);
-    start("worker", `localhost/${run}-worker`, [...hardened, "--tmpfs", "/home/node", ...envArgs(portalEnv)]);
+    start("worker", `localhost/${run}-worker`, [...hardened, ...certs, "--tmpfs", "/home/node", ...envArgs(portalEnv)]);
     start("nginx", images.NGINX_IMAGE ?? "", [
+      ...HOSTS.slice(1).flatMap((host) => ["--network-alias", host]),
       "-p",
       `127.0.0.1:${HTTPS_PORT}:8443`,
+      ...["19443", "19444", "19445"].flatMap((port) => ["-p", `127.0.0.1:${port}:${port}`]),
+      "-v",
+      `${root}/tests/containers/nginx.anaplan.conf:/etc/nginx/conf.d/anaplan.conf:ro`,
       "-v",
       `${root}/scripts/cluster/nginx.compose.conf:/etc/nginx/conf.d/default.conf:ro`,
       "-v",
@@ -213,7 +248,8 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
     }, "the portals behind nginx");
   });
 
-  after(() => {
+  after(async () => {
+    await simulator?.close();
     for (const name of ["nginx", "worker", "portal-2", "portal-1", "postgres"]) {
       try {
         podman("rm", "-f", `${run}-${name}`);
@@ -235,6 +271,53 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
   test("health is ok through nginx over TLS, and the portal image's own HEALTHCHECK passes", () => {
     assert.match(curl("/api/health"), /"ok"|ok/);
     podman("healthcheck", "run", `${run}-portal-1`);
+  });
+
+  test("through nginx, a browser signs in with Anaplan, enrols an identity, and a script's key gets a working token", async () => {
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1`).join(", ")}`],
+    });
+    try {
+      const context = await browser.newContext({
+        baseURL: `https://portal.test:${HTTPS_PORT}`,
+        ignoreHTTPSErrors: true,
+      });
+      const page = await context.newPage();
+      const operator = simulatorOperator((simulator as Simulator).operatorUrl);
+      await adminWithTeam(page, { name: "Containers", slug: "containers" });
+      await enrolNewIdentity(page, operator, "containers", "compose-check");
+      const key = await createApiKey(page, "compose-check");
+      // Asynchronously: the simulator answering Anaplan's calls runs in this process.
+      const fetchOverTls = async (url: string, ...args: string[]) =>
+        (
+          await promisify(execFile)("curl", [
+            "-sS",
+            "--cacert",
+            path.join(work, "certs/fullchain.pem"),
+            ...resolveHosts,
+            ...args,
+            url,
+          ])
+        ).stdout;
+      const answer = JSON.parse(
+        await fetchOverTls(
+          `https://portal.test:${HTTPS_PORT}/api/v1/token`,
+          "-X",
+          "POST",
+          "-H",
+          `Authorization: Bearer ${key}`,
+        ),
+      ) as { access_token: string };
+      const me = await fetchOverTls(
+        `${ANAPLAN.api}/2/0/users/me`,
+        "-H",
+        `Authorization: AnaplanAuthToken ${answer.access_token}`,
+      );
+      assert.match(me, /service@simulator\.example/);
+    } finally {
+      await browser.close();
+    }
   });
 
   test("one portal killed: the other serves every request through nginx", async () => {
