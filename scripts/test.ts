@@ -1,5 +1,6 @@
 // `npm test`: unit + integration tests (node:test) against a throwaway embedded PostgreSQL, then the end-to-end
-// tests (Playwright, Debian's Chromium) against the production build. Prints one closing line with the totals.
+// tests (Playwright, Debian's Chromium) against the production build, then the production images and the compose
+// shape under podman where it is installed. Prints one closing line with the totals.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -197,6 +198,36 @@ async function e2eTests(tmp: string) {
   };
 }
 
+/** The images built and the compose shape run under podman (tests/containers), on a machine that has podman. */
+async function containerTests(tmp: string) {
+  const missing = ["/usr/bin/podman", "/usr/sbin/runc", "/usr/sbin/debootstrap"].filter((p) => !existsSync(p));
+  if (missing.length > 0) {
+    process.stdout.write(
+      `\n== container check not run: ${missing.join(", ")} missing (sudo apt-get install -y podman runc debootstrap)\n`,
+    );
+    return { code: 0, passed: 0, failed: 0 };
+  }
+  process.stdout.write("\n== the images and the compose shape under podman\n");
+  const junit = path.join(tmp, "container-tests.xml");
+  const { code, output } = await run(process.execPath, [
+    "--conditions=react-server",
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=junit",
+    `--test-reporter-destination=${junit}`,
+    "tests/containers/compose.test.ts",
+  ]);
+  timings.push(...(await nodeTimings(junit)).map((t) => ({ ...t, name: t.name.replace(/^node:/, "containers:") })));
+  return {
+    code,
+    passed: counted(output, "pass"),
+    failed: counted(output, "fail") + (code !== 0 && counted(output, "fail") === 0 ? 1 : 0),
+  };
+}
+
 const tmp = await mkdtemp(path.join(os.tmpdir(), "portal-test-"));
 await chmod(tmp, 0o755); // the embedded server runs as the postgres user when we are root
 let passed = 0;
@@ -206,6 +237,7 @@ try {
   for (const [name, suite] of [
     ["node", nodeTests],
     ["e2e", e2eTests],
+    ["containers", containerTests],
   ] as const) {
     if (only && only !== name) continue;
     const r = await suite(tmp);

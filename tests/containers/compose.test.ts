@@ -257,6 +257,7 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
     }
     try {
       podman("network", "rm", run);
+      podman("rmi", "-f", `localhost/${run}-portal`, `localhost/${run}-worker`);
     } catch {}
   });
 
