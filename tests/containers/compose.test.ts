@@ -328,12 +328,16 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
     podman("start", `${run}-portal-1`);
   });
 
-  test("the worker container does the background work: its keep-alive rounds are recorded", async () => {
+  test("the worker container does the background work, and only it: its keep-alive rounds are recorded", async () => {
     await until(
       () => sql("SELECT count(*) FROM worker_heartbeats WHERE job = 'keep_alive'") === "1",
       "a keep-alive round",
       60,
     );
+    const worker = podman("inspect", "--format", "{{.Config.Hostname}}", `${run}-worker`);
+    // Each round records which instance ran it (hostname:pid); the portals run with PORTAL_WORKER=0.
+    await sleep(6000);
+    assert.match(sql("SELECT instance FROM worker_heartbeats WHERE job = 'keep_alive'"), new RegExp(`^${worker}:`));
   });
 
   test("image hygiene: non-root, read-only root filesystem, no capabilities, and no secret in any layer", () => {
