@@ -198,9 +198,24 @@ async function e2eTests(tmp: string) {
   };
 }
 
+const CONTAINER_TOOLS = ["/usr/bin/podman", "/usr/sbin/runc", "/usr/sbin/debootstrap"];
+const containersWanted = (!only || only === "containers") && CONTAINER_TOOLS.every((p) => existsSync(p));
+/**
+ * The stand-in base images take a minute or two of downloads (debootstrap, apt inside containers) and little CPU:
+ * made while the other suites run, quietly, so the container check itself only builds and runs.
+ */
+const baseImages = containersWanted
+  ? new Promise<{ code: number; output: string }>((resolve) => {
+      const child = spawn("bash", ["scripts/containers/base-images.sh"], { stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => (output += chunk));
+      child.on("close", (code) => resolve({ code: code ?? 1, output }));
+    })
+  : undefined;
+
 /** The images built and the compose shape run under podman (tests/containers), on a machine that has podman. */
 async function containerTests(tmp: string) {
-  const missing = ["/usr/bin/podman", "/usr/sbin/runc", "/usr/sbin/debootstrap"].filter((p) => !existsSync(p));
+  const missing = CONTAINER_TOOLS.filter((p) => !existsSync(p));
   if (missing.length > 0) {
     process.stdout.write(
       `\n== container check not run: ${missing.join(", ")} missing (sudo apt-get install -y podman runc debootstrap)\n`,
@@ -208,6 +223,11 @@ async function containerTests(tmp: string) {
     return { code: 0, passed: 0, failed: 0 };
   }
   process.stdout.write("\n== the images and the compose shape under podman\n");
+  const base = await baseImages;
+  if (base && base.code !== 0) {
+    process.stderr.write(`The stand-in base images could not be made:\n${base.output}\n`);
+    return { code: base.code, passed: 0, failed: 1 };
+  }
   const junit = path.join(tmp, "container-tests.xml");
   const { code, output } = await run(process.execPath, [
     "--conditions=react-server",
