@@ -44,8 +44,10 @@ async function accessTokenFor(
   minValidSeconds: number,
   rejectedToken?: string,
 ): Promise<AccessToken> {
+  const fresh = isFresh({ ...c, createdAt: c.grantCreatedAt ?? new Date(0) }, minValidSeconds);
+  // The sealed token is opened only when it may be served, or must be compared with one Anaplan refused.
   const held =
-    c.accessToken && c.accessTokenExpiresAt && c.generation !== null
+    c.accessToken && c.accessTokenExpiresAt && c.generation !== null && (fresh || rejectedToken !== undefined)
       ? {
           accessToken: await openAccessToken(c.grantId, c.accessToken),
           expiresAt: c.accessTokenExpiresAt,
@@ -55,8 +57,7 @@ async function accessTokenFor(
   // Anaplan refused the token the portal holds: refresh under the lease, once for every script that reports it (a
   // forced refresh is satisfied by anyone's refresh that began after it was asked for). An older token is ignored.
   const rejected = held !== null && rejectedToken !== undefined && sameSecret(rejectedToken, held.accessToken);
-  const cached = { ...c, accessToken: c.accessToken, createdAt: c.grantCreatedAt ?? new Date(0) };
-  if (held && !rejected && isFresh(cached, minValidSeconds)) return held;
+  if (held && fresh && !rejected) return held;
   try {
     return await getAccessToken(c.grantId, grantClientOf(c), {
       minValidSeconds,
