@@ -14,10 +14,12 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".
 const filter = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const root = process.cwd();
 
+/** Runs a command, echoing its output unless `quiet` (the output is returned either way). */
 function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
+  quiet = false,
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -25,7 +27,7 @@ function run(
     for (const stream of [child.stdout, child.stderr]) {
       stream.on("data", (chunk: Buffer) => {
         output += chunk.toString();
-        (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
+        if (!quiet) (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
       });
     }
     child.on("close", (code) => resolve({ code: code ?? 1, output }));
@@ -47,7 +49,7 @@ const timings: Timed[] = [];
 const SLOWEST = 15;
 
 /** node:test's JUnit report: one <testcase> per test (suites are <testsuite>, so they are not counted twice). */
-async function nodeTimings(junit: string): Promise<Timed[]> {
+async function nodeTimings(junit: string, label: string): Promise<Timed[]> {
   const xml = await readFile(junit, "utf8").catch(() => "");
   const xmlText = (text: string) =>
     text.replace(
@@ -55,7 +57,7 @@ async function nodeTimings(junit: string): Promise<Timed[]> {
       (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e] ?? "",
     );
   return [...xml.matchAll(/<testcase name="([^"]*)" time="([\d.]+)"/g)].map((m) => ({
-    name: `node: ${xmlText(m[1] ?? "")}`,
+    name: `${label}: ${xmlText(m[1] ?? "")}`,
     ms: Number(m[2]) * 1000,
   }));
 }
@@ -110,32 +112,42 @@ async function nodeTests(tmp: string) {
       TEST_TEMPLATE_DATABASE: template,
       NODE_ENV: "test",
     };
-    const junit = path.join(tmp, "node-tests.xml");
-    const nodeArgs = [
+    // `npm test -- --only=node audit.test --test-name-pattern="CSV"`: one test of a file.
+    const patterns = process.argv.filter((a) => a.startsWith("--test-name-pattern="));
+    return await nodeTestRun(
+      path.join(tmp, "node-tests.xml"),
+      "node",
+      ["--test-concurrency=2", ...patterns, ...files],
+      env,
+    );
+  } finally {
+    await stop();
+  }
+}
+
+/** One node:test run: the usual report on stdout (CI reads its closing lines), a JUnit copy for the durations. */
+async function nodeTestRun(junit: string, label: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const { code, output } = await run(
+    process.execPath,
+    [
       "--conditions=react-server",
       "--import",
       "tsx",
       "--test",
-      "--test-concurrency=2",
-      // The usual report on stdout (CI reads its closing lines), and a JUnit copy for the durations.
       "--test-reporter=spec",
       "--test-reporter-destination=stdout",
       "--test-reporter=junit",
       `--test-reporter-destination=${junit}`,
-      // `npm test -- --only=node audit.test --test-name-pattern="CSV"`: one test of a file.
-      ...process.argv.filter((a) => a.startsWith("--test-name-pattern=")),
-      ...files,
-    ];
-    const { code, output } = await run(process.execPath, nodeArgs, env);
-    timings.push(...(await nodeTimings(junit)));
-    return {
-      code,
-      passed: counted(output, "pass"),
-      failed: counted(output, "fail") + (code !== 0 && counted(output, "fail") === 0 ? 1 : 0),
-    };
-  } finally {
-    await stop();
-  }
+      ...args,
+    ],
+    env,
+  );
+  timings.push(...(await nodeTimings(junit, label)));
+  return {
+    code,
+    passed: counted(output, "pass"),
+    failed: counted(output, "fail") + (code !== 0 && counted(output, "fail") === 0 ? 1 : 0),
+  };
 }
 
 /** One Playwright run: against one portal, or (`cluster`) through nginx in front of `npm run start:cluster`. */
@@ -204,14 +216,7 @@ const containersWanted = (!only || only === "containers") && CONTAINER_TOOLS.eve
  * The stand-in base images take a minute or two of downloads (debootstrap, apt inside containers) and little CPU:
  * made while the other suites run, quietly, so the container check itself only builds and runs.
  */
-const baseImages = containersWanted
-  ? new Promise<{ code: number; output: string }>((resolve) => {
-      const child = spawn("bash", ["scripts/containers/base-images.sh"], { stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => (output += chunk));
-      child.on("close", (code) => resolve({ code: code ?? 1, output }));
-    })
-  : undefined;
+const baseImages = containersWanted ? run("bash", ["scripts/containers/base-images.sh"], process.env, true) : undefined;
 
 /** The images built and the compose shape run under podman (tests/containers), on a machine that has podman. */
 async function containerTests(tmp: string) {
@@ -228,24 +233,7 @@ async function containerTests(tmp: string) {
     process.stderr.write(`The stand-in base images could not be made:\n${base.output}\n`);
     return { code: base.code, passed: 0, failed: 1 };
   }
-  const junit = path.join(tmp, "container-tests.xml");
-  const { code, output } = await run(process.execPath, [
-    "--conditions=react-server",
-    "--import",
-    "tsx",
-    "--test",
-    "--test-reporter=spec",
-    "--test-reporter-destination=stdout",
-    "--test-reporter=junit",
-    `--test-reporter-destination=${junit}`,
-    "tests/containers/compose.test.ts",
-  ]);
-  timings.push(...(await nodeTimings(junit)).map((t) => ({ ...t, name: t.name.replace(/^node:/, "containers:") })));
-  return {
-    code,
-    passed: counted(output, "pass"),
-    failed: counted(output, "fail") + (code !== 0 && counted(output, "fail") === 0 ? 1 : 0),
-  };
+  return nodeTestRun(path.join(tmp, "container-tests.xml"), "containers", ["tests/containers/compose.test.ts"]);
 }
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), "portal-test-"));

@@ -111,34 +111,36 @@ function start(name: string, image: string, args: string[] = [], command: string
 
 const hardened = ["--read-only", "--cap-drop=ALL", "--security-opt=no-new-privileges", "--tmpfs", "/tmp"];
 
-async function until(check: () => boolean, what: string, seconds = 90) {
-  for (const end = Date.now() + seconds * 1000; Date.now() < end; await sleep(1000)) if (check()) return;
+async function until(check: () => boolean | Promise<boolean>, what: string, seconds = 90) {
+  for (const end = Date.now() + seconds * 1000; Date.now() < end; await sleep(1000)) if (await check()) return;
   throw new Error(`timed out after ${seconds} s waiting for ${what}`);
 }
 
-const curl = (pathname: string) =>
-  execFileSync(
-    "curl",
-    [
-      "-sS",
-      "--max-time",
-      "10",
-      "--cacert",
-      path.join(work, "certs/fullchain.pem"),
-      ...resolveHosts,
-      "-o",
-      "-",
-      "-w",
-      "\n%{http_code}",
-      `https://portal.test:${HTTPS_PORT}${pathname}`,
-    ],
-    { encoding: "utf8" },
-  );
 const resolveHosts = [`portal.test:${HTTPS_PORT}:127.0.0.1`, "api.anaplan.test:19444:127.0.0.1"].flatMap((entry) => [
   "--resolve",
   entry,
 ]);
-const status = (pathname: string) => Number(curl(pathname).split("\n").at(-1));
+const PORTAL = `https://portal.test:${HTTPS_PORT}`;
+
+/** A request over TLS as a script makes it, trusting the throwaway certificate. Asynchronous: the simulator that
+ * answers Anaplan's calls runs in this process. */
+async function overTls(url: string, ...args: string[]) {
+  const { stdout } = await promisify(execFile)("curl", [
+    "-sS",
+    "--max-time",
+    "10",
+    "--cacert",
+    path.join(work, "certs/fullchain.pem"),
+    ...resolveHosts,
+    "-w",
+    "\n%{http_code}",
+    ...args,
+    url,
+  ]);
+  const lines = stdout.split("\n");
+  return { status: Number(lines.pop()), body: lines.join("\n") };
+}
+
 const sql = (query: string) => podman("exec", `${run}-postgres`, "psql", "-U", "portal", "-d", "portal", "-tAc", query);
 
 describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
@@ -239,13 +241,10 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
       "-v",
       `${path.join(work, "certs")}:/etc/nginx/certs:ro`,
     ]);
-    await until(() => {
-      try {
-        return status("/api/health") === 200;
-      } catch {
-        return false;
-      }
-    }, "the portals behind nginx");
+    await until(
+      async () => (await overTls(`${PORTAL}/api/health`).catch(() => ({ status: 0 }))).status === 200,
+      "the portals behind nginx",
+    );
   });
 
   after(async () => {
@@ -269,8 +268,8 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
     assert.equal(sql("SELECT count(DISTINCT migration_name) FROM _prisma_migrations"), String(files.length));
   });
 
-  test("health is ok through nginx over TLS, and the portal image's own HEALTHCHECK passes", () => {
-    assert.match(curl("/api/health"), /"ok"|ok/);
+  test("health is ok through nginx over TLS, and the portal image's own HEALTHCHECK passes", async () => {
+    assert.match((await overTls(`${PORTAL}/api/health`)).body, /"ok"|ok/);
     podman("healthcheck", "run", `${run}-portal-1`);
   });
 
@@ -281,7 +280,7 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
     });
     try {
       const context = await browser.newContext({
-        baseURL: `https://portal.test:${HTTPS_PORT}`,
+        baseURL: PORTAL,
         ignoreHTTPSErrors: true,
       });
       const page = await context.newPage();
@@ -289,32 +288,12 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
       await adminWithTeam(page, { name: "Containers", slug: "containers" });
       await enrolNewIdentity(page, operator, "containers", "compose-check");
       const key = await createApiKey(page, "compose-check");
-      // Asynchronously: the simulator answering Anaplan's calls runs in this process.
-      const fetchOverTls = async (url: string, ...args: string[]) =>
-        (
-          await promisify(execFile)("curl", [
-            "-sS",
-            "--cacert",
-            path.join(work, "certs/fullchain.pem"),
-            ...resolveHosts,
-            ...args,
-            url,
-          ])
-        ).stdout;
       const answer = JSON.parse(
-        await fetchOverTls(
-          `https://portal.test:${HTTPS_PORT}/api/v1/token`,
-          "-X",
-          "POST",
-          "-H",
-          `Authorization: Bearer ${key}`,
-        ),
+        (await overTls(`${PORTAL}/api/v1/token`, "-X", "POST", "-H", `Authorization: Bearer ${key}`)).body,
       ) as { access_token: string };
-      const me = await fetchOverTls(
-        `${ANAPLAN.api}/2/0/users/me`,
-        "-H",
-        `Authorization: AnaplanAuthToken ${answer.access_token}`,
-      );
+      const me = (
+        await overTls(`${ANAPLAN.api}/2/0/users/me`, "-H", `Authorization: AnaplanAuthToken ${answer.access_token}`)
+      ).body;
       assert.match(me, /service@simulator\.example/);
     } finally {
       await browser.close();
@@ -323,7 +302,8 @@ describe("the compose shape under podman", { timeout: 15 * 60_000 }, () => {
 
   test("one portal killed: the other serves every request through nginx", async () => {
     podman("kill", `${run}-portal-1`);
-    const answers = Array.from({ length: 10 }, () => status("/api/health"));
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++) answers.push((await overTls(`${PORTAL}/api/health`)).status);
     assert.deepEqual(answers, Array(10).fill(200));
     podman("start", `${run}-portal-1`);
   });
