@@ -2,7 +2,7 @@
 // injected failures and delays, the login outcome, and counters of what was called.
 import type { ClientBehaviour } from "./accounts";
 
-export type Endpoint = "token" | "device_code" | "users_me" | "logout" | "validate" | "revoke";
+export type Endpoint = "token" | "device_code" | "users_me" | "logout" | "validate" | "revoke" | "authenticate";
 /**
  * How an injected failure answers: an OAuth error (JSON), an HTML outage page, nothing, plain text, a cut
  * connection, 10 MB of JSON-looking bytes, or the given `json` document (missing fields, wrong types).
@@ -28,6 +28,8 @@ export type Counters = {
   logout: number;
   validate: number;
   revoke: number;
+  /** CA-certificate authentications answered with a token. */
+  certificateAuthenticate: number;
 };
 
 export function createControl(initial: Defaults, clients: Record<string, ClientBehaviour>) {
@@ -42,6 +44,8 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
     profile: "full" as "full" | "minimal",
     /** `unsupported`: like a server without PKCE, the challenge is ignored and a code_verifier then refused. */
     pkce: "optional" as "optional" | "required" | "unsupported",
+    /** CA-certificate authentication: v1 payloads only when allowed; the auth host's clock off by some seconds. */
+    certificates: { allowV1: false, clockSkewSeconds: 0 },
     counters: emptyCounters(),
     issued: new Set<string>(),
   };
@@ -66,6 +70,7 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
       state.loginOutcome = "normal";
       state.profile = "full";
       state.pkce = "optional";
+      state.certificates = { allowV1: false, clockSkewSeconds: 0 };
       state.counters = emptyCounters();
     },
   };
@@ -74,5 +79,5 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
 export type Control = ReturnType<typeof createControl>;
 
 function emptyCounters(): Counters {
-  return { token: {}, deviceCode: 0, usersMe: 0, logout: 0, validate: 0, revoke: 0 };
+  return { token: {}, deviceCode: 0, usersMe: 0, logout: 0, validate: 0, revoke: 0, certificateAuthenticate: 0 };
 }

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type Provider from "oidc-provider";
 import { userByEmail } from "./accounts";
 import { json, logoutToken, usersMe, validateToken } from "./anaplan-api";
+import type { CertificateRoutes } from "./certificate-routes";
 import type { Control, Endpoint, Fault } from "./control";
 import { approveDevice, denyDevice, SimulatorRefusal } from "./device";
 import { handleInteraction, html } from "./interactions";
@@ -49,6 +50,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   "POST /token/logout": "logout",
   "GET /token/validate": "validate",
   "POST /oauth/revoke": "revoke",
+  "POST /token/authenticate": "authenticate",
 };
 
 const GRANTS: Record<string, "authorization_code" | "refresh_token" | "device_code"> = {
@@ -137,6 +139,7 @@ const HOST_OF: Record<Endpoint, "oauth" | "api" | "auth"> = {
   users_me: "api",
   validate: "auth",
   logout: "auth",
+  authenticate: "auth",
 };
 
 const clientOf = (req: IncomingMessage, params: Params) => {
@@ -209,6 +212,7 @@ export function createHandler(deps: {
   operatorToken: string;
   /** The operator API's own (loopback) address, which its callers must name as Host. */
   operatorUrl: string;
+  certificates: CertificateRoutes;
 }) {
   const { provider, control, store, urls, role } = deps;
   const url = urls[role];
@@ -243,13 +247,17 @@ export function createHandler(deps: {
         const refusal = operatorRefusal(req, deps.operatorUrl, deps.operatorToken);
         if (refusal) return json(res, 403, { error: refusal });
         const body = req.method === "POST" ? JSON.parse((await readText(req)) || "{}") : {};
-        return await handleOperator(provider, control, store, path, body, res);
+        return await handleOperator({ provider, control, store, ca: deps.certificates.ca }, path, body, res);
       }
       if (path.startsWith("/.well-known/")) return json(res, 404, { error: "not_found" });
       if (endpoint && (await injectedFault(control, endpoint, res))) return;
       if (endpoint === "users_me") return await usersMe(provider, req, res, control.state.profile === "minimal");
       if (endpoint === "validate") return await validateToken(provider, url, req, res);
       if (endpoint === "logout") return await logoutToken(provider, req, res);
+      if (endpoint === "authenticate") return await deps.certificates.authenticate(req, res, await readText(req));
+      if (path === "/certificates" || path === "/certificates/ca.pem") {
+        return await deps.certificates.page(req, res, path, req.method === "POST" ? await readParams(req) : undefined);
+      }
       if (endpoint === "token") return await token(req, res);
       if (endpoint === "device_code") return forward(callback, req, res, await readParams(req));
       if (endpoint === "revoke") return forward(callback, req, res, secretAsBasic(req, await readParams(req)));

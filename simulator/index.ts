@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { CLIENT_IDS, type ClientBehaviour, type SimulatorUser, USERS } from "./accounts";
+import { createCertificateRoutes } from "./certificate-routes";
+import { createCertificateAuthority } from "./certificates";
 import { createControl } from "./control";
 import { createHandler } from "./http";
 import { DEFAULT_OPERATOR_TOKEN } from "./operator-client";
@@ -47,6 +49,8 @@ export type Simulator = {
     otherApp: { id: string };
   };
   users: Record<SimulatorUser["key"], SimulatorUser>;
+  /** The test CA's certificate (PEM), which the auth host trusts for CA-certificate authentication. */
+  certificateAuthority: string;
   close(): Promise<void>;
 };
 
@@ -83,9 +87,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     clients,
   );
   const store = createStore();
+  const ca = await createCertificateAuthority();
   const secret = randomBytes(24).toString("base64url");
   const provider = createProvider({ url, redirectUris: options.redirectUris, authCodeSecret: secret, control, store });
   applyAnaplanQuirks(provider, control);
+  const certificates = createCertificateRoutes({ provider, control, ca, authUrl: urls.auth });
   for (const [role, listener] of [
     ["oauth", oauth],
     ["api", api],
@@ -93,7 +99,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   ] as const) {
     const operatorToken = options.operatorToken ?? DEFAULT_OPERATOR_TOKEN;
     const operatorUrl = oauth.url;
-    listener.server.on("request", createHandler({ provider, control, store, urls, role, operatorToken, operatorUrl }));
+    listener.server.on(
+      "request",
+      createHandler({ provider, control, store, urls, role, operatorToken, operatorUrl, certificates }),
+    );
   }
   return {
     url,
@@ -106,6 +115,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       otherApp: { id: CLIENT_IDS.otherApp },
     },
     users: USERS,
+    certificateAuthority: ca.pem,
     close: async () => {
       await Promise.all(
         [oauth, api, auth].map(

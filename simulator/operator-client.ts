@@ -30,6 +30,13 @@ export function simulatorOperator(url: string, token = DEFAULT_OPERATOR_TOKEN) {
     setLoginOutcome: (outcome: "normal" | "deny") => call("login-outcome", { outcome }),
     setProfile: (profile: "full" | "minimal") => call("profile", { profile }),
     setPkce: (pkce: "optional" | "required" | "unsupported") => call("pkce", { pkce }),
+    /** A certificate from the test CA for `csr`; the options make expired, not-yet-valid or wrong-email ones. */
+    signCsr: (
+      csr: string,
+      options: { notBefore?: string; notAfter?: string; email?: string; keyUsage?: "none" } = {},
+    ) => call<{ certificate: string; ca: string }>("sign-csr", { csr, ...options }),
+    setCertificates: (settings: { allowV1?: boolean; clockSkewSeconds?: number }) =>
+      call<{ allowV1: boolean; clockSkewSeconds: number }>("certificates", settings),
     counters: () => call<Counters>("counters"),
     issuedTokens: () => call<string[]>("issued"),
     reset: () => call("reset", {}),

@@ -4,13 +4,15 @@ import type { ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { type ClientBehaviour, type SimulatorUser, USERS } from "./accounts";
 import { json } from "./anaplan-api";
+import type { CertificateAuthority } from "./certificates";
 import type { Control, Defaults, Endpoint, FaultBody } from "./control";
 import { approveDevice, denyDevice, mintRefreshTokens } from "./device";
 import type { createStore } from "./store";
 
 type Body = Record<string, unknown>;
 
-type Call = { provider: Provider; control: Control; store: ReturnType<typeof createStore>; body: Body };
+type Deps = { provider: Provider; control: Control; store: ReturnType<typeof createStore>; ca: CertificateAuthority };
+type Call = Deps & { body: Body };
 type Answer = [status: number, body: unknown];
 
 const OK: Answer = [200, { ok: true }];
@@ -91,6 +93,27 @@ const CALLS: Record<string, (call: Call) => Answer | Promise<Answer>> = {
     control.state.profile = body.profile === "minimal" ? "minimal" : "full";
     return OK;
   },
+  /** A certificate from the test CA for a CSR; `notBefore`/`notAfter` (ISO) and `email` make the faulty ones. */
+  "sign-csr": async ({ ca, body }) => {
+    const date = (v: unknown) => (typeof v === "string" ? new Date(v) : undefined);
+    try {
+      const certificate = await ca.sign(String(body.csr ?? ""), {
+        notBefore: date(body.notBefore),
+        notAfter: date(body.notAfter),
+        email: typeof body.email === "string" ? body.email : undefined,
+        keyUsage: body.keyUsage === "none" ? "none" : undefined,
+      });
+      return [200, { certificate, ca: ca.pem }];
+    } catch (error) {
+      return [400, { error: error instanceof Error ? error.message : "cannot sign" }];
+    }
+  },
+  certificates: ({ control, body }) => {
+    const settings = control.state.certificates;
+    if (typeof body.allowV1 === "boolean") settings.allowV1 = body.allowV1;
+    if (typeof body.clockSkewSeconds === "number") settings.clockSkewSeconds = body.clockSkewSeconds;
+    return [200, settings];
+  },
   counters: ({ control }) => [200, control.state.counters],
   issued: ({ control }) => [200, [...control.state.issued]],
   reset: ({ control }) => {
@@ -99,19 +122,12 @@ const CALLS: Record<string, (call: Call) => Answer | Promise<Answer>> = {
   },
 };
 
-export async function handleOperator(
-  provider: Provider,
-  control: Control,
-  store: ReturnType<typeof createStore>,
-  path: string,
-  body: Body,
-  res: ServerResponse,
-) {
+export async function handleOperator(deps: Deps, path: string, body: Body, res: ServerResponse) {
   const call = Object.hasOwn(CALLS, path.slice("/__simulator/".length))
     ? CALLS[path.slice("/__simulator/".length)]
     : undefined;
   if (!call) return json(res, 404, { error: "unknown operator call" });
-  const [status, answer] = await call({ provider, control, store, body });
+  const [status, answer] = await call({ ...deps, body });
   return json(res, status, answer);
 }
 

@@ -78,3 +78,21 @@ export function signingOutPage(form: string) {
 export function signedOutPage() {
   return page("Signed out", message(undefined, "You are signed out of the Anaplan simulator."));
 }
+
+/** The test CA's certificate and a form that signs a pasted CSR: the demo's stand-in for a company's CA. */
+export function certificatesPage(caPem: string, result?: { certificate?: string; error?: string }) {
+  const issued = result?.certificate
+    ? `<p class="ok" role="status">Signed. Upload this certificate to the portal:</p>
+<label for="certificate">Certificate (PEM)</label><textarea id="certificate" readonly rows="12" style="width:100%;font-family:monospace;font-size:.7rem">${escapeHtml(result.certificate)}</textarea>`
+    : "";
+  return page(
+    "Test certificate authority",
+    `<p>This simulator trusts one CA, made when it started. Have it sign a certificate signing request (CSR), as your company's CA would.</p>${message(result?.error)}${issued}
+<form method="post" action="/certificates">
+<label for="csr">Certificate signing request (PEM)</label><textarea id="csr" name="csr" rows="8" required style="width:100%;font-family:monospace;font-size:.7rem"></textarea>
+<button class="primary" type="submit">Sign with the test CA</button>
+</form>
+<p><a href="/certificates/ca.pem" download>Download the test CA's certificate</a></p>
+<details><summary>The CA's certificate</summary><pre style="font-size:.65rem;white-space:pre-wrap">${escapeHtml(caPem)}</pre></details>`,
+  );
+}

@@ -34,14 +34,19 @@ export type Failure = {
    * would strand every working identity.
    */
   refresh: boolean;
+  /** `/token/authenticate`: a `FAILURE_…` answer is the auth service refusing the credential. */
+  authenticate?: boolean;
   /** Secrets this request sent; removed from the description in case the server echoes them. */
   sentValues: string[];
 };
 
-export function failure({ status, headers, json, refresh, sentValues }: Failure): AnaplanError {
+export function failure({ status, headers, json, refresh, authenticate, sentValues }: Failure): AnaplanError {
   const body = isRecord(json) ? json : {};
   const oauthError = typeof body.error === "string" && OAUTH_ERROR.test(body.error) ? body.error : undefined;
-  const kind = (oauthError && KIND_BY_OAUTH_ERROR.get(oauthError)) || kindForStatus(status, refresh);
+  const kind =
+    (oauthError && KIND_BY_OAUTH_ERROR.get(oauthError)) ||
+    (authenticate ? authServiceRefusal(status, body) : undefined) ||
+    kindForStatus(status, refresh);
   return new AnaplanError(kind, {
     status,
     oauthError,
@@ -50,8 +55,18 @@ export function failure({ status, headers, json, refresh, sentValues }: Failure)
   });
 }
 
+/**
+ * The auth service's `/token/authenticate` answers a credential it will not take with 401/403 and `{status: "FAILURE_…"}`: a
+ * refusal no retry changes. A 401 without that shape (a proxy's page) stays transient or unauthorized.
+ */
+function authServiceRefusal(status: number, body: Record<string, unknown>): AnaplanErrorKind | undefined {
+  const word = typeof body.status === "string" ? body.status : "";
+  return (status === 401 || status === 403) && /^FAILURE_[A-Z_]{1,60}$/.test(word) ? "refused" : undefined;
+}
+
 /** A refresh failure that no retry will fix: the grant needs a new enrolment or sign-in. */
 const FINAL_REFRESH: ReadonlySet<AnaplanErrorKind> = new Set([
+  "refused",
   "invalid_grant",
   "invalid_client",
   "invalid_request",

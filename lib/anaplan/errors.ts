@@ -10,6 +10,7 @@ export type AnaplanErrorKind =
   | "invalid_client"
   | "invalid_request"
   | "unauthorized"
+  | "refused"
   | "rate_limited"
   | "unavailable"
   | "protocol";
@@ -23,6 +24,7 @@ const summaries: Record<AnaplanErrorKind, string> = {
   invalid_client: "the OAuth client is unknown or not allowed",
   invalid_request: "the request was refused as invalid",
   unauthorized: "the access token was rejected",
+  refused: "the auth service refused the credential",
   rate_limited: "rate limited",
   unavailable: "Anaplan is unavailable",
   protocol: "unexpected response",

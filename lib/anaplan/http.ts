@@ -25,6 +25,8 @@ type Spec = CallOptions & {
   form?: Record<string, string>;
   /** Sent as `Authorization: AnaplanAuthToken <token>`, the one scheme every Anaplan host accepts. */
   accessToken?: string;
+  /** Sent as `Authorization: CACertificate <base64 of the PEM>` (CA-certificate authentication). */
+  certificate?: string;
   refresh?: boolean;
 };
 
@@ -39,6 +41,9 @@ export async function request<T>(spec: Spec, schema: z.ZodType<T>): Promise<{ bo
   if (spec.json) headers.set("content-type", "application/json");
   if (spec.form) headers.set("content-type", "application/x-www-form-urlencoded");
   if (spec.accessToken !== undefined) headers.set("authorization", `AnaplanAuthToken ${headerSafe(spec.accessToken)}`);
+  if (spec.certificate !== undefined) {
+    headers.set("authorization", `CACertificate ${Buffer.from(spec.certificate).toString("base64")}`);
+  }
   const sentAt = Date.now();
   let response: Response;
   let bytes: Uint8Array | undefined;
@@ -66,7 +71,14 @@ export async function request<T>(spec: Spec, schema: z.ZodType<T>): Promise<{ bo
       .filter(([key]) => SECRET_FIELDS.has(key))
       .map(([, value]) => value);
     if (spec.accessToken) sentValues.push(spec.accessToken);
-    throw failure({ status, headers: response.headers, json, refresh: spec.refresh ?? false, sentValues });
+    throw failure({
+      status,
+      headers: response.headers,
+      json,
+      refresh: spec.refresh ?? false,
+      authenticate: spec.certificate !== undefined,
+      sentValues,
+    });
   }
   if (!bytes) throw new AnaplanError("protocol", { status, reason: `response larger than ${MAX_BODY_BYTES} bytes` });
   const parsed = schema.safeParse(json);

@@ -1,5 +1,12 @@
 // The public surface of the Anaplan protocol client; everything else in this folder is internal.
 
+export {
+  authenticateWithCertificate,
+  type CertificateFormat,
+  certificateNonce,
+  certificatePayload,
+  type SignNonce,
+} from "./certificate";
 export { isFinalRefreshFailure } from "./classify";
 export { type DeviceAuthorization, pollDeviceToken, requestDeviceCode } from "./device";
 export { AnaplanError, type AnaplanErrorKind } from "./errors";

@@ -20,6 +20,9 @@ export async function startEnrolment(actor: Actor, teamSlug: string, id: string)
   const { team } = await requireTeam(actor, teamSlug, "identity.enrol");
   const identity = await getIdentityOrThrow(team.id, id);
   if (identity.deactivatedAt) throw new AppError("conflict", "Reactivate this identity before enrolling it.");
+  if (identity.kind === "certificate") {
+    throw new AppError("conflict", "This identity signs in with a CA certificate: upload its certificate instead.");
+  }
   const running = await db().enrolment.findFirst({ where: { identityId: identity.id, status: "pending" } });
   if (running) return running.id;
   // Counted atomically in Postgres before Anaplan is asked: concurrent starts cannot slip past the limit.

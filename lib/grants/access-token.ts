@@ -6,6 +6,7 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AnaplanError, refreshAccessToken, type TokenSet } from "@/lib/anaplan";
 import { clientSecretFor } from "@/lib/anaplan/settings";
+import { authenticateGrant } from "@/lib/certificates/authenticate";
 import type { Grant } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/platform/db";
 import { databaseUnavailable, isDatabaseUnavailable, retryWhileDatabaseDown } from "@/lib/platform/db/unavailable";
@@ -152,16 +153,10 @@ async function refreshUnderLease(
   let tokens: TokenSet;
   const timer = metrics().refreshSeconds.startTimer();
   try {
-    if (!grant.refreshToken) throw new AnaplanError("invalid_grant", { reason: "no refresh token is stored" });
-    // Always the OAuth host that issued this grant: editing an identity's region must not re-point its tokens.
-    tokens = await refreshAccessToken(
-      { oauthUrl: grant.oauthUrl },
-      {
-        clientId: grant.clientId,
-        clientSecret: clientSecretFor(grant.clientId),
-        refreshToken: await openRefreshToken(grant.id, grant.refreshToken),
-      },
-    );
+    tokens =
+      grant.method === "certificate"
+        ? await authenticateGrant(grant, client.certificateFormat ?? "v2")
+        : await refreshByToken(grant);
     timer();
     metrics().refreshCalls.inc({ result: "ok" });
   } catch (error) {
@@ -199,6 +194,19 @@ async function refreshUnderLease(
   }
   if (learned && learned !== client.refreshLifetime) await recordLearnedLifetime(grant, learned);
   return { accessToken: tokens.accessToken, expiresAt: tokens.accessTokenExpiresAt, generation: grant.generation + 1 };
+}
+
+/** Always at the OAuth host that issued this grant: editing an identity's region must not re-point its tokens. */
+async function refreshByToken(grant: Grant) {
+  if (!grant.refreshToken) throw new AnaplanError("invalid_grant", { reason: "no refresh token is stored" });
+  return refreshAccessToken(
+    { oauthUrl: grant.oauthUrl },
+    {
+      clientId: grant.clientId,
+      clientSecret: clientSecretFor(grant.clientId),
+      refreshToken: await openRefreshToken(grant.id, grant.refreshToken),
+    },
+  );
 }
 
 /**

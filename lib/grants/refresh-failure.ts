@@ -18,17 +18,21 @@ const release = { leaseOwner: null, leaseUntil: null, refreshStartedAt: null };
 export const isFinal = (error: unknown): error is AnaplanError =>
   error instanceof AnaplanError && isFinalRefreshFailure(error);
 
-function reasonFor(error: AnaplanError, interrupted: boolean): string {
+function reasonFor(error: AnaplanError, grant: Grant): string {
+  if (grant.method === "certificate") {
+    return "Anaplan refused this identity's certificate: check that a tenant admin registered it (Administration → Security → Certificates), that it has not expired and that its email is the account's. Then press Test.";
+  }
   if (error.kind === "invalid_client") {
     return "Anaplan refused the OAuth client: it was disabled or its secret changed (a tenant admin's action in Administration → Security → OAuth Clients). Fix the client, then sign in or enrol again.";
   }
-  if (interrupted) return "The refresh token was lost in an interrupted refresh. Sign in or enrol again.";
+  if (grant.refreshStartedAt !== null)
+    return "The refresh token was lost in an interrupted refresh. Sign in or enrol again.";
   return "Anaplan no longer accepts this authorisation (revoked or expired). Sign in or enrol again.";
 }
 
 /** Records a final failure and returns the reason to show. */
 export async function failForGood(grant: Grant, owner: string, client: GrantClient, error: AnaplanError) {
-  const reason = reasonFor(error, grant.refreshStartedAt !== null);
+  const reason = reasonFor(error, grant);
   await db().grant.updateMany({
     where: { id: grant.id, leaseOwner: owner },
     data: {

@@ -42,6 +42,36 @@ export async function createGrant(input: NewGrant, tx: Tx = db()): Promise<strin
   return id;
 }
 
+/**
+ * A certificate identity's grant: no token yet (the first caller authenticates under the lease), and the chain
+ * ends when the certificate does. `authUrl` is the host that authenticates it, kept as the grant's issuing host.
+ */
+export async function createCertificateGrant(tx: Tx, input: { authUrl: string; notAfter: Date }): Promise<string> {
+  const id = randomUUID();
+  await tx.grant.create({
+    data: {
+      id,
+      kind: "identity",
+      method: "certificate",
+      clientId: "",
+      oauthUrl: input.authUrl,
+      refreshTokenExpiresAt: input.notAfter,
+    },
+  });
+  return id;
+}
+
+/**
+ * A certificate grant after a new certificate: its chain ends with that certificate, and a refusal Anaplan gave the
+ * old one no longer stands (the next authentication decides again).
+ */
+export async function renewCertificateGrant(tx: Tx, grantId: string, notAfter: Date) {
+  await tx.grant.updateMany({
+    where: { id: grantId, method: "certificate", status: { not: "revoked" } },
+    data: { refreshTokenExpiresAt: notAfter, status: "active", statusReason: null, nextAttemptAt: null },
+  });
+}
+
 /** What was in custody when a grant was destroyed: enough to end it at Anaplan too, held only in memory. */
 export type DestroyedGrant = {
   id: string;

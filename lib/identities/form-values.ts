@@ -11,6 +11,8 @@ export type IdentityFormValues = Record<keyof IdentityFields, string>;
 export function identityFormValues(identity: IdentitySettings): IdentityFormValues {
   return {
     name: identity.name,
+    kind: identity.kind,
+    certificateFormat: identity.certificateFormat,
     description: identity.description,
     expectedEmail: identity.expectedEmail ?? "",
     deviceClientId: identity.deviceClientId,
@@ -25,6 +27,8 @@ export function newIdentityFormValues(): IdentityFormValues {
   const settings = env();
   return {
     name: "",
+    kind: "device_grant",
+    certificateFormat: "v2",
     description: "",
     expectedEmail: "",
     deviceClientId: settings.ANAPLAN_DEVICE_CLIENT_ID ?? "",

@@ -18,10 +18,12 @@ export const grantClientOf = (
     rotatable: boolean;
     refreshTokenTtlSeconds: number | null;
     refreshLifetime: RefreshLifetime;
+    certificateFormat: "v2" | "v1";
   },
 ): GrantClient => ({
   endpoints: endpointsOf(identity),
   refreshTokenTtlSeconds: identity.rotatable ? identity.refreshTokenTtlSeconds : null,
   refreshLifetime: identity.refreshLifetime,
+  certificateFormat: identity.certificateFormat,
   audit: { teamId: identity.teamId, targetType: "identity", targetId: identity.id },
 });

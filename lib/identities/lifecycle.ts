@@ -4,6 +4,7 @@
 // only then ended at Anaplan, so the portal's side holds even when Anaplan is unreachable.
 import "server-only";
 import { recordAudit, recordAudits } from "@/lib/audit";
+import { retireKeys } from "@/lib/certificates/store";
 import type { Prisma, ServiceIdentity } from "@/lib/generated/prisma/client";
 import { type DestroyedGrant, destroyGrants, endAtAnaplan, type StepOutcome } from "@/lib/grants/store";
 import { db } from "@/lib/platform/db";
@@ -73,6 +74,8 @@ async function revokeLocally(
     if (e.grantId && owner) grantOwner.set(e.grantId, owner);
   }
   const destroyed = await destroyGrants(tx, [...grantOwner.keys()], "revoked by a team admin");
+  // A certificate identity's private key goes with its tokens: revoking it is final for the key.
+  const keysDestroyed = await retireKeys(tx, ids);
   const now = new Date();
   await tx.serviceIdentity.updateMany({ where: { id: { in: ids } }, data: { revokedAt: now, deactivatedAt: null } });
   const keys = await tx.apiKey.updateMany({
@@ -87,7 +90,7 @@ async function revokeLocally(
       teamId,
       targetType: "identity",
       targetId: i.id,
-      details: { name: i.name },
+      details: { name: i.name, ...(i.kind === "certificate" ? { certificateKeysDestroyed: keysDestroyed } : {}) },
     })),
     tx,
   );

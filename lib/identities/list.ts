@@ -10,7 +10,7 @@ import { likeLiteral } from "@/lib/platform/validation";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { grantOf, IDENTITY_ROW_SQL, type IdentityRow, stateOf } from "./row";
 import { IDENTITY_STATES, type IdentitySort, type ListQuery } from "./schemas";
-import { expiryWarning } from "./warnings";
+import { expiryWarning, warningDaysFor } from "./warnings";
 
 export const PAGE_SIZE = 25;
 
@@ -132,7 +132,7 @@ function present(row: ListedRow, now: Date) {
     expiryWarning:
       row.expires.getTime() === NO_EXPIRY || row.refreshLifetime !== "absolute" || !row.lifetimeLearned
         ? null
-        : expiryWarning(row.expires, now),
+        : expiryWarning(row.expires, now, warningDaysFor(row.kind)),
   };
 }
 

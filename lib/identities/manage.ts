@@ -10,7 +10,7 @@ import { nameSkeleton } from "@/lib/platform/names";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 import { getIdentityOrThrow } from "./load";
 import { endpointsForRegion } from "./regions";
-import type { IdentityFields } from "./schemas";
+import type { IdentityFields, IdentityKind } from "./schemas";
 import { detailInclude, present } from "./view";
 
 const conflictOnName = (error: unknown): never => {
@@ -31,21 +31,44 @@ export function ttlFor(deviceClientId: string, rotatable: boolean, given: number
   );
 }
 
-/** The identity row's settings that `fields` (a parsed form) stand for. */
-export function settingsFrom(fields: IdentityFields) {
+/**
+ * The identity row's settings that `fields` (a parsed form) stand for, for an identity of `kind`. A certificate
+ * identity has no OAuth client (its device client id is empty) and needs the account's email: its CSR carries it.
+ */
+export function settingsFrom(fields: IdentityFields, kind: IdentityKind) {
+  if (kind === "certificate") {
+    if (!fields.expectedEmail) {
+      throw new AppError("bad_request", "A certificate identity needs the service account's email.", {
+        fieldErrors: { expectedEmail: ["Required for a certificate identity: its certificate carries this email."] },
+      });
+    }
+    return {
+      ...commonSettings(fields),
+      deviceClientId: "",
+      rotatable: false,
+      refreshTokenTtlSeconds: null,
+    };
+  }
   const deviceClientId = fields.deviceClientId ?? env().ANAPLAN_DEVICE_CLIENT_ID;
   if (!deviceClientId) {
     throw new AppError("bad_request", "Give the device-grant client id (no default ANAPLAN_DEVICE_CLIENT_ID is set).");
   }
   return {
+    ...commonSettings(fields),
+    deviceClientId,
+    rotatable: fields.rotatable,
+    refreshTokenTtlSeconds: ttlFor(deviceClientId, fields.rotatable, fields.refreshTokenTtlSeconds),
+  };
+}
+
+function commonSettings(fields: IdentityFields) {
+  return {
     name: fields.name,
     nameSkeleton: nameSkeleton(fields.name),
     description: fields.description,
-    deviceClientId,
     ...endpointsForRegion(fields.region),
-    rotatable: fields.rotatable,
-    refreshTokenTtlSeconds: ttlFor(deviceClientId, fields.rotatable, fields.refreshTokenTtlSeconds),
     expectedEmail: fields.expectedEmail ?? null,
+    certificateFormat: fields.certificateFormat,
   };
 }
 
@@ -53,7 +76,13 @@ export async function createIdentity(actor: Actor, teamSlug: string, fields: Ide
   const { team } = await requireTeam(actor, teamSlug, "identity.create");
   const identity = await db()
     .serviceIdentity.create({
-      data: { ...settingsFrom(fields), teamId: team.id, ownerId: actor.userId, createdById: actor.userId },
+      data: {
+        ...settingsFrom(fields, fields.kind),
+        kind: fields.kind,
+        teamId: team.id,
+        ownerId: actor.userId,
+        createdById: actor.userId,
+      },
     })
     .catch(conflictOnName);
   await recordAudit({
@@ -63,7 +92,7 @@ export async function createIdentity(actor: Actor, teamSlug: string, fields: Ide
     teamId: team.id,
     targetType: "identity",
     targetId: identity.id,
-    details: { name: identity.name },
+    details: { name: identity.name, kind: identity.kind },
   });
   return identity;
 }
@@ -72,7 +101,7 @@ export async function updateIdentity(actor: Actor, teamSlug: string, id: string,
   const { team } = await requireTeam(actor, teamSlug, "identity.edit");
   const identity = await getIdentityOrThrow(team.id, id);
   await db()
-    .serviceIdentity.update({ where: { id: identity.id }, data: settingsFrom(fields) })
+    .serviceIdentity.update({ where: { id: identity.id }, data: settingsFrom(fields, identity.kind) })
     .catch(conflictOnName);
   await recordAudit({
     action: "identity.update",

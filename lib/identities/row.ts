@@ -24,6 +24,8 @@ const IDENTITY_COLUMNS = {
   teamId: "team_id",
   name: "name",
   description: "description",
+  kind: "kind::text",
+  certificateFormat: "certificate_format::text",
   expectedEmail: "expected_email",
   deviceClientId: "device_client_id",
   oauthUrl: "oauth_url",
@@ -46,6 +48,8 @@ const IDENTITY_COLUMNS = {
 export type IdentitySettings = {
   name: string;
   description: string;
+  kind: "device_grant" | "certificate";
+  certificateFormat: "v2" | "v1";
   expectedEmail: string | null;
   deviceClientId: string;
   oauthUrl: string;

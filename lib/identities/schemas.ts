@@ -2,8 +2,14 @@ import { z } from "zod";
 import { displayName, displayText, visibleText } from "@/lib/platform/names";
 import { DEFAULT_REGION, REGIONS } from "./regions";
 
+export const IDENTITY_KINDS = ["device_grant", "certificate"] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+
 export const identityFields = z.strictObject({
   name: displayName(80, "A name is required."),
+  /** Chosen when the identity is created; an edit leaves it as it is. */
+  kind: z.enum(IDENTITY_KINDS, "Choose device grant or certificate.").default("device_grant"),
+  certificateFormat: z.enum(["v2", "v1"], "The payload is v2 or v1.").default("v2"),
   description: displayText(500).default(""),
   deviceClientId: z
     .string()
@@ -53,3 +59,24 @@ export type ListQuery = z.infer<typeof listQuery>;
 
 /** Team-wide incident actions are confirmed by typing the team's slug. */
 export const confirmFields = z.strictObject({ confirm: visibleText(40) });
+
+// PEM text is ASCII; 64 KB holds a certificate with a long chain many times over.
+const pemText = (what: string) =>
+  z
+    .string(`Paste or choose the ${what}.`)
+    .max(65_536, `That is too large for a ${what} (at most 64 KB).`)
+    .refine((text) => text.trim().length > 0, `Paste or choose the ${what}.`);
+
+export const certificateUpload = z.strictObject({ certificate: pemText("certificate") });
+export type CertificateUpload = z.infer<typeof certificateUpload>;
+
+export const certificateImport = z.strictObject({
+  certificate: pemText("certificate"),
+  privateKey: pemText("private key"),
+  passphrase: z
+    .string()
+    .max(1024, "At most 1024 characters.")
+    .optional()
+    .transform((v) => v || undefined),
+});
+export type CertificateImport = z.infer<typeof certificateImport>;

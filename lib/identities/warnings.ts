@@ -1,4 +1,5 @@
-// When a refresh token's end is near enough to warn about: EXPIRY_WARNING_DAYS (default 14, 3 and 1 days).
+// When a refresh token's end is near enough to warn about: EXPIRY_WARNING_DAYS (default 14, 3 and 1 days); for a
+// certificate identity, its certificate's end: CERTIFICATE_EXPIRY_WARNING_DAYS (default 30, 14, 3 and 1 days).
 import { env } from "@/lib/platform/env";
 
 const DAY_MS = 24 * 3600_000;
@@ -21,3 +22,7 @@ export function expiryWarning(
   const withinDays = Math.min(...crossed);
   return { withinDays, severe: withinDays < Math.max(...thresholds) };
 }
+
+/** The thresholds that apply to an identity of `kind`. */
+export const warningDaysFor = (kind: "device_grant" | "certificate") =>
+  kind === "certificate" ? env().CERTIFICATE_EXPIRY_WARNING_DAYS : env().EXPIRY_WARNING_DAYS;

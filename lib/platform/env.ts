@@ -66,6 +66,12 @@ const schema = z.object({
     .regex(/^\d{1,3}(,\d{1,3})*$/, "EXPIRY_WARNING_DAYS is a comma-separated list of days, e.g. 14,3,1")
     .default("14,3,1")
     .transform((v) => v.split(",").map(Number)),
+  /** Days before a certificate's notAfter at which the dashboard warns; certificates live for years. */
+  CERTIFICATE_EXPIRY_WARNING_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, "CERTIFICATE_EXPIRY_WARNING_DAYS is a comma-separated list of days, e.g. 30,14,3,1")
+    .default("30,14,3,1")
+    .transform((v) => v.split(",").map(Number)),
   /** SMTP server for email notifications (smtp://user:pass@host:587 or smtps://…); no email without it. */
   SMTP_URL: optionalText.pipe(
     z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be smtp:// or smtps://" }).optional(),

@@ -15,6 +15,7 @@ export const SEALED_COLUMNS = [
   { table: "grants", column: "refresh_token" },
   { table: "grants", column: "access_token" },
   { table: "enrolments", column: "device_code" },
+  { table: "certificates", column: "private_key" },
 ] as const;
 
 // Read through a 3-byte slice, so Postgres fetches only the first chunk of an out-of-line value, not all of it.

@@ -20,6 +20,8 @@ const form = (values: Record<string, string>) => {
 
 const base = {
   name: "nightly-export",
+  kind: "device_grant" as "device_grant" | "certificate",
+  certificateFormat: "v2" as "v2" | "v1",
   description: "Runs at 02:00",
   expectedEmail: "svc@example.com" as string | null,
   deviceClientId: "ab".repeat(16),
@@ -37,10 +39,19 @@ test("submitting an identity's form values unchanged keeps every setting", () =>
     { ...base, ...REGIONS.us1a?.endpoints, refreshTokenTtlSeconds: 60 },
     { ...base, deviceClientId: PORTAL_CLIENT, refreshTokenTtlSeconds: 7200 },
     { ...base, deviceClientId: PORTAL_CLIENT, refreshTokenTtlSeconds: 999 },
+    { ...base, kind: "certificate" as const, deviceClientId: "", rotatable: false, refreshTokenTtlSeconds: null },
+    {
+      ...base,
+      kind: "certificate" as const,
+      deviceClientId: "",
+      rotatable: false,
+      refreshTokenTtlSeconds: null,
+      certificateFormat: "v1" as const,
+    },
   ]) {
     const values = identityFormValues({ ...identity, oauthUrl: identity.oauthUrl ?? "" });
-    const settings = settingsFrom(parseInput(identityFields, form(values)));
-    const { nameSkeleton: _, ...expected } = identity;
+    const settings = settingsFrom(parseInput(identityFields, form(values)), identity.kind);
+    const { nameSkeleton: _, kind: _kind, ...expected } = identity;
     const { nameSkeleton: __, ...actual } = settings;
     assert.deepEqual(actual, expected, JSON.stringify(values));
   }
@@ -56,8 +67,23 @@ test("a new identity starts on the portal's client with its TTL; a blank TTL the
     [values.deviceClientId, values.rotatable, values.region, values.refreshTokenTtlSeconds],
     [PORTAL_CLIENT, "on", "default", "7200"],
   );
-  const blank = settingsFrom(parseInput(identityFields, form({ ...values, name: "n", refreshTokenTtlSeconds: "" })));
+  const blank = settingsFrom(
+    parseInput(identityFields, form({ ...values, name: "n", refreshTokenTtlSeconds: "" })),
+    "device_grant",
+  );
   assert.equal(blank.refreshTokenTtlSeconds, 7200);
   const otherClient = { ...values, name: "n", deviceClientId: "ef".repeat(16), refreshTokenTtlSeconds: "" };
-  assert.equal(settingsFrom(parseInput(identityFields, form(otherClient))).refreshTokenTtlSeconds, null);
+  assert.equal(
+    settingsFrom(parseInput(identityFields, form(otherClient)), "device_grant").refreshTokenTtlSeconds,
+    null,
+  );
+});
+
+test("a certificate identity needs its account's email: the CSR carries it", () => {
+  const values = { ...newIdentityFormValues(), name: "n", kind: "certificate" };
+  assert.throws(
+    () => settingsFrom(parseInput(identityFields, form(values)), "certificate"),
+    (error: { fieldErrors?: Record<string, string[]> }) =>
+      /certificate carries/.test(error.fieldErrors?.expectedEmail?.[0] ?? ""),
+  );
 });
