@@ -8,32 +8,35 @@ type Control = { id: string; name: string; "aria-invalid": boolean; "aria-descri
 /** A labelled form control with its hint and its errors wired up for assistive technology. */
 export function Field(props: {
   name: string;
+  /** When two forms of one page have a field of the same name; the name otherwise. */
+  id?: string;
   label: string;
   hint?: string;
   errors?: string[];
   children: (control: Control) => ReactNode;
 }) {
-  const described = [props.hint ? `${props.name}-hint` : "", props.errors?.length ? `${props.name}-error` : ""]
+  const id = props.id ?? props.name;
+  const described = [props.hint ? `${id}-hint` : "", props.errors?.length ? `${id}-error` : ""]
     .filter(Boolean)
     .join(" ");
   return (
     <div>
-      <label htmlFor={props.name} className="block text-sm font-medium text-slate-900">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
         {props.label}
       </label>
       {props.children({
-        id: props.name,
+        id,
         name: props.name,
         "aria-invalid": Boolean(props.errors?.length),
         "aria-describedby": described || undefined,
       })}
       {props.hint ? (
-        <p id={`${props.name}-hint`} className="mt-1 text-xs text-slate-500">
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
           {props.hint}
         </p>
       ) : null}
       {props.errors?.length ? (
-        <p id={`${props.name}-error`} className="mt-1 text-sm text-red-700">
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
           {props.errors.join(" ")}
         </p>
       ) : null}

@@ -9,6 +9,7 @@ import { pkcs8Pem, readPrivateKey } from "@/lib/certificates/keys";
 import { openKey } from "@/lib/certificates/signer";
 import {
   activateKey,
+  certificatesOf,
   type PreparedKey,
   pendingKeyOf,
   prepareGeneratedKey,
@@ -156,4 +157,11 @@ export async function testCertificate(actor: Actor, teamSlug: string, id: string
     await recordAudit({ action: "certificate.test", outcome: "failure", ...audited(actor, identity) });
     throw error;
   }
+}
+
+/** The identity page's certificates: the one in use and one waiting for its certificate, public facts only. */
+export async function identityCertificates(actor: Actor, teamSlug: string, id: string) {
+  const { team } = await requireTeam(actor, teamSlug, "identity.view");
+  const identity = await getIdentityOrThrow(team.id, id);
+  return identity.kind === "certificate" ? certificatesOf(identity.id) : [];
 }

@@ -41,6 +41,9 @@ export async function runAction(work: () => Promise<string>): Promise<NonNullabl
   }
 }
 
+const withoutSecrets = (values: Record<string, string>, secret: readonly string[]) =>
+  Object.fromEntries(Object.entries(values).filter(([name]) => !secret.includes(name)));
+
 type Schemas = readonly z.ZodType[];
 type Parsed<A extends Schemas> = { [K in keyof A]: z.infer<A[K]> };
 
@@ -68,10 +71,17 @@ async function traceRefusal(name: AuditAction, error: unknown, actor: Actor | un
  * Builds a server action. `args` parse the bound arguments (`action.bind(null, slug, id)`), `form` the submitted
  * fields; a value of the wrong type, shape or format is refused before anything else runs. `revalidate` names the
  * paths whose cached pages the action changes; `name` files the action's refusals in the audit trail. Each user
- * gets ACTIONS_PER_MINUTE calls a minute, counted in Postgres across instances.
+ * gets ACTIONS_PER_MINUTE calls a minute, counted in Postgres across instances. `secret` names form fields that are
+ * never handed back after a refusal (a private key, a passphrase): they would otherwise travel back in the RSC payload.
  */
 export function defineAction<const A extends Schemas, F extends z.ZodType | undefined = undefined>(
-  spec: { name: AuditAction; args: A; form?: F; revalidate?: (...args: Parsed<A>) => string[] },
+  spec: {
+    name: AuditAction;
+    args: A;
+    form?: F;
+    secret?: readonly string[];
+    revalidate?: (...args: Parsed<A>) => string[];
+  },
   run: (actor: Actor, args: Parsed<A>, form: F extends z.ZodType ? z.infer<F> : undefined) => Promise<Outcome>,
 ) {
   return async (...raw: unknown[]): Promise<ActionState> => {
@@ -110,7 +120,7 @@ export function defineAction<const A extends Schemas, F extends z.ZodType | unde
     if (redirectTo) redirect(redirectTo);
     if (state?.ok) return data ? { ...state, data } : state;
     return spec.form && formData instanceof FormData
-      ? { ...state, ok: false, values: submittedValues(formData) }
+      ? { ...state, ok: false, values: withoutSecrets(submittedValues(formData), spec.secret ?? []) }
       : state;
   }
 }

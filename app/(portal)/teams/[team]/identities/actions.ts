@@ -4,6 +4,12 @@ import { cancelEnrolment } from "@/lib/enrolments/cancel";
 import { resolveMismatch } from "@/lib/enrolments/complete";
 import { startEnrolment } from "@/lib/enrolments/start";
 import {
+  importCertificate,
+  requestCertificate,
+  testCertificate,
+  uploadCertificate,
+} from "@/lib/identities/certificate";
+import {
   deleteIdentity,
   describeRevocation,
   revokeAllInTeam,
@@ -12,7 +18,7 @@ import {
   setIdentityActive,
 } from "@/lib/identities/lifecycle";
 import { createIdentity, updateIdentity } from "@/lib/identities/manage";
-import { confirmFields, identityFields } from "@/lib/identities/schemas";
+import { certificateImport, certificateUpload, confirmFields, identityFields } from "@/lib/identities/schemas";
 import { arg } from "@/lib/platform/validation";
 import { defineAction } from "@/lib/server/actions";
 
@@ -121,4 +127,46 @@ export const reactivateAllAction = defineAction(
 export const revokeAllAction = defineAction(
   { name: "team.revoke_all", args: [arg.slug], form: confirmFields, revalidate: (slug) => [list(slug)] },
   async (actor, [slug], { confirm }) => describeRevocation(await revokeAllInTeam(actor, slug, confirm)),
+);
+
+export const requestCertificateAction = defineAction(
+  { name: "certificate.request", args: [arg.slug, arg.id], revalidate: (slug, id) => [page(slug, id)] },
+  async (actor, [slug, id]) => {
+    await requestCertificate(actor, slug, id);
+    return "A new key was made and sealed. Have your CA sign its CSR, then upload the certificate.";
+  },
+);
+
+const inUse = (c: { email: string; notAfter: Date }) =>
+  `Certificate for ${c.email} in use until ${c.notAfter.toISOString().slice(0, 10)}. Press Test once a tenant admin has registered it.`;
+
+export const uploadCertificateAction = defineAction(
+  {
+    name: "certificate.upload",
+    args: [arg.slug, arg.id],
+    form: certificateUpload,
+    revalidate: (slug, id) => [page(slug, id), list(slug)],
+  },
+  async (actor, [slug, id], fields) => inUse(await uploadCertificate(actor, slug, id, fields)),
+);
+
+export const importCertificateAction = defineAction(
+  {
+    name: "certificate.import",
+    args: [arg.slug, arg.id],
+    form: certificateImport,
+    secret: ["privateKey", "passphrase"],
+    revalidate: (slug, id) => [page(slug, id), list(slug)],
+  },
+  async (actor, [slug, id], fields) => inUse(await importCertificate(actor, slug, id, fields)),
+);
+
+export const testCertificateAction = defineAction(
+  { name: "certificate.test", args: [arg.slug, arg.id], revalidate: (slug, id) => [page(slug, id), list(slug)] },
+  async (actor, [slug, id]) => {
+    const who = await testCertificate(actor, slug, id);
+    return who.matches
+      ? `Anaplan accepted the certificate: the token belongs to ${who.name} (${who.email}).`
+      : `Anaplan accepted the certificate, but the token belongs to ${who.email}, not the certificate's account.`;
+  },
 );

@@ -1,4 +1,5 @@
 "use client";
+import { useState } from "react";
 import { Field, inputClass as input, SubmitRow } from "@/components/field";
 import { CARD_FRAME } from "@/components/ui";
 import { useActionForm } from "@/components/use-action-form";
@@ -13,13 +14,16 @@ type Props = {
   /** The TTL of the portal's own device-grant client, which a blank TTL on that client means. */
   portalClientTtlSeconds: number;
   submitLabel: string;
+  /** Creating: the kind is chosen here. Editing: it stays what it is. */
+  chooseKind?: boolean;
 };
 
 const ADVANCED = ["deviceClientId", "region", "rotatable", "refreshTokenTtlSeconds"];
 
-export function IdentityForm({ action, regions, initial, portalClientTtlSeconds, submitLabel }: Props) {
+export function IdentityForm({ action, regions, initial, portalClientTtlSeconds, submitLabel, chooseKind }: Props) {
   const { state, formAction, pending, ref: form, errors } = useActionForm(action);
   const typed = state?.values ?? initial;
+  const [kind, setKind] = useState(typed?.kind ?? "device_grant");
   return (
     <form
       ref={form}
@@ -35,22 +39,138 @@ export function IdentityForm({ action, regions, initial, portalClientTtlSeconds,
       >
         {(a) => <input {...a} defaultValue={typed?.name} required className={input} />}
       </Field>
+      {chooseKind ? <KindChoice kind={kind} onChange={setKind} /> : <input type="hidden" name="kind" value={kind} />}
       <Field name="description" label="Description" hint="Up to 500 characters." errors={errors.description}>
         {(a) => <textarea {...a} defaultValue={typed?.description} rows={2} className={input} />}
       </Field>
       <Field
         name="expectedEmail"
-        label="Expected service account (email)"
-        hint="If given, an approval by any other account is flagged."
+        label={kind === "certificate" ? "Service account (email)" : "Expected service account (email)"}
+        hint={
+          kind === "certificate"
+            ? "Required: the certificate request carries it, and an uploaded certificate must name it."
+            : "If given, an approval by any other account is flagged."
+        }
         errors={errors.expectedEmail}
       >
         {(a) => <input {...a} defaultValue={typed?.expectedEmail} type="email" className={input} />}
       </Field>
-      <AdvancedFields typed={typed} errors={errors} regions={regions} portalClientTtlSeconds={portalClientTtlSeconds} />
+      {kind === "certificate" ? (
+        <CertificateFields typed={typed} errors={errors} regions={regions} />
+      ) : (
+        <AdvancedFields
+          typed={typed}
+          errors={errors}
+          regions={regions}
+          portalClientTtlSeconds={portalClientTtlSeconds}
+        />
+      )}
       <div className="flex items-center gap-3">
         <SubmitRow pending={pending} label={submitLabel} pendingLabel="Saving…" state={state} />
       </div>
     </form>
+  );
+}
+
+const KINDS = [
+  {
+    value: "device_grant",
+    label: "Device grant",
+    hint: "A person approves once in the browser. Needs a password account (an SSO exception user on SSO tenants).",
+  },
+  {
+    value: "certificate",
+    label: "CA certificate",
+    hint: "For SSO accounts: no exception user, no password to expire. The portal holds the key and signs each login.",
+  },
+] as const;
+
+function KindChoice({ kind, onChange }: { kind: string; onChange: (kind: string) => void }) {
+  return (
+    <fieldset>
+      <legend className="text-sm font-medium text-slate-900">How it signs in to Anaplan</legend>
+      <div className="mt-2 grid gap-3 sm:grid-cols-2">
+        {KINDS.map((k) => (
+          <label
+            key={k.value}
+            className="flex gap-3 rounded-md p-3 ring-1 ring-slate-300 has-checked:ring-2 has-checked:ring-brand-600"
+          >
+            <input
+              type="radio"
+              name="kind"
+              value={k.value}
+              checked={kind === k.value}
+              onChange={() => onChange(k.value)}
+              className="mt-1 size-4"
+            />
+            <span>
+              <span className="block text-sm font-semibold text-slate-900">{k.label}</span>
+              <span className="block text-xs text-slate-600">{k.hint}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** A certificate identity's settings: its region and, for tenants that still need it, the v1 payload. */
+function CertificateFields({
+  typed,
+  errors,
+  regions,
+}: Pick<Props, "regions"> & {
+  typed: Partial<IdentityFormValues> | undefined;
+  errors: Record<string, string[] | undefined>;
+}) {
+  return (
+    <details
+      open={Boolean(errors.region?.length || errors.certificateFormat?.length)}
+      className="rounded-md ring-1 ring-slate-200 open:pb-4"
+    >
+      <summary className="cursor-pointer px-4 py-3 text-sm font-medium text-slate-900">
+        Advanced: region and payload
+      </summary>
+      <div className="flex flex-col gap-5 px-4 pt-2">
+        <RegionField typed={typed} errors={errors} regions={regions} />
+        <Field
+          name="certificateFormat"
+          label="CA-certificate payload"
+          hint="Anaplan requires v2 (a timestamped nonce) since 2026; choose v1 only for a tenant that still requires it."
+          errors={errors.certificateFormat}
+        >
+          {(a) => (
+            <select {...a} defaultValue={typed?.certificateFormat ?? "v2"} className={input}>
+              <option value="v2">v2 (timestamped nonce)</option>
+              <option value="v1">v1 (legacy)</option>
+            </select>
+          )}
+        </Field>
+      </div>
+    </details>
+  );
+}
+
+function RegionField({
+  typed,
+  errors,
+  regions,
+}: Pick<Props, "regions"> & {
+  typed: Partial<IdentityFormValues> | undefined;
+  errors: Record<string, string[] | undefined>;
+}) {
+  return (
+    <Field name="region" label="Anaplan region" errors={errors.region}>
+      {(a) => (
+        <select {...a} defaultValue={typed?.region ?? "default"} className={input}>
+          {regions.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 
@@ -94,17 +214,8 @@ function AdvancedFields({
             />
           )}
         </Field>
-        <Field name="region" label="Anaplan region" errors={errors.region}>
-          {(a) => (
-            <select {...a} defaultValue={typed?.region ?? "default"} className={input}>
-              {regions.map((r) => (
-                <option key={r.value} value={r.value}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <RegionField typed={typed} errors={errors} regions={regions} />
+        <input type="hidden" name="certificateFormat" value={typed?.certificateFormat ?? "v2"} />
         <RotatableBox checked={typed?.rotatable !== "off"} />
         <Field
           name="refreshTokenTtlSeconds"

@@ -9,6 +9,7 @@ import { ButtonLink, CARD_FRAME, PageTitle } from "@/components/ui";
 import { When } from "@/components/when";
 import { listApiKeys } from "@/lib/broker/keys";
 import { brokerSnippets } from "@/lib/broker/snippets";
+import { identityCertificates } from "@/lib/identities/certificate";
 import { getIdentity } from "@/lib/identities/manage";
 import { usageOf } from "@/lib/identities/usage";
 import { can } from "@/lib/permissions";
@@ -18,6 +19,7 @@ import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
 import { cancelEnrolmentAction, createApiKeyAction, startEnrolmentAction } from "../actions";
 import { ApiKeyList } from "./api-keys";
+import { CertificatePanel } from "./certificate-panel";
 import { CreateKeyForm } from "./create-key-form";
 import { Lifecycle } from "./lifecycle";
 import { lifetimeText, RefreshTokenEnd } from "./refresh-token-end";
@@ -38,12 +40,25 @@ export default async function IdentityPage({ params }: Props) {
   const { team: slug, identity: id } = await params;
   const actor = actorOf(await requireUser());
   const { team, role, identity } = await orNotFound(getIdentity(actor, slug, id));
-  const [keys, usage] = await Promise.all([listApiKeys(actor, slug, identity.id), usageOf(identity.id)]);
+  const [keys, usage, certificates] = await Promise.all([
+    listApiKeys(actor, slug, identity.id),
+    usageOf(identity.id),
+    identityCertificates(actor, slug, identity.id),
+  ]);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
       <Header slug={slug} teamName={team.name} identity={identity} />
       <Facts identity={identity} />
       <Actions slug={slug} role={role} identity={identity} />
+      {identity.kind === "certificate" ? (
+        <CertificatePanel
+          slug={slug}
+          identityId={identity.id}
+          name={identity.name}
+          certificates={certificates}
+          canManage={can(role, "identity.enrol")}
+        />
+      ) : null}
       <Usage usage={usage} />
       <ApiKeys slug={slug} role={role} identity={identity} keys={keys} />
       {can(role, "identity.deactivate") || can(role, "identity.revoke") ? (
@@ -54,6 +69,7 @@ export default async function IdentityPage({ params }: Props) {
 }
 
 function Header({ slug, teamName, identity }: { slug: string; teamName: string; identity: Identity }) {
+  const certificate = identity.kind === "certificate";
   return (
     <div>
       <Link href={`/teams/${slug}/identities`} className="text-sm text-brand-700 hover:underline">
@@ -65,12 +81,15 @@ function Header({ slug, teamName, identity }: { slug: string; teamName: string; 
       </div>
       {identity.state === "needs_attention" && identity.grant?.statusReason ? (
         <p role="alert" className="mt-2 text-sm text-amber-900">
-          {identity.grant.statusReason} Enrol it again to restore service.
+          {identity.grant.statusReason}
+          {certificate ? "" : " Enrol it again to restore service."}
         </p>
       ) : null}
       {identity.state === "revoked" ? (
         <p className="mt-2 text-sm text-red-900">
-          Its tokens were destroyed and its API keys revoked. Enrol it again to bring it back.
+          {certificate
+            ? "Its token and private key were destroyed and its API keys revoked. Make a new key and CSR to bring it back."
+            : "Its tokens were destroyed and its API keys revoked. Enrol it again to bring it back."}
         </p>
       ) : null}
       {identity.state === "deactivated" ? (
@@ -82,9 +101,42 @@ function Header({ slug, teamName, identity }: { slug: string; teamName: string; 
   );
 }
 
+const CERTIFICATE_WHY =
+  "CA certificate: for SSO accounts (Anaplan disables the device grant for them), with no exception user and no password to expire";
+
 function Facts({ identity }: { identity: Identity }) {
-  const rows: [string, ReactNode][] = [
+  const rows: [string, ReactNode][] =
+    identity.kind === "certificate" ? certificateFacts(identity) : deviceGrantFacts(identity);
+  return (
+    <dl className={`divide-y divide-slate-100 px-6 py-2 ${CARD_FRAME}`}>
+      {rows.map(([label, value]) => (
+        <div key={label} className="grid grid-cols-3 gap-4 py-2.5">
+          <dt className="text-sm font-medium text-slate-500">{label}</dt>
+          <dd className="col-span-2 break-all text-sm text-slate-900">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function certificateFacts(identity: Identity): [string, ReactNode][] {
+  return [
     ["Description", identity.description || "—"],
+    ["Signs in with", `${CERTIFICATE_WHY} (payload ${identity.certificateFormat})`],
+    ["Service account", identity.expectedEmail ?? "—"],
+    ["Tested as", identity.approvedByEmail ?? "not tested yet"],
+    ["Auth host", identity.authUrl],
+    ["API host", identity.apiUrl],
+    ["Last signed in", <When key="r" at={identity.grant?.lastRefreshAt} />],
+    ["Last used", <When key="u" at={identity.lastUsedAt} />],
+    ["Certificate expires", <When key="e" at={identity.grant?.refreshTokenExpiresAt} exact />],
+  ];
+}
+
+function deviceGrantFacts(identity: Identity): [string, ReactNode][] {
+  return [
+    ["Description", identity.description || "—"],
+    ["Signs in with", "Device grant: a person approves once in the browser, the portal keeps the refresh token"],
     ["Approved by", identity.approvedByEmail ?? "—"],
     ["Expected service account", identity.expectedEmail ?? "any"],
     ["Device-grant client id", identity.deviceClientId],
@@ -101,16 +153,6 @@ function Facts({ identity }: { identity: Identity }) {
     ["Refresh-token lifetime", lifetimeText(identity)],
     ["Refresh token expires", <RefreshTokenEnd key="e" expiry={identity.refreshTokenExpiry} />],
   ];
-  return (
-    <dl className={`divide-y divide-slate-100 px-6 py-2 ${CARD_FRAME}`}>
-      {rows.map(([label, value]) => (
-        <div key={label} className="grid grid-cols-3 gap-4 py-2.5">
-          <dt className="text-sm font-medium text-slate-500">{label}</dt>
-          <dd className="col-span-2 break-all text-sm text-slate-900">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
 }
 
 function Actions({ slug, role, identity }: { slug: string; role: View["role"]; identity: Identity }) {
@@ -127,7 +169,7 @@ function Actions({ slug, role, identity }: { slug: string; role: View["role"]; i
           History
         </Link>
       ) : null}
-      {can(role, "identity.enrol") && !paused ? (
+      {can(role, "identity.enrol") && !paused && identity.kind === "device_grant" ? (
         identity.pendingEnrolmentId ? (
           <>
             <ButtonLink href={`/teams/${slug}/enrolments/${identity.pendingEnrolmentId}`}>

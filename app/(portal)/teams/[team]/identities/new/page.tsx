@@ -29,6 +29,7 @@ export default async function NewIdentityPage({ params }: Props) {
         initial={newIdentityFormValues()}
         portalClientTtlSeconds={env().ANAPLAN_DEVICE_CLIENT_TTL_SECONDS}
         submitLabel="Create identity"
+        chooseKind
       />
     </main>
   );
