@@ -74,7 +74,8 @@ export async function createCertificateAuthority() {
 type Refusal = { status: number; code: string; message: string };
 const refuse = (code: string, message: string, status = 401): Refusal => ({ status, code, message });
 
-export type CertificateSettings = { allowV1: boolean; clockSkewSeconds: number };
+/** `revoked`: SHA-256 fingerprints a tenant admin removed from Administration → Security → Certificates. */
+export type CertificateSettings = { allowV1: boolean; clockSkewSeconds: number; revoked: string[] };
 
 /** The verdict on one authentication: the account it is for, or why not. */
 export function createCertificateChecker(ca: CertificateAuthority) {
@@ -93,6 +94,9 @@ export function createCertificateChecker(ca: CertificateAuthority) {
     }
     if (!cert.checkIssued(ca.trusted) || !cert.verify(ca.trusted.publicKey)) {
       return refuse("FAILURE_UNKNOWN_CA", "The certificate was not issued by a CA this tenant trusts.");
+    }
+    if (settings.revoked.includes(cert.fingerprint256)) {
+      return refuse("FAILURE_CERTIFICATE_REVOKED", "This certificate is no longer registered for the tenant.");
     }
     const now = Date.now() + settings.clockSkewSeconds * 1000;
     if (new Date(cert.validTo).getTime() < now || new Date(cert.validFrom).getTime() > now) {

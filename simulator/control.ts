@@ -45,7 +45,7 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
     /** `unsupported`: like a server without PKCE, the challenge is ignored and a code_verifier then refused. */
     pkce: "optional" as "optional" | "required" | "unsupported",
     /** CA-certificate authentication: v1 payloads only when allowed; the auth host's clock off by some seconds. */
-    certificates: { allowV1: false, clockSkewSeconds: 0 },
+    certificates: { allowV1: false, clockSkewSeconds: 0, revoked: [] as string[] },
     counters: emptyCounters(),
     issued: new Set<string>(),
   };
@@ -70,7 +70,7 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
       state.loginOutcome = "normal";
       state.profile = "full";
       state.pkce = "optional";
-      state.certificates = { allowV1: false, clockSkewSeconds: 0 };
+      state.certificates = { allowV1: false, clockSkewSeconds: 0, revoked: [] };
       state.counters = emptyCounters();
     },
   };

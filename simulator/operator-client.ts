@@ -35,8 +35,9 @@ export function simulatorOperator(url: string, token = DEFAULT_OPERATOR_TOKEN) {
       csr: string,
       options: { notBefore?: string; notAfter?: string; email?: string; keyUsage?: "none" } = {},
     ) => call<{ certificate: string; ca: string }>("sign-csr", { csr, ...options }),
-    setCertificates: (settings: { allowV1?: boolean; clockSkewSeconds?: number }) =>
-      call<{ allowV1: boolean; clockSkewSeconds: number }>("certificates", settings),
+    /** `revoke`: a certificate's SHA-256 fingerprint, refused from now on (a tenant admin removed it). */
+    setCertificates: (settings: { allowV1?: boolean; clockSkewSeconds?: number; revoke?: string }) =>
+      call<{ allowV1: boolean; clockSkewSeconds: number; revoked: string[] }>("certificates", settings),
     counters: () => call<Counters>("counters"),
     issuedTokens: () => call<string[]>("issued"),
     reset: () => call("reset", {}),

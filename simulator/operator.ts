@@ -112,6 +112,7 @@ const CALLS: Record<string, (call: Call) => Answer | Promise<Answer>> = {
     const settings = control.state.certificates;
     if (typeof body.allowV1 === "boolean") settings.allowV1 = body.allowV1;
     if (typeof body.clockSkewSeconds === "number") settings.clockSkewSeconds = body.clockSkewSeconds;
+    if (typeof body.revoke === "string") settings.revoked.push(body.revoke);
     return [200, settings];
   },
   counters: ({ control }) => [200, control.state.counters],

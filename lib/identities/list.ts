@@ -118,6 +118,7 @@ function present(row: ListedRow, now: Date) {
   return {
     id: row.id,
     name: row.name,
+    kind: row.kind,
     approvedByEmail: row.approvedByEmail,
     lastUsedAt: row.lastUsedAt,
     lastRefreshAt: row.lastRefreshAt,

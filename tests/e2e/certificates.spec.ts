@@ -2,12 +2,11 @@
 // the simulator's CA signs it on its own page, the certificate is uploaded and tested, and a script's key gets the
 // token from the broker and the Anaplan-compatible auth service and uses it at the API host. Then the same with an
 // imported key, and a malformed upload refused with a sentence.
-import { generateKeyPairSync } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
-import { x509 } from "../../lib/certificates/x509";
 import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
+import { externalKeyPair } from "../helpers/certificates";
 import { adminWithTeam } from "./support/flows";
 import { signInOn } from "./support/sign-in";
 import { expect, test } from "./support/test";
@@ -101,22 +100,7 @@ test("an SSO account: make the key, download the CSR, have the CA sign it, uploa
 test("an imported key and certificate work the same, and revoking destroys the key", async ({ page }) => {
   await signInOn(page, USERS.admin);
   await createCertificateIdentity(page, "imported-certificate", USERS.service.email);
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
-  const keys = {
-    privateKey: await crypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), alg, true, [
-      "sign",
-    ]),
-    publicKey: await crypto.subtle.importKey("spki", publicKey.export({ type: "spki", format: "der" }), alg, true, [
-      "verify",
-    ]),
-  };
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: `E=${USERS.service.email}`,
-    keys,
-    signingAlgorithm: alg,
-  });
-  const { certificate } = await simulator.signCsr(csr.toString("pem"));
+  const { privateKey, certificate } = await externalKeyPair(simulator, USERS.service.email);
   await page.getByText("Import a key and certificate made elsewhere").click();
   await page.getByLabel("Certificate (PEM)", { exact: true }).fill(certificate);
   await page

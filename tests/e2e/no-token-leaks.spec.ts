@@ -1,9 +1,13 @@
 // A full sign-in, a token refresh and an enrolment on a portal of this test's own, then a search of everything an
 // attacker or a careless operator could see — database rows, cookies, page HTML (with the RSC payload),
-// /api/auth/session and the server's logs — for every token the simulator issued. None may appear.
+// /api/auth/session and the server's logs — for every token the simulator issued, and for a certificate identity's
+// imported private key (refused once, then imported, tested and revoked). None may appear.
+import type { KeyObject } from "node:crypto";
 import path from "node:path";
+import type { Page } from "@playwright/test";
 import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
+import { externalKeyPair } from "../helpers/certificates";
 import { dumpDatabase, leakedForms } from "../helpers/dump";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInOn } from "./support/sign-in";
@@ -11,6 +15,49 @@ import { expect, test } from "./support/test";
 
 const PORT = 3104;
 const SIMULATOR_PORT = 3183;
+
+/** Pieces of a private key in the forms it could leak in: its PEM lines, its DER in base64 and in hex. */
+const keyForms = (key: KeyObject) => {
+  const der = key.export({ type: "pkcs8", format: "der" });
+  return [
+    der.toString("base64").slice(64, 128),
+    der.toString("hex").slice(128, 256),
+    der.subarray(40, 80).toString("latin1"),
+  ];
+};
+
+/** A certificate identity whose key is imported (so the test knows it), tested and revoked through the pages. */
+async function certificateIdentity(page: Page, simulator: ReturnType<typeof simulatorOperator>) {
+  const { privateKey, certificate } = await externalKeyPair(simulator, USERS.sso.email);
+  await page.goto("/teams/leak-check/identities/new");
+  await page.getByLabel("Name").fill("sentinel-certificate");
+  await page.getByRole("radio", { name: /CA certificate/ }).check();
+  await page.getByLabel("Service account (email)").fill(USERS.sso.email);
+  await page.getByRole("button", { name: "Create identity" }).click();
+  await page.getByText("Import a key and certificate made elsewhere").click();
+  await page.getByLabel("Certificate (PEM)", { exact: true }).fill(certificate);
+  // A refused import first: the key must not come back in the failed form's state.
+  await page
+    .getByLabel("Its private key (PKCS#8 PEM)", { exact: true })
+    .fill(privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+  await page.getByLabel("Passphrase (if the key has one)").fill("not-needed-but-sent");
+  await page.getByLabel("Certificate (PEM)", { exact: true }).fill("not a certificate");
+  await page.getByRole("button", { name: "Import key and certificate" }).click();
+  await expect(page.locator("#import-certificate-error")).toContainText("not a PEM certificate");
+  await expect(page.getByLabel("Its private key (PKCS#8 PEM)", { exact: true })).toHaveValue("");
+  await page.getByLabel("Certificate (PEM)", { exact: true }).fill(certificate);
+  await page
+    .getByLabel("Its private key (PKCS#8 PEM)", { exact: true })
+    .fill(privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+  await page.getByRole("button", { name: "Import key and certificate" }).click();
+  await expect(page.getByLabel("Certificate in use")).toBeVisible();
+  await page.getByRole("button", { name: "Test" }).click();
+  await expect(page.getByText(`(${USERS.sso.email})`)).toBeVisible();
+  await page.getByRole("button", { name: "Revoke tokens…" }).click();
+  await page.getByRole("button", { name: "Revoke tokens for good" }).click();
+  await expect(page.getByText("Its token and private key were destroyed")).toBeVisible();
+  return privateKey;
+}
 
 test("no token value reaches the database, cookies, HTML or logs", async ({ browser }) => {
   test.setTimeout(120_000);
@@ -51,6 +98,8 @@ test("no token value reaches the database, cookies, HTML or logs", async ({ brow
       timeout: 20_000,
     });
     seen.push(await page.content());
+    const privateKey = await certificateIdentity(page, simulator);
+    seen.push(await page.content());
     seen.push(await (await page.request.get("/api/auth/session")).text());
 
     const cookies = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("\n");
@@ -68,6 +117,11 @@ test("no token value reaches the database, cookies, HTML or logs", async ({ brow
     expect(logs).toContain("Anaplan simulator started");
     expect(issued.length).toBeGreaterThanOrEqual(6);
     const places = { database: dump, cookies, "pages and responses": seen.join("\n"), logs };
+    for (const [place, text] of Object.entries(places)) {
+      for (const form of keyForms(privateKey)) {
+        expect(text.includes(form), `the imported private key appears in the ${place}`).toBe(false);
+      }
+    }
     for (const token of issued) {
       const forms = leakedForms(token);
       for (const [place, text] of Object.entries(places)) {

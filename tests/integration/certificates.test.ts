@@ -15,6 +15,7 @@ import {
   testCertificate,
   uploadCertificate,
 } from "@/lib/identities/certificate";
+import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { revokeIdentityTokens } from "@/lib/identities/lifecycle";
 import { createIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
@@ -23,6 +24,7 @@ import { db } from "@/lib/platform/db";
 import { publishEnv } from "@/lib/platform/env";
 import { rotateKeys } from "@/lib/vault/rotate";
 import { USERS } from "@/simulator/accounts";
+import { externalKeyPair } from "../helpers/certificates.ts";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { dumpDatabase } from "../helpers/dump.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
@@ -68,26 +70,8 @@ async function refusal(promise: Promise<unknown>, what = ""): Promise<string> {
   assert.fail(`the upload was accepted: ${what}`);
 }
 
-/** A key and certificate made elsewhere: an RSA key signed by the simulator's CA, as a company's PKI would. */
-async function externalPair(email: string, options: Parameters<typeof sim.operator.signCsr>[1] = {}) {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
-  const keys = {
-    privateKey: await crypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), alg, true, [
-      "sign",
-    ]),
-    publicKey: await crypto.subtle.importKey("spki", publicKey.export({ type: "spki", format: "der" }), alg, true, [
-      "verify",
-    ]),
-  };
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: `CN=${email}, E=${email}`,
-    keys,
-    signingAlgorithm: alg,
-  });
-  const { certificate } = await sim.operator.signCsr(csr.toString("pem"), options);
-  return { privateKey, certificate, keys };
-}
+const externalPair = (email: string, options: Parameters<typeof sim.operator.signCsr>[1] = {}) =>
+  externalKeyPair(sim.operator, email, options);
 
 describe("certificate identities", () => {
   let actors: Actors;
@@ -416,6 +400,39 @@ describe("certificate identities", () => {
     } finally {
       await sim.operator.setCertificates({ clockSkewSeconds: 0 });
     }
+  });
+
+  test("the health sweep validates a certificate identity, and finds a certificate the tenant no longer accepts", async () => {
+    const swept = await certificateIdentity(actors, "swept", USERS.service.email);
+    const pair = await externalPair(USERS.service.email);
+    await importCertificate(actors.admin, SLUG, swept.id, {
+      certificate: pair.certificate,
+      privateKey: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      passphrase: undefined,
+    });
+    await testCertificate(actors.admin, SLUG, swept.id);
+    const grantId = (await db().serviceIdentity.findUniqueOrThrow({ where: { id: swept.id } })).grantId ?? "";
+    await db().grant.updateMany({ data: { sweepAfter: new Date(Date.now() + DAY_MS) } });
+    await db().grant.update({ where: { id: grantId }, data: { sweepAfter: null } });
+    const validations = (await sim.operator.counters()).validate;
+    assert.equal(await refreshDueIdentityGrants(), 1);
+    assert.equal((await sim.operator.counters()).validate, validations + 1, "its cached token was validated");
+
+    const row = await db().certificate.findFirstOrThrow({ where: { identityId: swept.id, status: "active" } });
+    await sim.operator.setCertificates({ revoke: row.fingerprint ?? "" });
+    // Due for its periodic re-authentication (half of the unknown TTL's 12 hours, give or take the jitter).
+    await db().grant.update({
+      where: { id: grantId },
+      data: { sweepAfter: null, lastRefreshAt: new Date(Date.now() - 7 * 3600_000) },
+    });
+    assert.equal(await refreshDueIdentityGrants(), 1);
+    const grant = await db().grant.findUniqueOrThrow({ where: { id: grantId } });
+    assert.equal(grant.status, "needs_attention");
+    assert.match(grant.statusReason ?? "", /refused this identity's certificate/);
+    const failed = await db().auditEvent.findFirst({
+      where: { action: "grant.refresh", outcome: "failure", targetType: "identity", targetId: swept.id },
+    });
+    assert.ok(failed, "filed as the grant.refresh failure that identity.needs_attention is sent for");
   });
 
   test("revoke logs the token out and destroys the key: nothing of it is left", async () => {

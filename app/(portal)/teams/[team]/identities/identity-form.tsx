@@ -72,6 +72,12 @@ export function IdentityForm({ action, regions, initial, portalClientTtlSeconds,
   );
 }
 
+/** What every group of fields is given: what the form holds, its errors and the regions to offer. */
+type FieldsProps = Pick<Props, "regions"> & {
+  typed: Partial<IdentityFormValues> | undefined;
+  errors: Record<string, string[] | undefined>;
+};
+
 const KINDS = [
   {
     value: "device_grant",
@@ -115,14 +121,7 @@ function KindChoice({ kind, onChange }: { kind: string; onChange: (kind: string)
 }
 
 /** A certificate identity's settings: its region and, for tenants that still need it, the v1 payload. */
-function CertificateFields({
-  typed,
-  errors,
-  regions,
-}: Pick<Props, "regions"> & {
-  typed: Partial<IdentityFormValues> | undefined;
-  errors: Record<string, string[] | undefined>;
-}) {
+function CertificateFields({ typed, errors, regions }: FieldsProps) {
   return (
     <details
       open={Boolean(errors.region?.length || errors.certificateFormat?.length)}
@@ -151,14 +150,7 @@ function CertificateFields({
   );
 }
 
-function RegionField({
-  typed,
-  errors,
-  regions,
-}: Pick<Props, "regions"> & {
-  typed: Partial<IdentityFormValues> | undefined;
-  errors: Record<string, string[] | undefined>;
-}) {
+function RegionField({ typed, errors, regions }: FieldsProps) {
   return (
     <Field name="region" label="Anaplan region" errors={errors.region}>
       {(a) => (
@@ -180,10 +172,7 @@ function AdvancedFields({
   errors,
   regions,
   portalClientTtlSeconds,
-}: Pick<Props, "regions" | "portalClientTtlSeconds"> & {
-  typed: Partial<IdentityFormValues> | undefined;
-  errors: Record<string, string[] | undefined>;
-}) {
+}: FieldsProps & Pick<Props, "portalClientTtlSeconds">) {
   const advancedErrors = ADVANCED.some((name) => errors[name]?.length);
   const regionLabel = regions.find((r) => r.value === (typed?.region ?? "default"))?.label ?? "default";
   return (

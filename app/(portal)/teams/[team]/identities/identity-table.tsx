@@ -39,13 +39,23 @@ function Reason({ identity }: { identity: ListedIdentity }) {
   ) : null;
 }
 
+/** The identity's name, linked to its page, and its kind when that is a certificate. */
+function NameLink({ slug, identity: i }: { slug: string; identity: ListedIdentity }) {
+  return (
+    <>
+      <Link href={`/teams/${slug}/identities/${i.id}`} className="break-all text-brand-700 hover:underline">
+        {i.name}
+      </Link>
+      {i.kind === "certificate" ? (
+        <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-600">certificate</span>
+      ) : null}
+    </>
+  );
+}
+
 /** A table at desktop widths; at phone widths the same rows as cards, so nothing scrolls out of sight. */
 export function IdentityTable({ slug, identities, sort, sortHref }: Props) {
-  const link = (i: ListedIdentity) => (
-    <Link href={`/teams/${slug}/identities/${i.id}`} className="break-all text-brand-700 hover:underline">
-      {i.name}
-    </Link>
-  );
+  const link = (i: ListedIdentity) => <NameLink slug={slug} identity={i} />;
   return (
     <>
       <div className={`hidden overflow-x-auto md:block ${CARD_FRAME}`}>

@@ -19,6 +19,8 @@ type Certificate = Certificates[number];
 
 /** A certificate identity's key and certificate: what is in use, what waits for its certificate, and the ways in. */
 export function CertificatePanel(props: {
+  /** Who Anaplan said the token belongs to at the last Test; null before the first. */
+  testedAs: string | null;
   slug: string;
   identityId: string;
   name: string;
@@ -36,6 +38,12 @@ export function CertificatePanel(props: {
         portal admin, can see or download the key.
       </p>
       {active ? <InUse certificate={active} /> : null}
+      {active && !props.testedAs ? (
+        <p className="rounded-md bg-sky-50 p-3 text-sm text-sky-950 ring-1 ring-sky-200">
+          In use, not tested yet. Once a tenant admin has registered this certificate (Administration → Security →
+          Certificates), press Test: the portal signs in once and shows whose token Anaplan gave.
+        </p>
+      ) : null}
       {!active && !pending ? (
         <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">
           No key yet. Make one here (recommended) and have your company's CA sign its request, or import a key and
@@ -46,12 +54,15 @@ export function CertificatePanel(props: {
         <div className="flex flex-wrap gap-3">
           {active ? (
             <ActionButton
+              key={active.id}
               action={testCertificateAction.bind(null, slug, id)}
               label="Test"
               pendingLabel="Signing in to Anaplan…"
             />
           ) : null}
+          {/* Keyed by the waiting key, so its message goes once that key's certificate is uploaded. */}
           <ActionButton
+            key={pending?.id ?? "none"}
             action={requestCertificateAction.bind(null, slug, id)}
             label={
               active ? "Renew: make a new key and CSR" : pending ? "Make another key and CSR" : "Make a key and CSR"

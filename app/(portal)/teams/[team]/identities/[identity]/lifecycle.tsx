@@ -52,11 +52,22 @@ export function Lifecycle({
             confirmLabel="Revoke tokens for good"
             pendingLabel="Revoking…"
           >
-            <strong>Revoke tokens (final).</strong> The sealed refresh and access tokens are destroyed in the portal's
-            database, every API key of this identity is revoked, the current access token is logged out at Anaplan, and
-            the refresh token is revoked at Anaplan where a revocation endpoint is configured. A new enrolment brings
-            the identity back. An Anaplan tenant admin can also end its tokens in Administration → Security → OAuth
-            Clients.
+            {identity.kind === "certificate" ? (
+              <>
+                <strong>Revoke (final).</strong> The sealed access token and the private key are destroyed in the
+                portal's database, every API key of this identity is revoked and the current token is logged out at
+                Anaplan. A new key and certificate bring the identity back. A tenant admin should also remove the
+                certificate in Administration → Security → Certificates.
+              </>
+            ) : (
+              <>
+                <strong>Revoke tokens (final).</strong> The sealed refresh and access tokens are destroyed in the
+                portal's database, every API key of this identity is revoked, the current access token is logged out at
+                Anaplan, and the refresh token is revoked at Anaplan where a revocation endpoint is configured. A new
+                enrolment brings the identity back. An Anaplan tenant admin can also end its tokens in Administration →
+                Security → OAuth Clients.
+              </>
+            )}
           </ConfirmAction>
         ) : null}
         {deletable ? (

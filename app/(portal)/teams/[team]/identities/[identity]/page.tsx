@@ -52,6 +52,7 @@ export default async function IdentityPage({ params }: Props) {
       <Actions slug={slug} role={role} identity={identity} />
       {identity.kind === "certificate" ? (
         <CertificatePanel
+          testedAs={identity.approvedByEmail}
           slug={slug}
           identityId={identity.id}
           name={identity.name}
@@ -101,9 +102,6 @@ function Header({ slug, teamName, identity }: { slug: string; teamName: string; 
   );
 }
 
-const CERTIFICATE_WHY =
-  "CA certificate: for SSO accounts (Anaplan disables the device grant for them), with no exception user and no password to expire";
-
 function Facts({ identity }: { identity: Identity }) {
   const rows: [string, ReactNode][] =
     identity.kind === "certificate" ? certificateFacts(identity) : deviceGrantFacts(identity);
@@ -122,7 +120,7 @@ function Facts({ identity }: { identity: Identity }) {
 function certificateFacts(identity: Identity): [string, ReactNode][] {
   return [
     ["Description", identity.description || "—"],
-    ["Signs in with", `${CERTIFICATE_WHY} (payload ${identity.certificateFormat})`],
+    ["Signs in with", `CA certificate (payload ${identity.certificateFormat})`],
     ["Service account", identity.expectedEmail ?? "—"],
     ["Tested as", identity.approvedByEmail ?? "not tested yet"],
     ["Auth host", identity.authUrl],
@@ -136,7 +134,7 @@ function certificateFacts(identity: Identity): [string, ReactNode][] {
 function deviceGrantFacts(identity: Identity): [string, ReactNode][] {
   return [
     ["Description", identity.description || "—"],
-    ["Signs in with", "Device grant: a person approves once in the browser, the portal keeps the refresh token"],
+    ["Signs in with", "Device grant"],
     ["Approved by", identity.approvedByEmail ?? "—"],
     ["Expected service account", identity.expectedEmail ?? "any"],
     ["Device-grant client id", identity.deviceClientId],
