@@ -7,7 +7,7 @@ import type { Browser, Page } from "@playwright/test";
 import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
 import { externalKeyPair } from "../helpers/certificates";
-import { adminWithTeam } from "./support/flows";
+import { adminWithTeam, createApiKeyHere } from "./support/flows";
 import { signInOn } from "./support/sign-in";
 import { expect, test } from "./support/test";
 
@@ -38,14 +38,6 @@ async function signAtSimulator(browser: Browser, csr: string) {
   await context.close();
   expect(certificate).toContain("BEGIN CERTIFICATE");
   return certificate;
-}
-
-async function createKey(page: Page, name: string) {
-  await page.getByLabel("Key name").fill(name);
-  await page.getByRole("button", { name: "Create API key" }).click();
-  const key = (await page.getByLabel("New API key").textContent())?.trim() ?? "";
-  expect(key).toMatch(/^atp_/);
-  return key;
 }
 
 async function tokenWorks(page: Page, key: string, email: string) {
@@ -94,7 +86,7 @@ test("an SSO account: make the key, download the CSR, have the CA sign it, uploa
   await page.getByRole("button", { name: "Test" }).click();
   await expect(page.getByText(`the token belongs to Sam Single-Sign-On (${USERS.sso.email})`)).toBeVisible();
   await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
-  await tokenWorks(page, await createKey(page, "etl host"), USERS.sso.email);
+  await tokenWorks(page, await createApiKeyHere(page, "etl host"), USERS.sso.email);
 });
 
 test("an imported key and certificate work the same, and revoking destroys the key", async ({ page }) => {
@@ -111,7 +103,7 @@ test("an imported key and certificate work the same, and revoking destroys the k
   await expect(page.getByLabel("Certificate in use")).toContainText("Imported, sealed in the vault");
   await page.getByRole("button", { name: "Test" }).click();
   await expect(page.getByText(`(${USERS.service.email})`)).toBeVisible();
-  const key = await createKey(page, "import host");
+  const key = await createApiKeyHere(page, "import host");
   await tokenWorks(page, key, USERS.service.email);
 
   await page.getByRole("button", { name: "Revoke tokens…" }).click();

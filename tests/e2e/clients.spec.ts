@@ -7,7 +7,13 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { simulatorOperator } from "../../simulator/operator-client";
-import { adminWithTeam, createApiKey, enrolNewIdentity } from "./support/flows";
+import {
+  adminWithTeam,
+  createApiKey,
+  createApiKeyHere,
+  enrolNewIdentity,
+  importedCertificateIdentity,
+} from "./support/flows";
 import { snippet } from "./support/snippets";
 import { expect, test } from "./support/test";
 
@@ -101,15 +107,27 @@ test("the Node package, its CLI and the Python package work against the portal b
   writeFileSync(path.join(work, "node/me.mjs"), shown.node);
   writeFileSync(path.join(work, "me.sh"), shown.shell);
   const withKey = { ...env, ANAPLAN_PORTAL_KEY: key };
-  for (const [command, args, cwd, extra] of [
+  const examples = [
     ["/usr/bin/python3", ["me.py"], path.join(work, "python"), { PYTHONPATH: path.join(work, "python") }],
     [process.execPath, ["me.mjs"], path.join(work, "node"), {}],
     ["bash", ["me.sh"], work, { PATH: `${path.join(work, "node/node_modules/.bin")}:${process.env.PATH}` }],
-  ] as const)
+  ] as const;
+  for (const [command, args, cwd, extra] of examples)
     expect(await passes(command, [...args], { cwd, env: { ...withKey, ...extra } })).toContain(
       "service@simulator.example",
     );
   await anaplanConnectAsShown(shown.anaplanConnect, key);
+
+  // A certificate identity (an SSO account) is served to the same packages, unchanged: its page's examples, run.
+  await importedCertificateIdentity(page, simulator, "clients", "sso-packages", "sso@simulator.example");
+  const certificateKey = await createApiKeyHere(page, "sso packages");
+  writeFileSync(path.join(work, "python/me.py"), await snippet(page, "Try it", "Python (anaplan_portal)"));
+  writeFileSync(path.join(work, "node/me.mjs"), await snippet(page, "Try it", "Node.js (anaplan-portal)"));
+  writeFileSync(path.join(work, "me.sh"), await snippet(page, "Try it", "Shell (anaplan-portal)"));
+  for (const [command, args, cwd, extra] of examples)
+    expect(
+      await passes(command, [...args], { cwd, env: { ...env, ANAPLAN_PORTAL_KEY: certificateKey, ...extra } }),
+    ).toContain("sso@simulator.example");
 });
 
 /** The Anaplan Connect example's -auth, -service and -user, used exactly as Anaplan Connect's auth client would. */

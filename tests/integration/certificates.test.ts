@@ -351,7 +351,7 @@ describe("certificate identities", () => {
     }
   });
 
-  test("the simulator applies Anaplan's checks: clock skew, replayed nonce, bad signature, unknown CA, SSO welcome", async () => {
+  test("the simulator applies Anaplan's checks: clock skew, replay, bad signature, unknown CA, expired, unknown account; SSO welcome", async () => {
     const pair = await externalPair(USERS.sso.email);
     const sign = (nonce: Uint8Array) => createSign("sha512").update(nonce).sign(pair.privateKey);
     const call = (certificate: string, body: unknown) =>
@@ -390,6 +390,21 @@ describe("certificate identities", () => {
       (await call(selfSigned.toString("pem"), certificatePayload("v2", other, sign(other)))).body.status,
       "FAILURE_UNKNOWN_CA",
     );
+    for (const [options, expected] of [
+      [
+        {
+          notBefore: new Date(Date.now() - 9 * DAY_MS).toISOString(),
+          notAfter: new Date(Date.now() - DAY_MS).toISOString(),
+        },
+        "FAILURE_CERTIFICATE_EXPIRED",
+      ],
+      [{ email: "nobody@simulator.example" }, "FAILURE_UNKNOWN_USER"],
+    ] as const) {
+      const faulty = await externalPair(USERS.sso.email, options);
+      const signFaulty = (n: Uint8Array) => createSign("sha512").update(n).sign(faulty.privateKey);
+      const n = certificateNonce("v2");
+      assert.equal((await call(faulty.certificate, certificatePayload("v2", n, signFaulty(n)))).body.status, expected);
+    }
     await sim.operator.setCertificates({ clockSkewSeconds: 600 });
     try {
       const skewed = certificateNonce("v2");

@@ -3,6 +3,7 @@
 import { expect, type Page } from "@playwright/test";
 import { USERS } from "../../../simulator/accounts";
 import type { simulatorOperator } from "../../../simulator/operator-client";
+import { externalKeyPair } from "../../helpers/certificates";
 import { SIGNED_IN, signInWithSimulator } from "./sign-in";
 
 export async function adminWithTeam(page: Page, team: { name: string; slug: string }) {
@@ -35,9 +36,38 @@ export async function enrolNewIdentity(
   });
 }
 
+/** A certificate identity for `email`, its key and certificate imported (made as a company's PKI would). */
+export async function importedCertificateIdentity(
+  page: Page,
+  operator: ReturnType<typeof simulatorOperator>,
+  slug: string,
+  name: string,
+  email: string,
+) {
+  const { privateKey, certificate } = await externalKeyPair(operator, email);
+  await page.goto(`/teams/${slug}/identities/new`);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("radio", { name: /CA certificate/ }).check();
+  await page.getByLabel("Service account (email)").fill(email);
+  await page.getByRole("button", { name: "Create identity" }).click();
+  await page.getByText("Import a key and certificate made elsewhere").click();
+  await page.getByLabel("Certificate (PEM)", { exact: true }).fill(certificate);
+  await page
+    .getByLabel("Its private key (PKCS#8 PEM)", { exact: true })
+    .fill(privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+  await page.getByRole("button", { name: "Import key and certificate" }).click();
+  await expect(page.getByLabel("Certificate in use")).toBeVisible();
+  return privateKey;
+}
+
 /** From the enrolled page (enrolNewIdentity's end): a new API key for the identity, as the page shows it once. */
 export async function createApiKey(page: Page, name: string) {
   await page.getByRole("link", { name: "Create an API key" }).click();
+  return createApiKeyHere(page, name);
+}
+
+/** On an identity's page: a new API key, as the page shows it once. */
+export async function createApiKeyHere(page: Page, name: string) {
   await page.getByLabel("Key name").fill(name);
   await page.getByRole("button", { name: "Create API key" }).click();
   const key = (await page.getByLabel("New API key").textContent())?.trim() ?? "";
