@@ -60,12 +60,16 @@ export type ListQuery = z.infer<typeof listQuery>;
 /** Team-wide incident actions are confirmed by typing the team's slug. */
 export const confirmFields = z.strictObject({ confirm: visibleText(40) });
 
-// PEM text is ASCII; 64 KB holds a certificate with a long chain many times over.
+// PEM text is ASCII lines; 64 KB holds a certificate with a long chain many times over.
 const pemText = (what: string) =>
   z
     .string(`Paste or choose the ${what}.`)
     .max(65_536, `That is too large for a ${what} (at most 64 KB).`)
-    .refine((text) => text.trim().length > 0, `Paste or choose the ${what}.`);
+    .refine((text) => text.trim().length > 0, `Paste or choose the ${what}.`)
+    .refine(
+      (text) => /^[\x20-\x7E\r\n\t]*$/.test(text),
+      `A PEM ${what} is plain ASCII text; this has other characters.`,
+    );
 
 export const certificateUpload = z.strictObject({ certificate: pemText("certificate") });
 export type CertificateUpload = z.infer<typeof certificateUpload>;
@@ -76,6 +80,7 @@ export const certificateImport = z.strictObject({
   passphrase: z
     .string()
     .max(1024, "At most 1024 characters.")
+    .refine((v) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(v), "Only visible characters in a passphrase.")
     .optional()
     .transform((v) => v || undefined),
 });

@@ -77,6 +77,7 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
           `SELECT id, team_id, name, description, rotatable, deactivated_at, revoked_at FROM service_identities ORDER BY id`,
         ),
         enrolments: await q(`SELECT id, status FROM enrolments`),
+        certificates: await q(`SELECT id, status FROM certificates ORDER BY id`),
         keys: await q(`SELECT id, name, revoked_at FROM api_keys ORDER BY id`),
         webhooks: await q(`SELECT id, team_id, url FROM webhook_endpoints ORDER BY id`),
         users: await q(`SELECT id, is_portal_admin, disabled_at FROM users ORDER BY id`),
@@ -113,6 +114,10 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
       ["setIdentityActiveAction", [slug, identityId, false, null]],
       ["startEnrolmentAction", [slug, identityId, null]],
       ["resolveMismatchAction", [slug, identityId, true, null]],
+      ["requestCertificateAction", [slug, identityId, null]],
+      ["uploadCertificateAction", [slug, identityId, null, form({ certificate: "-----BEGIN CERTIFICATE-----" })]],
+      ["importCertificateAction", [slug, identityId, null, form({ certificate: "x", privateKey: "y" })]],
+      ["testCertificateAction", [slug, identityId, null]],
     ];
     // A new action that is not added here fails this test instead of going unchecked.
     expect([...new Set([...attacks("authz-a").map(([name]) => name), "refreshNow"])].sort()).toEqual(allActionNames());
