@@ -17,8 +17,10 @@ import {
 } from "@/lib/identities/certificate";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { revokeIdentityTokens } from "@/lib/identities/lifecycle";
+import { listIdentities } from "@/lib/identities/list";
 import { createIdentity } from "@/lib/identities/manage";
-import { identityFields } from "@/lib/identities/schemas";
+import { identityFields, listQuery } from "@/lib/identities/schemas";
+import { teamSummary } from "@/lib/identities/summary";
 import { announceExpiries } from "@/lib/notify/expiring";
 import { db } from "@/lib/platform/db";
 import { publishEnv } from "@/lib/platform/env";
@@ -307,7 +309,7 @@ describe("certificate identities", () => {
     assert.equal((await testCertificate(actors.admin, SLUG, identityId)).matches, true);
   });
 
-  test("expiry: certificates are announced at 30, 14, 3 and 1 days", async () => {
+  test("expiry: the dashboard, the summary and identity.expiring use 30, 14, 3 and 1 days for a certificate", async () => {
     const soon = await certificateIdentity(actors, "expiring", USERS.service.email);
     const pair = await externalPair(USERS.service.email, {
       notAfter: new Date(Date.now() + 20 * DAY_MS).toISOString(),
@@ -325,6 +327,14 @@ describe("certificate identities", () => {
       });
       return rows.map((r) => (r.details as { withinDays: number }).withinDays);
     };
+    const listed = await listIdentities(actors.admin, SLUG, listQuery.parse({ q: "expiring" }));
+    assert.deepEqual(
+      listed.identities.find((i) => i.id === soon.id)?.expiryWarning,
+      { withinDays: 30, severe: false },
+      "the dashboard warns by the certificate thresholds (a refresh token's widest is 14)",
+    );
+    const summary = await teamSummary(actors.admin, SLUG);
+    assert.equal(summary.nextExpiries.find((e) => e.id === soon.id)?.warning?.withinDays, 30, "and the team summary");
     assert.deepEqual(await days(new Date()), [30]);
     assert.deepEqual(await days(new Date()), [30], "once per threshold");
     assert.deepEqual(await days(new Date(Date.now() + 7 * DAY_MS)), [30, 14]);
