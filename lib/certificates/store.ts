@@ -4,6 +4,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/platform/db";
+import { AppError } from "@/lib/platform/errors";
 import type { InspectedCertificate } from "./inspect";
 import { generateKeyAndCsr } from "./keys";
 import { sealPrivateKey } from "./signer";
@@ -74,7 +75,12 @@ export async function activateKey(
     });
   } else {
     const { count } = await tx.certificate.updateMany({ where: { id: key.id, status: "pending" }, data: live });
-    if (count === 0) throw new Error("the pending key was replaced while its certificate was uploaded");
+    if (count === 0) {
+      throw new AppError(
+        "conflict",
+        "The key waiting for this certificate was replaced meanwhile: upload the certificate for the new CSR.",
+      );
+    }
   }
 }
 
