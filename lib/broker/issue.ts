@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { type AccessToken, getAccessToken, isFresh } from "@/lib/grants/access-token";
 import { openAccessToken } from "@/lib/grants/seal";
 import { grantClientOf } from "@/lib/identities/grant-client";
-import { grantOf, stateOf } from "@/lib/identities/row";
+import { grantOf, type IdentityRow, stateOf } from "@/lib/identities/row";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import type { RequestContext } from "@/lib/platform/request-context";
@@ -17,8 +17,11 @@ import type { IdentityResponse, TokenResponse } from "./schemas";
 
 const LAST_USED_EVERY_MS = 60_000;
 
+/** An identity and its grant's sealed cached token: what serving a token needs, whoever asks (a key, a workload). */
+export type Servable = IdentityRow & { accessToken: Uint8Array | null; generation: number | null };
+
 /** A key whose identity is paused, holds no authorisation, or needs re-enrolment is refused, saying which. */
-export function assertServable(c: Caller): asserts c is Caller & { grantId: string } {
+export function assertServable<T extends Servable>(c: T): asserts c is T & { grantId: string } {
   if (c.deactivatedAt) {
     throw new BrokerError(
       "identity_deactivated",
@@ -39,8 +42,8 @@ export function assertServable(c: Caller): asserts c is Caller & { grantId: stri
   }
 }
 
-async function accessTokenFor(
-  c: Caller & { grantId: string },
+export async function accessTokenFor(
+  c: Servable & { grantId: string },
   minValidSeconds: number,
   rejectedToken?: string,
 ): Promise<AccessToken> {
@@ -111,14 +114,17 @@ export async function issueToken(
   assertServable(caller);
   const token = await accessTokenFor(caller, request.minValidSeconds, request.rejectedToken);
   await noteUse(caller, token, context);
-  return {
-    access_token: token.accessToken,
-    token_type: "AnaplanAuthToken",
-    expires_at: token.expiresAt.toISOString(),
-    expires_in: Math.max(0, Math.floor((token.expiresAt.getTime() - Date.now()) / 1000)),
-    identity: { id: caller.id, name: caller.name },
-  };
+  return tokenAnswer(caller, token);
 }
+
+/** The broker's answer for `token` of identity `c`. */
+export const tokenAnswer = (c: { id: string; name: string }, token: AccessToken): TokenResponse => ({
+  access_token: token.accessToken,
+  token_type: "AnaplanAuthToken",
+  expires_at: token.expiresAt.toISOString(),
+  expires_in: Math.max(0, Math.floor((token.expiresAt.getTime() - Date.now()) / 1000)),
+  identity: { id: c.id, name: c.name },
+});
 
 /** For a script's health check: which identity the key belongs to and whether it can be served. */
 export function describeIdentity(c: Caller): IdentityResponse {

@@ -5,6 +5,7 @@ import {
   BROKER_ERRORS,
   type BrokerErrorCode,
   errorResponse,
+  exchangeRequest,
   identityResponse,
   OPERATION_ERRORS,
   tokenRequest,
@@ -53,10 +54,24 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/token": {
         post: {
           operationId: "getToken",
-          summary: "Get an Anaplan access token for the key's identity",
+          summary: "Get an Anaplan access token for the key's identity, or by token exchange (RFC 8693)",
+          description:
+            "With an API key: the key's identity's token. Without an Authorization header: an RFC 8693 token " +
+            "exchange, where a trusted workload's platform JWT (GitHub Actions, GitLab CI, Kubernetes) is the credential.",
+          security: [{ apiKey: [] }, {}],
           requestBody: {
             required: false,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/TokenRequest" } } },
+            content: {
+              "application/json": {
+                schema: {
+                  oneOf: [
+                    { $ref: "#/components/schemas/TokenRequest" },
+                    { $ref: "#/components/schemas/ExchangeRequest" },
+                  ],
+                },
+              },
+              "application/x-www-form-urlencoded": { schema: { $ref: "#/components/schemas/ExchangeRequest" } },
+            },
           },
           responses: {
             "200": {
@@ -88,6 +103,7 @@ export function openApiDocument(serverUrl: string) {
       },
       schemas: {
         TokenRequest: schema(tokenRequest, "input"),
+        ExchangeRequest: schema(exchangeRequest, "input"),
         TokenResponse: schema(tokenResponse),
         IdentityResponse: schema(identityResponse),
         Error: schema(errorResponse),

@@ -18,6 +18,12 @@ export const BROKER_ERRORS = {
     retryAfter: false,
     means: "the key is missing, malformed, unknown, revoked or expired (one answer for all)",
   },
+  invalid_token: {
+    status: 401,
+    retryAfter: false,
+    means:
+      "a token exchange's subject token is not one a trusted workload of the identity may present (one answer for every check)",
+  },
   identity_deactivated: { status: 403, retryAfter: false, means: "a team admin paused the identity" },
   needs_reenrolment: {
     status: 409,
@@ -45,6 +51,7 @@ export const OPERATION_ERRORS = {
     "invalid_request",
     "request_too_large",
     "invalid_key",
+    "invalid_token",
     "rate_limited",
     "identity_deactivated",
     "needs_reenrolment",
@@ -76,6 +83,34 @@ export const tokenRequest = z
   })
   .describe("Optional. An empty body is the same as {}.");
 
+export const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+const SUBJECT_TOKEN_TYPES = [
+  "urn:ietf:params:oauth:token-type:jwt",
+  "urn:ietf:params:oauth:token-type:id_token",
+] as const;
+
+/** RFC 8693 token exchange: a platform JWT in, the named identity's access token out (form-encoded or JSON). */
+export const exchangeRequest = z
+  .object({
+    grant_type: z.literal(TOKEN_EXCHANGE),
+    subject_token: z
+      .string()
+      .max(12_000, "A JWT of at most 12,000 characters.")
+      .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, "A compact JWT: three base64url parts.")
+      .describe("The platform's signed job token (GitHub Actions, GitLab CI, Kubernetes, any OIDC issuer)."),
+    subject_token_type: z.enum(SUBJECT_TOKEN_TYPES),
+    audience: z.string().max(300).optional().describe("The identity: its id, or `<team slug>/<identity name>`."),
+    resource: z.string().max(300).optional().describe("The same as `audience`, for clients that send `resource`."),
+    requested_token_type: z.literal("urn:ietf:params:oauth:token-type:access_token").optional(),
+    min_valid_seconds: z.coerce.number().int().min(0).max(1800).optional(),
+  })
+  .refine((b) => b.audience !== undefined || b.resource !== undefined, {
+    message: "name the identity in audience: its id, or <team slug>/<identity name>",
+    path: ["audience"],
+  })
+  .describe("No Authorization header: the subject token is the credential.");
+export type ExchangeRequest = z.infer<typeof exchangeRequest>;
+
 const identityRef = z.object({ id: z.uuid(), name: z.string() });
 
 export const tokenResponse = z.object({
@@ -84,6 +119,10 @@ export const tokenResponse = z.object({
   expires_at: z.iso.datetime().describe("When Anaplan stops accepting the token (UTC)."),
   expires_in: z.number().int().min(0).describe("Seconds from now until expires_at."),
   identity: identityRef,
+  issued_token_type: z
+    .literal("urn:ietf:params:oauth:token-type:access_token")
+    .optional()
+    .describe("Present on a token exchange (RFC 8693)."),
 });
 
 export const identityResponse = z.object({

@@ -15,6 +15,7 @@ import { log } from "@/lib/platform/log";
 import { pruneRateWindows } from "@/lib/platform/rate-limit";
 import { endLapsedSessions } from "@/lib/users/sessions";
 import { checkSessionStanding } from "@/lib/users/standing";
+import { pruneSpentTokens } from "@/lib/workloads/verify";
 import { beat } from "../platform/heartbeat";
 
 const SWEEP_BATCH = 200;
@@ -63,6 +64,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
       await pruneRateWindows();
       await pruneUsage();
       await pruneHandedOut();
+      await pruneSpentTokens();
       await beat("keep_alive");
     }),
   ];

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   "identity.revoke",
   "identity.delete",
   "key.manage",
+  "workload.manage",
   "audit.view",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -79,6 +79,10 @@ const schema = z.object({
   SMTP_FROM: z.string().trim().default("Anaplan Token Portal <portal@localhost>"),
   /** "1" lets webhooks reach private, loopback and link-local addresses; the default outside production only. */
   WEBHOOK_ALLOW_PRIVATE: flag,
+  /** "1" lets a trusted-workload issuer be http:// on a loopback address (tests, a local issuer); https otherwise. */
+  WORKLOAD_ISSUER_ALLOW_HTTP: flag,
+  /** The least time between two fetches of an issuer's JWKS for an unknown `kid` (jose's cooldown). */
+  WORKLOAD_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** The health sweep: grants handled at once per instance, calls per minute per Anaplan host (all instances
    * together), and how often a grant that needs no refresh has its access token validated. */
   KEEP_ALIVE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),

@@ -17,6 +17,12 @@ function create() {
       labelNames: ["outcome"] as const,
       registers,
     }),
+    workloadExchanges: new Counter({
+      name: "portal_workload_exchanges_total",
+      help: "Token exchanges of platform JWTs, by issuer host and outcome: ok, or the check that refused.",
+      labelNames: ["issuer", "outcome"] as const,
+      registers,
+    }),
     refreshCalls: new Counter({
       name: "portal_refresh_calls_total",
       help: "Refresh-token calls to Anaplan by result: ok, transient (retried later) or final (needs attention).",

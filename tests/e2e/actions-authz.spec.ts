@@ -78,6 +78,7 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
         ),
         enrolments: await q(`SELECT id, status FROM enrolments`),
         certificates: await q(`SELECT id, status FROM certificates ORDER BY id`),
+        workloads: await q(`SELECT id, identity_id, issuer FROM workload_policies ORDER BY id`),
         keys: await q(`SELECT id, name, revoked_at FROM api_keys ORDER BY id`),
         webhooks: await q(`SELECT id, team_id, url FROM webhook_endpoints ORDER BY id`),
         users: await q(`SELECT id, is_portal_admin, disabled_at FROM users ORDER BY id`),
@@ -118,6 +119,21 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
       ["uploadCertificateAction", [slug, identityId, null, form({ certificate: "-----BEGIN CERTIFICATE-----" })]],
       ["importCertificateAction", [slug, identityId, null, form({ certificate: "x", privateKey: "y" })]],
       ["testCertificateAction", [slug, identityId, null]],
+      [
+        "addWorkloadAction",
+        [
+          slug,
+          identityId,
+          null,
+          form({
+            name: "evil",
+            preset: "github",
+            issuer: "https://token.actions.githubusercontent.com",
+            conditions: "repository=evil/x",
+          }),
+        ],
+      ],
+      ["removeWorkloadAction", [slug, identityId, "01890000-0000-7000-8000-000000000000", null]],
     ];
     // A new action that is not added here fails this test instead of going unchecked.
     expect([...new Set([...attacks("authz-a").map(([name]) => name), "refreshNow"])].sort()).toEqual(allActionNames());

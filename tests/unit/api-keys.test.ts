@@ -72,8 +72,14 @@ test("the OpenAPI document is valid OpenAPI 3.1 and lists every error code the A
     "expires_at",
     "expires_in",
     "identity",
+    "issued_token_type",
     "token_type",
   ]);
+  assert.deepEqual(
+    Object.keys(document.paths["/api/v1/token"].post.requestBody.content).sort(),
+    ["application/json", "application/x-www-form-urlencoded"],
+    "a token exchange may be form-encoded (RFC 8693) or JSON",
+  );
 });
 
 test("snippets reach Anaplan through the portal with AnaplanAuthToken; the key only in the env-setting line", () => {

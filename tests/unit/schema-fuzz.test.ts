@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { z } from "zod";
 import { auditFilters } from "@/lib/audit-trail/read";
 import { keyFields } from "@/lib/broker/keys";
-import { tokenRequest } from "@/lib/broker/schemas";
+import { exchangeRequest, tokenRequest } from "@/lib/broker/schemas";
 import {
   certificateImport,
   certificateUpload,
@@ -21,6 +21,7 @@ import { endpointFields } from "@/lib/notify/webhooks";
 import { AppError } from "@/lib/platform/errors";
 import { arg, parseInput } from "@/lib/platform/validation";
 import { inviteRef, memberFields, memberRef, roleChange, teamFields } from "@/lib/teams/schemas";
+import { policyFields } from "@/lib/workloads/schemas";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -101,6 +102,24 @@ const SCHEMAS: Record<string, Case> = {
   confirmFields: { schema: confirmFields, strict: true },
   certificateUpload: { schema: certificateUpload, strict: true, lines: true },
   certificateImport: { schema: certificateImport, strict: true, lines: true },
+  policyFields: {
+    schema: policyFields,
+    keys: ["name", "preset", "issuer", "audience", "conditions", "jwks", "oneTimeJti", "maxTokenAgeMinutes"],
+    strict: true,
+    lines: true,
+  },
+  exchangeRequest: {
+    schema: exchangeRequest,
+    keys: [
+      "grant_type",
+      "subject_token",
+      "subject_token_type",
+      "audience",
+      "resource",
+      "requested_token_type",
+      "min_valid_seconds",
+    ],
+  },
   keyFields: { schema: keyFields, keys: ["name", "expiresInDays", "expiresOn"], strict: true },
   endpointFields: { schema: endpointFields, strict: true },
   listQuery: { schema: listQuery },

@@ -1,17 +1,7 @@
-// POST /api/v1/token: a script's API key in, a short-lived Anaplan access token out (see /api/v1/openapi.json).
-import { readJson, withApiKey } from "@/lib/broker/api";
-import { issueToken } from "@/lib/broker/issue";
-import { tokenRequest } from "@/lib/broker/schemas";
+// POST /api/v1/token: a script's API key, or a trusted workload's platform JWT (RFC 8693), in; a short-lived
+// Anaplan access token out (see /api/v1/openapi.json).
+import { tokenRoute } from "@/lib/broker/token-route";
 
 export const dynamic = "force-dynamic";
 
-export function POST(request: Request) {
-  return withApiKey(request, async (caller, context) => {
-    const body = await readJson(request, tokenRequest);
-    return issueToken(
-      caller,
-      { minValidSeconds: body.min_valid_seconds ?? 0, rejectedToken: body.rejected_token },
-      context,
-    );
-  });
-}
+export const POST = (request: Request) => tokenRoute(request);

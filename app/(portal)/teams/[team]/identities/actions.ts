@@ -21,6 +21,8 @@ import { createIdentity, updateIdentity } from "@/lib/identities/manage";
 import { certificateImport, certificateUpload, confirmFields, identityFields } from "@/lib/identities/schemas";
 import { arg } from "@/lib/platform/validation";
 import { defineAction } from "@/lib/server/actions";
+import { addPolicy, removePolicy } from "@/lib/workloads/policies";
+import { policyFields } from "@/lib/workloads/schemas";
 
 const list = (slug: string) => `/teams/${slug}/identities`;
 const page = (slug: string, id: string) => `/teams/${slug}/identities/${id}`;
@@ -169,4 +171,18 @@ export const testCertificateAction = defineAction(
       ? `Anaplan accepted the certificate: the token belongs to ${who.name} (${who.email}).`
       : `Anaplan accepted the certificate, but the token belongs to ${who.email}, not the certificate's account.`;
   },
+);
+
+export const addWorkloadAction = defineAction(
+  { name: "workload.trust", args: [arg.slug, arg.id], form: policyFields, revalidate: (slug, id) => [page(slug, id)] },
+  async (actor, [slug, id], fields) => {
+    const policy = await addPolicy(actor, slug, id, fields);
+    return `Trusted: jobs whose ${policy.issuer} token meets the conditions can now get this identity's token.`;
+  },
+);
+
+export const removeWorkloadAction = defineAction(
+  { name: "workload.untrust", args: [arg.slug, arg.id, arg.id], revalidate: (slug, id) => [page(slug, id)] },
+  async (actor, [slug, identityId, policyId]) =>
+    `No longer trusted: ${await removePolicy(actor, slug, identityId, policyId)}.`,
 );

@@ -17,6 +17,7 @@ import { portalUrl } from "@/lib/platform/env";
 import { requireUser } from "@/lib/server/auth/dal";
 import { orNotFound } from "@/lib/server/pages";
 import { actorOf } from "@/lib/teams/access";
+import { defaultAudience, listPolicies } from "@/lib/workloads/policies";
 import { cancelEnrolmentAction, createApiKeyAction, startEnrolmentAction } from "../actions";
 import { ApiKeyList } from "./api-keys";
 import { CertificatePanel } from "./certificate-panel";
@@ -24,6 +25,7 @@ import { CreateKeyForm } from "./create-key-form";
 import { Lifecycle } from "./lifecycle";
 import { lifetimeText, RefreshTokenEnd } from "./refresh-token-end";
 import { Section } from "./section";
+import { TrustedWorkloads } from "./trusted-workloads";
 
 export const metadata: Metadata = { title: "Service identity" };
 
@@ -40,10 +42,11 @@ export default async function IdentityPage({ params }: Props) {
   const { team: slug, identity: id } = await params;
   const actor = actorOf(await requireUser());
   const { team, role, identity } = await orNotFound(getIdentity(actor, slug, id));
-  const [keys, usage, certificates] = await Promise.all([
+  const [keys, usage, certificates, policies] = await Promise.all([
     listApiKeys(actor, slug, identity.id),
     usageOf(identity.id),
     identityCertificates(actor, slug, identity.id),
+    listPolicies(actor, slug, identity.id),
   ]);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-6 py-12">
@@ -62,6 +65,15 @@ export default async function IdentityPage({ params }: Props) {
       ) : null}
       <Usage usage={usage} />
       <ApiKeys slug={slug} role={role} identity={identity} keys={keys} />
+      <TrustedWorkloads
+        slug={slug}
+        teamSlug={team.slug}
+        identity={identity}
+        policies={policies}
+        portalUrl={portalUrl()}
+        defaultAudience={defaultAudience()}
+        canManage={can(role, "workload.manage")}
+      />
       {can(role, "identity.deactivate") || can(role, "identity.revoke") ? (
         <Lifecycle slug={slug} identity={identity} keys={keys} />
       ) : null}
