@@ -20,10 +20,10 @@ export function WorkloadForm(props: {
     <form ref={ref} action={formAction} className="flex flex-col gap-4 rounded-md p-4 ring-1 ring-slate-200">
       <h3 className="text-sm font-semibold text-slate-900">Trust a workload</h3>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field name="name" label="Name" hint="E.g. the repository and branch." errors={errors.name}>
+        <Field id="workload-name" name="name" label="Name" hint="E.g. the repository and branch." errors={errors.name}>
           {(a) => <input {...a} defaultValue={typed?.name} required className={inputClass} />}
         </Field>
-        <Field name="preset" label="Platform" errors={errors.preset}>
+        <Field id="workload-preset" name="preset" label="Platform" errors={errors.preset}>
           {(a) => (
             <select {...a} value={presetName} onChange={(e) => setPresetName(e.target.value)} className={inputClass}>
               {props.presets.map((p) => (
@@ -35,7 +35,13 @@ export function WorkloadForm(props: {
           )}
         </Field>
       </div>
-      <Field name="issuer" label="Issuer" hint="Exactly the token's iss claim (https)." errors={errors.issuer}>
+      <Field
+        id="workload-issuer"
+        name="issuer"
+        label="Issuer"
+        hint="Exactly the token's iss claim (https)."
+        errors={errors.issuer}
+      >
         {(a) => (
           <input
             {...a}
@@ -48,6 +54,7 @@ export function WorkloadForm(props: {
         )}
       </Field>
       <Field
+        id="workload-audience"
         name="audience"
         label="Audience"
         hint={`The aud the job asks its platform for. Blank: ${props.defaultAudience}`}
@@ -58,6 +65,7 @@ export function WorkloadForm(props: {
         )}
       </Field>
       <Field
+        id="workload-conditions"
         name="conditions"
         label="Conditions (one a line: claim=value)"
         hint={`Every one must hold. * stays within a segment (never crosses / or :), ** crosses. Claims: ${preset?.claims.join(", ")}.`}
@@ -98,6 +106,7 @@ function MoreFields({
       </summary>
       <div className="flex flex-col gap-4 px-3 pb-3">
         <Field
+          id="workload-jwks"
           name="jwks"
           label="JWKS (for an issuer without public discovery, e.g. a private cluster)"
           hint="Its public keys as JSON; blank: the keys come from the issuer's OIDC discovery."
@@ -114,6 +123,7 @@ function MoreFields({
           )}
         </Field>
         <Field
+          id="workload-maxTokenAgeMinutes"
           name="maxTokenAgeMinutes"
           label="Oldest token taken (minutes since iat)"
           errors={errors.maxTokenAgeMinutes}
