@@ -10,8 +10,10 @@ export declare class PortalError extends Error {
 export type TokenSourceOptions = {
   /** The portal's URL; default ANAPLAN_PORTAL_URL. */
   portalUrl?: string;
-  /** The identity's API key (`atp_…`); default ANAPLAN_PORTAL_KEY. */
+  /** The identity's API key (`atp_…`); default ANAPLAN_PORTAL_KEY. Not needed with `workload`. */
   key?: string;
+  /** Keyless: exchange the job's platform token (RFC 8693) for the identity's token; no key is stored anywhere. */
+  workload?: { identity: string; subjectToken: () => Promise<string> };
   /** How long before expiry a cached token is renewed (default 60 s). */
   marginSeconds?: number;
   /** How long a call to the portal may take (default 30 s). */
@@ -48,3 +50,9 @@ export type AnaplanFetch = ((input: string | URL | Request, init?: RequestInit) 
 
 /** `fetch` for Anaplan's APIs with `Authorization: AnaplanAuthToken …`, retried once on a 401. */
 export declare function portalFetch(options?: TokenSourceOptions | TokenSource): AnaplanFetch;
+
+/** The job's platform token, read as each platform documents it, for `workload.subjectToken`. */
+export declare function platformToken(
+  platform: "github-actions" | "gitlab" | "kubernetes",
+  options?: { audience?: string; variable?: string; file?: string },
+): () => Promise<string>;

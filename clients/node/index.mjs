@@ -4,6 +4,9 @@
 //   const anaplan = portalFetch();                      // ANAPLAN_PORTAL_URL and ANAPLAN_PORTAL_KEY
 //   const me = await anaplan("https://api.anaplan.com/2/0/users/me");
 //
+// Keyless, in a CI job or a pod: new TokenSource({ workload: { identity: "team/identity",
+//   subjectToken: platformToken("github-actions", { audience: "https://portal.example.com" }) } }).
+//
 // The token is cached until shortly before it expires, shared by every caller of one source, and renewed once
 // when Anaplan answers 401.
 
@@ -18,19 +21,61 @@ export class PortalError extends Error {
   }
 }
 
+const EXCHANGE = {
+  grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+  subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+};
+
+/**
+ * The job's own platform token, read the way each platform documents it, for a keyless TokenSource:
+ * "github-actions" asks the Actions token service for `audience` (the job needs `permissions: id-token: write`),
+ * "gitlab" reads the `id_tokens:` variable (default ANAPLAN_PORTAL_ID_TOKEN), "kubernetes" reads the projected
+ * service-account token file (default /var/run/secrets/anaplan-portal/token), fresh each time.
+ */
+export function platformToken(platform, { audience, variable = "ANAPLAN_PORTAL_ID_TOKEN", file } = {}) {
+  if (platform === "github-actions") {
+    return async () => {
+      const { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer } = process.env;
+      if (!url || !bearer) throw new Error("Not a GitHub Actions job with `permissions: id-token: write`.");
+      const requested = `${url}${url.includes("?") ? "&" : "?"}audience=${encodeURIComponent(audience ?? "")}`;
+      const response = await fetch(requested, { headers: { Authorization: `bearer ${bearer}` } });
+      if (!response.ok) throw new Error(`GitHub's token service answered ${response.status}.`);
+      return (await response.json()).value;
+    };
+  }
+  if (platform === "gitlab") {
+    return async () => {
+      const token = process.env[variable];
+      if (!token) throw new Error(`No ${variable}: declare it under the job's id_tokens: with aud: the portal's URL.`);
+      return token;
+    };
+  }
+  if (platform === "kubernetes") {
+    const tokenFile = file ?? "/var/run/secrets/anaplan-portal/token";
+    return async () => (await import("node:fs/promises")).readFile(tokenFile, "utf8").then((t) => t.trim());
+  }
+  throw new Error(`Unknown platform "${platform}": github-actions, gitlab or kubernetes.`);
+}
+
 /** The identity's current access token, from POST {portal}/api/v1/token; one request in flight at a time. */
 export class TokenSource {
   #key;
+  #workload;
   #token = null;
   #expiresAt = 0;
   #pending = null;
 
-  constructor({ portalUrl, key, marginSeconds = 60, timeoutMs = 30_000 } = {}) {
+  constructor({ portalUrl, key, workload, marginSeconds = 60, timeoutMs = 30_000 } = {}) {
     const url = portalUrl ?? process.env.ANAPLAN_PORTAL_URL;
     const secret = key ?? process.env.ANAPLAN_PORTAL_KEY;
     if (!url)
       throw new Error("No portal URL: pass portalUrl or set ANAPLAN_PORTAL_URL (e.g. https://portal.example.com).");
-    if (!secret) throw new Error("No API key: pass key or set ANAPLAN_PORTAL_KEY (atp_…, from the identity's page).");
+    if (workload) {
+      if (!workload.identity) throw new Error("A keyless source names its identity: <team slug>/<identity name>.");
+      this.#workload = workload;
+    } else if (!secret) {
+      throw new Error("No API key: pass key or set ANAPLAN_PORTAL_KEY (atp_…, from the identity's page).");
+    }
     this.portalUrl = url.replace(/\/+$/, "");
     this.#key = secret;
     this.marginSeconds = marginSeconds;
@@ -73,10 +118,15 @@ export class TokenSource {
   }
 
   async #call(method, path, body) {
+    const init = this.#workload
+      ? await this.#exchange(path, body)
+      : {
+          headers: { Authorization: `Bearer ${this.#key}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        };
     const response = await fetch(`${this.portalUrl}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${this.#key}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+      ...init,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     const answer = await response.json().catch(() => ({}));
@@ -90,6 +140,15 @@ export class TokenSource {
       );
     }
     return answer;
+  }
+
+  /** An RFC 8693 exchange of the job's platform token (fresh each time) for the identity's token. */
+  async #exchange(path, body) {
+    if (path !== "/api/v1/token") throw new Error("A keyless source has no key: whoami needs ANAPLAN_PORTAL_KEY.");
+    const subject = await this.#workload.subjectToken();
+    const form = new URLSearchParams({ ...EXCHANGE, subject_token: subject, audience: this.#workload.identity });
+    if (body?.min_valid_seconds !== undefined) form.set("min_valid_seconds", String(body.min_valid_seconds));
+    return { headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() };
   }
 }
 

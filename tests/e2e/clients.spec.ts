@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { simulatorOperator } from "../../simulator/operator-client";
+import { actionsTokenService, trustGithubWorkflow } from "./support/actions-token";
 import {
   adminWithTeam,
   createApiKey,
@@ -69,6 +70,9 @@ test("the Node package, its CLI and the Python package work against the portal b
     shell: await snippet(page, "Try it", "Shell (anaplan-portal)"),
     anaplanConnect: await snippet(page, "Try it", "Anaplan Connect"),
   };
+  // Keyless too: the packages' workload sources exchange a GitHub-shaped job token from a stand-in token service.
+  const actions = await actionsTokenService();
+  await trustGithubWorkflow(page, actions.jwks);
   // An identity whose first token lasts 20 s, so `exec` has to renew it while its command runs.
   await simulator.setDefaults({ accessTokenTtlSeconds: 20 });
   await enrolNewIdentity(page, simulator, "clients", "short-lived");
@@ -81,6 +85,8 @@ test("the Node package, its CLI and the Python package work against the portal b
     ANAPLAN_PORTAL_KEY: key,
     ANAPLAN_API_URL: ANAPLAN.api,
     ANAPLAN_AUTH_URL: ANAPLAN.auth,
+    ANAPLAN_PORTAL_IDENTITY: "clients/packages",
+    ...actions.env,
   };
   const node = await passes(process.execPath, ["--test", "--test-reporter=spec", "test/anaplan-portal.test.mjs"], {
     cwd: path.join(repo, "clients/node"),
@@ -90,7 +96,7 @@ test("the Node package, its CLI and the Python package work against the portal b
       SHORT_LIVED_KEY: shortLivedKey,
     },
   });
-  expect(node).toMatch(/pass 6\b/);
+  expect(node).toMatch(/pass 8\b/);
   // From a directory without the sources, so the installed package is the one imported.
   const python = await passes(
     "/usr/bin/python3",
@@ -100,7 +106,7 @@ test("the Node package, its CLI and the Python package work against the portal b
       env: { ...env, PYTHONPATH: path.join(work, "python") },
     },
   );
-  expect(python).toMatch(/Ran 8 tests[\s\S]*OK/);
+  expect(python).toMatch(/Ran 9 tests[\s\S]*OK/);
 
   // The identity page's examples for the packages, run as shown, from where the packages were installed.
   writeFileSync(path.join(work, "python/me.py"), shown.python);

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PortalError, TokenSource } from "../index.mjs";
+import { PortalError, platformToken, TokenSource } from "../index.mjs";
 
 const USAGE = `Usage:
   anaplan-portal token              print a current Anaplan access token
@@ -13,7 +13,45 @@ const USAGE = `Usage:
   anaplan-portal exec -- <command>  run <command> with ANAPLAN_TOKEN set; ANAPLAN_TOKEN_FILE always holds a
                                     current token (renewed before it expires), for commands that run longer
 
-Environment: ANAPLAN_PORTAL_URL (the portal, e.g. https://portal.example.com) and ANAPLAN_PORTAL_KEY (atp_…).`;
+Environment: ANAPLAN_PORTAL_URL (the portal, e.g. https://portal.example.com) and ANAPLAN_PORTAL_KEY (atp_…).
+
+Keyless (no key: the job's own platform token is exchanged), before the command:
+  --github-actions | --gitlab | --kubernetes   where the job runs
+  --identity <team slug>/<identity name>       default ANAPLAN_PORTAL_IDENTITY
+  --audience <aud>                             GitHub Actions: the audience to ask for (default: the portal's URL)
+  --id-token-var <name>                        GitLab: the id_tokens variable (default ANAPLAN_PORTAL_ID_TOKEN)
+  --token-file <path>                          Kubernetes: the projected token (default /var/run/secrets/anaplan-portal/token)`;
+
+const PLATFORMS = { "--github-actions": "github-actions", "--gitlab": "gitlab", "--kubernetes": "kubernetes" };
+const VALUES = {
+  "--identity": "identity",
+  "--audience": "audience",
+  "--id-token-var": "variable",
+  "--token-file": "file",
+};
+
+/** Leading options, then the command and its arguments. */
+function parse(argv) {
+  const options = {};
+  let i = 0;
+  for (; i < argv.length; i++) {
+    if (PLATFORMS[argv[i]]) options.platform = PLATFORMS[argv[i]];
+    else if (VALUES[argv[i]] && argv[i + 1] !== undefined) options[VALUES[argv[i]]] = argv[++i];
+    else break;
+  }
+  return { options, command: argv[i], rest: argv.slice(i + 1) };
+}
+
+function sourceFor({ platform, identity, audience, variable, file }) {
+  if (!platform) return new TokenSource();
+  const portalUrl = process.env.ANAPLAN_PORTAL_URL;
+  return new TokenSource({
+    workload: {
+      identity: identity ?? process.env.ANAPLAN_PORTAL_IDENTITY,
+      subjectToken: platformToken(platform, { audience: audience ?? portalUrl, variable, file }),
+    },
+  });
+}
 
 /** Renews at half the token's life left, asking for more than that, so a long command never holds a dead token. */
 async function renewing(source, file) {
@@ -67,12 +105,12 @@ async function exec(source, command) {
 }
 
 async function main(argv) {
-  const [command, ...rest] = argv;
+  const { options, command, rest } = parse(argv);
   if (command === "--help" || command === "-h" || command === undefined) {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
-  const source = new TokenSource();
+  const source = sourceFor(options);
   if (command === "token") {
     process.stdout.write(`${await source.token()}\n`);
     return 0;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { test } from "node:test";
 import { promisify } from "node:util";
-import { PortalError, portalFetch, TokenSource } from "anaplan-portal";
+import { PortalError, platformToken, portalFetch, TokenSource } from "anaplan-portal";
 
 const run = promisify(execFile);
 const { ANAPLAN_API_URL: API, ANAPLAN_AUTH_URL: AUTH, ANAPLAN_PORTAL_BIN: BIN, SHORT_LIVED_KEY } = process.env;
@@ -113,4 +113,29 @@ test("the CLI: token prints one that works, whoami shows the identity", async ()
     assert.match(error.stderr, /ANAPLAN_PORTAL_KEY/);
     return true;
   });
+});
+
+// Keyless: ANAPLAN_PORTAL_IDENTITY trusts GitHub workflows, and ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN stand in for
+// GitHub's token service, as in a job with `permissions: id-token: write`.
+test("keyless: a workload source exchanges the job's GitHub token, and no key is needed", async () => {
+  const source = new TokenSource({
+    key: undefined,
+    workload: {
+      identity: process.env.ANAPLAN_PORTAL_IDENTITY,
+      subjectToken: platformToken("github-actions", { audience: process.env.ANAPLAN_PORTAL_URL }),
+    },
+  });
+  const me = await portalFetch(source)(ME);
+  assert.equal(me.status, 200);
+  assert.equal((await me.json()).user.email, "service@simulator.example");
+  await assert.rejects(source.whoami(), /whoami needs ANAPLAN_PORTAL_KEY/);
+});
+
+test("keyless: the CLI's --github-actions prints a token with no ANAPLAN_PORTAL_KEY set", async () => {
+  const { ANAPLAN_PORTAL_KEY: _key, ...env } = process.env;
+  const { stdout } = await run(BIN, ["--github-actions", "--identity", process.env.ANAPLAN_PORTAL_IDENTITY, "token"], {
+    env,
+  });
+  const me = await fetch(ME, { headers: { Authorization: `AnaplanAuthToken ${stdout.trim()}` } });
+  assert.equal((await me.json()).user.email, "service@simulator.example");
 });

@@ -20,9 +20,18 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Dict, Generator, Optional
+import urllib.parse
+from typing import Any, Callable, Dict, Generator, NamedTuple, Optional
 
-__all__ = ["PortalAuth", "PortalError", "TokenSource"]
+__all__ = [
+    "PortalAuth",
+    "PortalError",
+    "TokenSource",
+    "Workload",
+    "github_actions_token",
+    "gitlab_token",
+    "kubernetes_token",
+]
 __version__ = "0.1.0"
 
 try:  # httpx is optional: without it PortalAuth still serves requests.
@@ -45,14 +54,61 @@ class PortalError(RuntimeError):
         self.retry_after = retry_after
 
 
+class Workload(NamedTuple):
+    """Keyless: the identity (``<team slug>/<identity name>``) and where the job's platform token comes from."""
+
+    identity: str
+    subject_token: Callable[[], str]
+
+
+def github_actions_token(audience: str) -> Callable[[], str]:
+    """The GitHub Actions job's OIDC token for ``audience`` (the job needs ``permissions: id-token: write``)."""
+
+    def fetch() -> str:
+        url = os.environ.get("ACTIONS_ID_TOKEN_REQUEST_URL")
+        bearer = os.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+        if not url or not bearer:
+            raise RuntimeError("Not a GitHub Actions job with `permissions: id-token: write`.")
+        joined = f"{url}{'&' if '?' in url else '?'}audience={urllib.parse.quote(audience, safe='')}"
+        request = urllib.request.Request(joined, headers={"Authorization": f"bearer {bearer}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return str(json.loads(response.read())["value"])
+
+    return fetch
+
+
+def gitlab_token(variable: str = "ANAPLAN_PORTAL_ID_TOKEN") -> Callable[[], str]:
+    """The GitLab CI job's ID token from its ``id_tokens:`` variable."""
+
+    def read() -> str:
+        token = os.environ.get(variable)
+        if not token:
+            raise RuntimeError(f"No {variable}: declare it under the job's id_tokens: with aud: the portal's URL.")
+        return token
+
+    return read
+
+
+def kubernetes_token(path: str = "/var/run/secrets/anaplan-portal/token") -> Callable[[], str]:
+    """The pod's projected service-account token, read fresh each time (the kubelet rotates it)."""
+
+    def read() -> str:
+        with open(path, encoding="utf-8") as file:
+            return file.read().strip()
+
+    return read
+
+
 class TokenSource:
-    """The identity's current Anaplan access token, from ``POST {portal}/api/v1/token``, cached and thread-safe."""
+    """The identity's current Anaplan access token, from ``POST {portal}/api/v1/token``, cached and thread-safe.
+    With ``workload`` it needs no key: the job's platform token is exchanged (RFC 8693) each time a token is due."""
 
     def __init__(
         self,
         portal_url: Optional[str] = None,
         key: Optional[str] = None,
         *,
+        workload: Optional[Workload] = None,
         margin_seconds: float = 60.0,
         timeout: float = 30.0,
     ) -> None:
@@ -60,8 +116,9 @@ class TokenSource:
         secret = key or os.environ.get("ANAPLAN_PORTAL_KEY")
         if not url:
             raise ValueError("No portal URL: pass portal_url or set ANAPLAN_PORTAL_URL (e.g. https://portal.example.com).")
-        if not secret:
+        if not secret and workload is None:
             raise ValueError("No API key: pass key or set ANAPLAN_PORTAL_KEY (atp_…, from the identity's page).")
+        self._workload = workload
         self.portal_url = url.rstrip("/")
         self._key = secret
         self.margin_seconds = margin_seconds
@@ -89,12 +146,19 @@ class TokenSource:
             return self._token  # type: ignore[return-value]
 
     def _fetch(self, body: Dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            f"{self.portal_url}/api/v1/token",
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Authorization": f"Bearer {self._key}", "Content-Type": "application/json"},
-        )
+        if self._workload is not None:
+            form = {
+                "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+                "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+                "subject_token": self._workload.subject_token(),
+                "audience": self._workload.identity,
+            }
+            data = urllib.parse.urlencode(form).encode()
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        else:
+            data = json.dumps(body).encode()
+            headers = {"Authorization": f"Bearer {self._key}", "Content-Type": "application/json"}
+        request = urllib.request.Request(f"{self.portal_url}/api/v1/token", data=data, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 answer = json.loads(response.read())
@@ -126,8 +190,15 @@ class PortalAuth(_AuthBase):  # type: ignore[misc,valid-type]
     requires_request_body = False
     requires_response_body = False
 
-    def __init__(self, portal_url: Optional[str] = None, key: Optional[str] = None, **options: float) -> None:
-        self.source = TokenSource(portal_url, key, **options)
+    def __init__(
+        self,
+        portal_url: Optional[str] = None,
+        key: Optional[str] = None,
+        *,
+        workload: Optional[Workload] = None,
+        **options: float,
+    ) -> None:
+        self.source = TokenSource(portal_url, key, workload=workload, **options)
 
     def __repr__(self) -> str:
         return f"PortalAuth(portal_url={self.source.portal_url!r})"

@@ -13,7 +13,7 @@ import httpx
 import requests
 
 import anaplan_portal
-from anaplan_portal import PortalAuth, PortalError, TokenSource
+from anaplan_portal import PortalAuth, PortalError, TokenSource, Workload, github_actions_token
 
 API = os.environ["ANAPLAN_API_URL"]
 AUTH = os.environ["ANAPLAN_AUTH_URL"]
@@ -121,3 +121,17 @@ def _without(variable, build):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class KeylessTest(unittest.TestCase):
+    """ANAPLAN_PORTAL_IDENTITY trusts GitHub workflows; ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN stand in for GitHub."""
+
+    def test_a_workload_exchanges_its_github_token_and_needs_no_key(self):
+        workload = Workload(
+            os.environ["ANAPLAN_PORTAL_IDENTITY"], github_actions_token(os.environ["ANAPLAN_PORTAL_URL"])
+        )
+        source = TokenSource(key="", workload=workload)
+        with httpx.Client(auth=PortalAuth(workload=workload)) as client:
+            me = client.get(ME)
+        self.assertEqual(me.json()["user"]["email"], "service@simulator.example")
+        self.assertTrue(source.token())
