@@ -73,7 +73,7 @@ export async function startRig(ports: number[], extraEnv: Record<string, string>
     });
     await db().serviceIdentity.update({ where: { id: identity.id }, data: { grantId } });
     const { key } = await createApiKey(actor, "bench", identity.id, keyFields.parse({ name: "bench" }));
-    return { key, grantId, clientId: identity.deviceClientId, endpoints };
+    return { key, grantId, clientId: identity.deviceClientId, endpoints, identityId: identity.id };
   }
 
   return {

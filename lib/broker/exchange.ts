@@ -6,10 +6,9 @@ import "server-only";
 import { recordAudit } from "@/lib/audit";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { IDENTITY_ROW_SQL } from "@/lib/identities/row";
-import { db } from "@/lib/platform/db";
+import { preparedQuery } from "@/lib/platform/db";
 import { env } from "@/lib/platform/env";
 import { metrics } from "@/lib/platform/metrics";
-import { takeFromWindow } from "@/lib/platform/rate-limit";
 import type { RequestContext } from "@/lib/platform/request-context";
 import { auditedClaims, type Preset } from "@/lib/workloads/presets";
 import { type Policy, verifyWorkload, WorkloadRefused } from "@/lib/workloads/verify";
@@ -23,20 +22,49 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const refused = () =>
   new BrokerError("invalid_token", "The subject token is not accepted for this identity. Its team admins can see why.");
 
-/** The identity an exchange names: its id, or `<team slug>/<identity name>`. */
-async function namedIdentity(ref: string): Promise<Servable | undefined> {
+/** The identity (by id, or by team slug and name), its grant's cached token and its policies, in one round trip. */
+const namedSql = (where: string) => `
+  SELECT ${IDENTITY_ROW_SQL}, g.access_token AS "accessToken", g.generation,
+    COALESCE((SELECT json_agg(json_build_object(
+        'id', p.id, 'name', p.name, 'preset', p.preset, 'issuer', p.issuer, 'audience', p.audience,
+        'conditions', p.conditions, 'jwks', p.jwks, 'oneTimeJti', p.one_time_jti,
+        'maxTokenAgeSeconds', p.max_token_age_seconds))
+      FROM workload_policies p WHERE p.identity_id = si.id), '[]'::json) AS policies
+  FROM service_identities si LEFT JOIN grants g ON g.id = si.grant_id WHERE ${where}`;
+const BY_ID_SQL = namedSql("si.id = $1::uuid");
+const BY_NAME_SQL = namedSql("si.team_id = (SELECT id FROM teams WHERE slug = $1) AND si.name = $2");
+
+type Named = Servable & { policies: Policy[] };
+
+async function namedIdentity(ref: string): Promise<Named | undefined> {
+  if (UUID.test(ref)) return (await preparedQuery<Named>("exchange_identity_by_id", BY_ID_SQL, [ref]))[0];
   const slash = ref.indexOf("/");
-  const [slug, name] = [ref.slice(0, slash), ref.slice(slash + 1)];
-  const where = UUID.test(ref)
-    ? `si.id = $1::uuid`
-    : `si.team_id = (SELECT id FROM teams WHERE slug = $1) AND si.name = $2`;
-  const rows = await db().$queryRawUnsafe<Servable[]>(
-    `SELECT ${IDENTITY_ROW_SQL}, g.access_token AS "accessToken", g.generation
-     FROM service_identities si LEFT JOIN grants g ON g.id = si.grant_id WHERE ${where}`,
-    ...(UUID.test(ref) ? [ref] : [slug, name]),
-  );
-  return slash === -1 && !UUID.test(ref) ? undefined : rows[0];
+  if (slash <= 0) return undefined;
+  const values = [ref.slice(0, slash), ref.slice(slash + 1)];
+  return (await preparedQuery<Named>("exchange_identity_by_name", BY_NAME_SQL, values))[0];
 }
+
+/**
+ * The exchange counted against its policy's per-minute limit, and (at most once a minute) the policy's and the
+ * identity's last use and the identity's hourly usage, in one statement. Returns the window's count and reset.
+ */
+const COUNT_SQL = `
+  WITH counted AS (
+    INSERT INTO rate_limit_counters AS r (bucket, window_start, count)
+    VALUES ('workload:' || $1, date_trunc('minute', now()), 1)
+    ON CONFLICT (bucket, window_start) DO UPDATE SET count = r.count + 1
+    RETURNING r.count, EXTRACT(EPOCH FROM r.window_start + interval '1 minute' - now())::float8 AS reset
+  ), policy AS (
+    UPDATE workload_policies SET last_used_at = now()
+    WHERE id = $1::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+  ), identity AS (
+    UPDATE service_identities SET last_used_at = now()
+    WHERE id = $2::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+  ), used AS (
+    INSERT INTO identity_usage AS u (identity_id, hour, requests) VALUES ($2::uuid, date_trunc('hour', now()), 1)
+    ON CONFLICT (identity_id, hour) DO UPDATE SET requests = u.requests + 1
+  )
+  SELECT count, reset FROM counted`;
 
 const issuerHost = (issuer: string | null) => (issuer && URL.canParse(issuer) ? new URL(issuer).host : "unknown");
 
@@ -60,9 +88,7 @@ async function refuse(
 
 export async function exchangeToken(body: ExchangeRequest, context: RequestContext): Promise<TokenResponse> {
   const identity = await namedIdentity(body.audience ?? body.resource ?? "");
-  const policies = identity
-    ? await db().workloadPolicy.findMany({ where: { identityId: identity.id } })
-    : ([] as Policy[]);
+  const policies = identity?.policies ?? [];
   if (!identity || policies.length === 0) {
     throw await refuse(context, identity, { check: identity ? "no_policy" : "identity", issuer: null, subject: null });
   }
@@ -74,19 +100,21 @@ export async function exchangeToken(body: ExchangeRequest, context: RequestConte
     throw error;
   }
   const { policy, claims } = verified;
-  const rate = await takeFromWindow(`workload:${policy.id}`, env().BROKER_RATE_LIMIT_PER_MINUTE);
-  if (!rate.allowed) {
+  const limit = env().BROKER_RATE_LIMIT_PER_MINUTE;
+  const [rate] = await preparedQuery<{ count: number; reset: number }>("exchange_count", COUNT_SQL, [
+    policy.id,
+    identity.id,
+  ]);
+  if ((rate?.count ?? Number.POSITIVE_INFINITY) > limit) {
     throw new BrokerError(
       "rate_limited",
-      `The trusted workload “${policy.name}” asked more than ${env().BROKER_RATE_LIMIT_PER_MINUTE} times this minute.`,
-      rate.retryAfterSeconds,
+      `The trusted workload “${policy.name}” asked more than ${limit} times this minute.`,
+      Math.max(1, Math.ceil(rate?.reset ?? 60)),
     );
   }
   assertServable(identity);
   const token = await accessTokenFor(identity, body.min_valid_seconds ?? 0);
   metrics().workloadExchanges.inc({ issuer: issuerHost(policy.issuer), outcome: "ok" });
-  await db().$executeRaw`UPDATE workload_policies SET last_used_at = now() WHERE id = ${policy.id}::uuid`;
-  await db().$executeRaw`UPDATE service_identities SET last_used_at = now() WHERE id = ${identity.id}::uuid`;
   await recordAudit({
     action: "token.exchange",
     outcome: "success",

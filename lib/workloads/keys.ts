@@ -31,8 +31,11 @@ async function boundedFetch(url: string | URL, init?: RequestInit): Promise<Resp
   return new Response(new Uint8Array(bytes), { status: response.status, headers: response.headers });
 }
 
-/** Per issuer: its key resolver, or its last discovery failure (kept 30 s, so a broken issuer is not asked per call). */
-type Remote = { keys?: JWTVerifyGetKey; failure?: KeysUnavailable; until: number };
+/**
+ * Per issuer: its key resolver once discovered (one discovery however many calls arrive at once), or its last
+ * discovery failure, kept 30 s, so a broken issuer is not asked on every call.
+ */
+type Remote = { keys: Promise<JWTVerifyGetKey>; until: number };
 const remotes = new Map<string, Remote>();
 const FAILURE_TTL_MS = 30_000;
 
@@ -60,24 +63,20 @@ async function discover(issuer: string): Promise<URL> {
 export async function keysFor(policy: { issuer: string; jwks: unknown }): Promise<JWTVerifyGetKey> {
   if (policy.jwks) return createLocalJWKSet(policy.jwks as JSONWebKeySet);
   const cached = remotes.get(policy.issuer);
-  if (cached && cached.until > Date.now()) {
-    if (cached.keys) return cached.keys;
-    throw cached.failure;
-  }
-  let jwksUri: URL;
-  try {
-    jwksUri = await discover(policy.issuer);
-  } catch (error) {
-    const failure = error instanceof KeysUnavailable ? error : new KeysUnavailable("discovery failed");
-    remotes.set(policy.issuer, { failure, until: Date.now() + FAILURE_TTL_MS });
-    throw failure;
-  }
-  const keys = createRemoteJWKSet(jwksUri, {
-    timeoutDuration: TIMEOUT_MS,
-    cooldownDuration: env().WORKLOAD_JWKS_COOLDOWN_SECONDS * 1000,
-    cacheMaxAge: DISCOVERY_TTL_MS,
-    [customFetch]: boundedFetch,
-  });
+  if (cached && cached.until > Date.now()) return cached.keys;
+  const keys = discover(policy.issuer).then(
+    (jwksUri) =>
+      createRemoteJWKSet(jwksUri, {
+        timeoutDuration: TIMEOUT_MS,
+        cooldownDuration: env().WORKLOAD_JWKS_COOLDOWN_SECONDS * 1000,
+        cacheMaxAge: DISCOVERY_TTL_MS,
+        [customFetch]: boundedFetch,
+      }),
+    (error: unknown) => {
+      remotes.set(policy.issuer, { keys, until: Date.now() + FAILURE_TTL_MS });
+      throw error instanceof KeysUnavailable ? error : new KeysUnavailable("discovery failed");
+    },
+  );
   remotes.set(policy.issuer, { keys, until: Date.now() + DISCOVERY_TTL_MS });
   return keys;
 }
