@@ -96,7 +96,7 @@ test("the Node package, its CLI and the Python package work against the portal b
       SHORT_LIVED_KEY: shortLivedKey,
     },
   });
-  expect(node).toMatch(/pass 8\b/);
+  expect(node).toMatch(/pass 9\b/);
   // From a directory without the sources, so the installed package is the one imported.
   const python = await passes(
     "/usr/bin/python3",

@@ -7,8 +7,8 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import { USERS } from "../../simulator/accounts";
 import { simulatorOperator } from "../../simulator/operator-client";
-import { externalKeyPair } from "../helpers/certificates";
 import { dumpDatabase, leakedForms } from "../helpers/dump";
+import { importedCertificateIdentity } from "./support/flows";
 import { startDatabase, startPortal, waitUntilHealthy } from "./support/portal";
 import { signInOn } from "./support/sign-in";
 import { expect, test } from "./support/test";
@@ -26,31 +26,24 @@ const keyForms = (key: KeyObject) => {
   ];
 };
 
-/** A certificate identity whose key is imported (so the test knows it), tested and revoked through the pages. */
+/** A certificate identity whose key is imported (so the test knows it), refused once, tested and revoked. */
 async function certificateIdentity(page: Page, simulator: ReturnType<typeof simulatorOperator>) {
-  const { privateKey, certificate } = await externalKeyPair(simulator, USERS.sso.email);
-  await page.goto("/teams/leak-check/identities/new");
-  await page.getByLabel("Name").fill("sentinel-certificate");
-  await page.getByRole("radio", { name: /CA certificate/ }).check();
-  await page.getByLabel("Service account (email)").fill(USERS.sso.email);
-  await page.getByRole("button", { name: "Create identity" }).click();
-  await page.getByText("Import a key and certificate made elsewhere").click();
-  await page.getByLabel("Certificate (PEM)", { exact: true }).fill(certificate);
-  // A refused import first: the key must not come back in the failed form's state.
-  await page
-    .getByLabel("Its private key (PKCS#8 PEM)", { exact: true })
-    .fill(privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+  const privateKey = await importedCertificateIdentity(
+    page,
+    simulator,
+    "leak-check",
+    "sentinel-certificate",
+    USERS.sso.email,
+  );
+  // A refused import: the key must not come back in the failed form's state.
+  const keyBox = page.getByLabel("Its private key (PKCS#8 PEM)", { exact: true });
+  if (!(await keyBox.isVisible())) await page.getByText("Import a key and certificate made elsewhere").click();
+  await keyBox.fill(privateKey.export({ type: "pkcs8", format: "pem" }).toString());
   await page.getByLabel("Passphrase (if the key has one)").fill("not-needed-but-sent");
   await page.getByLabel("Certificate (PEM)", { exact: true }).fill("not a certificate");
   await page.getByRole("button", { name: "Import key and certificate" }).click();
   await expect(page.locator("#import-certificate-error")).toContainText("not a PEM certificate");
-  await expect(page.getByLabel("Its private key (PKCS#8 PEM)", { exact: true })).toHaveValue("");
-  await page.getByLabel("Certificate (PEM)", { exact: true }).fill(certificate);
-  await page
-    .getByLabel("Its private key (PKCS#8 PEM)", { exact: true })
-    .fill(privateKey.export({ type: "pkcs8", format: "pem" }).toString());
-  await page.getByRole("button", { name: "Import key and certificate" }).click();
-  await expect(page.getByLabel("Certificate in use")).toBeVisible();
+  await expect(keyBox).toHaveValue("");
   await page.getByRole("button", { name: "Test" }).click();
   await expect(page.getByText(`(${USERS.sso.email})`)).toBeVisible();
   await page.getByRole("button", { name: "Revoke tokens…" }).click();

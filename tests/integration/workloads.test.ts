@@ -9,6 +9,7 @@ import { getCurrentUser } from "@/lib/anaplan";
 import { createApiKey, keyFields } from "@/lib/broker/keys";
 import { db } from "@/lib/platform/db";
 import { publishEnv } from "@/lib/platform/env";
+import { metrics } from "@/lib/platform/metrics";
 import { addPolicy, removePolicy } from "@/lib/workloads/policies";
 import { policyFields } from "@/lib/workloads/schemas";
 import { USERS } from "@/simulator/accounts";
@@ -96,6 +97,14 @@ describe("keyless: token exchange of a trusted workload's platform JWT", () => {
     assert.equal(byName.body.access_token, answer.body.access_token, "the same cached token");
     const { audience: _, ...withResource } = { ...form(jwt, ""), resource: identity.id };
     assert.equal((await exchange(withResource)).status, 200);
+    const idToken = { ...form(jwt, identity.id), subject_token_type: "urn:ietf:params:oauth:token-type:id_token" };
+    assert.equal((await exchange(idToken)).status, 200, "an id_token type is taken too");
+    const counted = await metrics().registry.getSingleMetricAsString("portal_workload_exchanges_total");
+    assert.match(
+      counted,
+      new RegExp(`issuer="${new URL(github.issuer).host}",outcome="ok"} [1-9]`),
+      "counted per issuer",
+    );
     const audited = await db().auditEvent.findFirst({
       where: { action: "token.exchange", outcome: "success" },
       orderBy: { id: "desc" },

@@ -139,3 +139,23 @@ test("keyless: the CLI's --github-actions prints a token with no ANAPLAN_PORTAL_
   const me = await fetch(ME, { headers: { Authorization: `AnaplanAuthToken ${stdout.trim()}` } });
   assert.equal((await me.json()).user.email, "service@simulator.example");
 });
+
+test("keyless: --gitlab reads its id_tokens variable and --kubernetes its projected token file", async () => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const path = await import("node:path");
+  const os = await import("node:os");
+  // The job token the stand-in hands out, placed where GitLab and the kubelet would put one.
+  const jwt = await platformToken("github-actions", { audience: process.env.ANAPLAN_PORTAL_URL })();
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "projected-")), "token");
+  writeFileSync(file, `${jwt}\n`);
+  const { ANAPLAN_PORTAL_KEY: _key, ...env } = process.env;
+  const identity = ["--identity", process.env.ANAPLAN_PORTAL_IDENTITY];
+  for (const [args, extra] of [
+    [["--gitlab", ...identity, "token"], { ANAPLAN_PORTAL_ID_TOKEN: jwt }],
+    [["--kubernetes", "--token-file", file, ...identity, "token"], {}],
+  ]) {
+    const { stdout } = await run(BIN, args, { env: { ...env, ...extra } });
+    const me = await fetch(ME, { headers: { Authorization: `AnaplanAuthToken ${stdout.trim()}` } });
+    assert.equal((await me.json()).user.email, "service@simulator.example", args[0]);
+  }
+});
