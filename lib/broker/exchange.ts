@@ -66,14 +66,19 @@ const COUNT_SQL = `
   )
   SELECT count, reset FROM counted`;
 
-const issuerHost = (issuer: string | null) => (issuer && URL.canParse(issuer) ? new URL(issuer).host : "unknown");
+/** A metric label: the host of an issuer some policy trusts; any other `iss` (the caller's choice) is "other". */
+const issuerLabel = (issuer: string | null, policies: Policy[]) =>
+  issuer && policies.some((p) => p.issuer === issuer) && URL.canParse(issuer) ? new URL(issuer).host : "other";
 
 async function refuse(
   context: RequestContext,
-  identity: Servable | undefined,
+  identity: Named | undefined,
   error: WorkloadRefused | { check: string; issuer: null; subject: null },
 ) {
-  metrics().workloadExchanges.inc({ issuer: issuerHost(error.issuer), outcome: error.check });
+  metrics().workloadExchanges.inc({
+    issuer: issuerLabel(error.issuer, identity?.policies ?? []),
+    outcome: error.check,
+  });
   await recordRefusal(`${context.ip ?? "unknown"}:${identity?.id ?? "none"}:${error.check}`, {
     action: "token.exchange",
     outcome: "denied",
@@ -114,7 +119,7 @@ export async function exchangeToken(body: ExchangeRequest, context: RequestConte
   }
   assertServable(identity);
   const token = await accessTokenFor(identity, body.min_valid_seconds ?? 0);
-  metrics().workloadExchanges.inc({ issuer: issuerHost(policy.issuer), outcome: "ok" });
+  metrics().workloadExchanges.inc({ issuer: issuerLabel(policy.issuer, policies), outcome: "ok" });
   await recordAudit({
     action: "token.exchange",
     outcome: "success",

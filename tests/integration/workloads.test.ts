@@ -169,6 +169,9 @@ describe("keyless: token exchange of a trusted workload's platform JWT", () => {
       assert.equal(await lastCheck(), check, what);
     }
     assert.equal(new Set(answers.map((a) => JSON.stringify(a.body))).size, 1, "no oracle: one answer for all");
+    const counted = await metrics().registry.getSingleMetricAsString("portal_workload_exchanges_total");
+    assert.match(counted, /issuer="other",outcome="issuer"/, "an issuer no policy trusts is not a label of its own");
+    assert.ok(!counted.includes("githubusercontent.com.evil"), "a caller cannot grow the metric's labels");
     assert.equal(answers[0]?.body.error, "invalid_token");
     for (const [ref, what] of [
       ["keyless-a/nobody", "unknown identity"],
