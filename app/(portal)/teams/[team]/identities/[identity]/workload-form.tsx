@@ -141,7 +141,7 @@ function MoreFields({
         </Field>
         <label className="flex items-center gap-2 text-sm text-slate-900">
           <input type="checkbox" name="oneTimeJti" className="size-4" defaultChecked={typed?.oneTimeJti === "on"} />
-          Each token once (its jti is remembered until it expires)
+          One use per token (its jti is kept until the token ends)
         </label>
       </div>
     </details>
