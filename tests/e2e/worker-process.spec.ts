@@ -109,11 +109,14 @@ test("two app instances and the worker all running background work every second:
   const db = new pg.Client({ connectionString: rig.database.url });
   const worker = startWorkerProcess({ ...rig.env, ...racing, DATABASE_URL: rig.database.url });
   const count = (type: string) => hooks.filter((h) => h.type === type).length;
-  /** Waits for `read` to reach `expected`, then lets every loop run several more rounds: it must not move on. */
+  /**
+   * Waits for `read` to reach `expected`, then lets every loop run more rounds (three processes, each loop every
+   * second: some nine rounds in three seconds): it must not move on.
+   */
   const settlesAt = async (read: () => Promise<number> | number, expected: number, what: string) => {
     await expect.poll(read, { timeout: 60_000, message: what }).toBe(expected);
-    await sleep(5000);
-    expect(await read(), `${what}, five seconds later`).toBe(expected);
+    await sleep(3000);
+    expect(await read(), `${what}, three seconds later`).toBe(expected);
   };
   try {
     for (const portal of rig.portals) await waitUntilHealthy(portal.baseURL);
