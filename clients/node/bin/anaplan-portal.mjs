@@ -15,7 +15,7 @@ const USAGE = `Usage:
 
 Environment: ANAPLAN_PORTAL_URL (the portal, e.g. https://portal.example.com) and ANAPLAN_PORTAL_KEY (atp_…).
 
-Keyless (no key: the job's own platform token is exchanged), before the command:
+Keyless (no key: the job's own platform token is exchanged), e.g. anaplan-portal token --github-actions:
   --github-actions | --gitlab | --kubernetes   where the job runs
   --identity <team slug>/<identity name>       default ANAPLAN_PORTAL_IDENTITY
   --audience <aud>                             GitHub Actions: the audience to ask for (default: the portal's URL)
@@ -30,16 +30,18 @@ const VALUES = {
   "--token-file": "file",
 };
 
-/** Leading options, then the command and its arguments. */
+/** The command and the options around it (`token --github-actions`, or before it); exec's command after `--`. */
 function parse(argv) {
   const options = {};
+  let command;
   let i = 0;
-  for (; i < argv.length; i++) {
+  for (; i < argv.length && argv[i] !== "--"; i++) {
     if (PLATFORMS[argv[i]]) options.platform = PLATFORMS[argv[i]];
     else if (VALUES[argv[i]] && argv[i + 1] !== undefined) options[VALUES[argv[i]]] = argv[++i];
+    else if (command === undefined) command = argv[i];
     else break;
   }
-  return { options, command: argv[i], rest: argv.slice(i + 1) };
+  return { options, command, rest: argv.slice(i) };
 }
 
 function sourceFor({ platform, identity, audience, variable, file }) {

@@ -133,7 +133,7 @@ test("keyless: a workload source exchanges the job's GitHub token, and no key is
 
 test("keyless: the CLI's --github-actions prints a token with no ANAPLAN_PORTAL_KEY set", async () => {
   const { ANAPLAN_PORTAL_KEY: _key, ...env } = process.env;
-  const { stdout } = await run(BIN, ["--github-actions", "--identity", process.env.ANAPLAN_PORTAL_IDENTITY, "token"], {
+  const { stdout } = await run(BIN, ["token", "--github-actions", "--identity", process.env.ANAPLAN_PORTAL_IDENTITY], {
     env,
   });
   const me = await fetch(ME, { headers: { Authorization: `AnaplanAuthToken ${stdout.trim()}` } });
@@ -151,11 +151,11 @@ test("keyless: --gitlab reads its id_tokens variable and --kubernetes its projec
   const { ANAPLAN_PORTAL_KEY: _key, ...env } = process.env;
   const identity = ["--identity", process.env.ANAPLAN_PORTAL_IDENTITY];
   for (const [args, extra] of [
-    [["--gitlab", ...identity, "token"], { ANAPLAN_PORTAL_ID_TOKEN: jwt }],
+    [["token", "--gitlab", ...identity], { ANAPLAN_PORTAL_ID_TOKEN: jwt }],
     [["--kubernetes", "--token-file", file, ...identity, "token"], {}],
   ]) {
     const { stdout } = await run(BIN, args, { env: { ...env, ...extra } });
     const me = await fetch(ME, { headers: { Authorization: `AnaplanAuthToken ${stdout.trim()}` } });
-    assert.equal((await me.json()).user.email, "service@simulator.example", args[0]);
+    assert.equal((await me.json()).user.email, "service@simulator.example", args.join(" "));
   }
 });
