@@ -1,40 +1,11 @@
-// The identity's RSA key: made here (RSA-3072, with a PKCS#10 request carrying the account's email in the subject
-// and the SAN) or read from an upload (PKCS#8, optionally passphrase-protected, or PKCS#1). Either way it leaves
-// this module only as a PKCS#8 PEM for the vault to seal, and the request is the only thing ever shown.
+// The identity's RSA key as Node's crypto holds it: read from an upload (PKCS#8, optionally passphrase-protected,
+// or PKCS#1), or from its sealed PKCS#8 PEM to sign. Only Node's crypto is needed here, so signing (the broker's
+// path) never loads the X.509 library that making a CSR needs (csr.ts).
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { refuse } from "./problems";
-import { x509 } from "./x509";
 
-/** Anaplan accepts RSA of 2048 bits or more; the portal makes 3072-bit keys. */
+/** Anaplan accepts RSA of 2048 bits or more. */
 export const MIN_RSA_BITS = 2048;
-const GENERATED_RSA_BITS = 3072;
-const ALGORITHM = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
-
-export type NewKey = { privateKeyPem: string; csrPem: string };
-
-/** A fresh key pair and its certificate signing request for `email`. */
-export async function generateKeyAndCsr(email: string): Promise<NewKey> {
-  // The global WebCrypto (the one @peculiar/x509 takes) rather than node:crypto's, whose types differ.
-  const keys = await crypto.subtle.generateKey(
-    { ...ALGORITHM, modulusLength: GENERATED_RSA_BITS, publicExponent: new Uint8Array([1, 0, 1]) },
-    true,
-    ["sign", "verify"],
-  );
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: [{ CN: [email] }, { E: [email] }],
-    keys,
-    signingAlgorithm: ALGORITHM,
-    extensions: [
-      new x509.SubjectAlternativeNameExtension([{ type: "email", value: email }]),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth, x509.ExtendedKeyUsage.emailProtection]),
-    ],
-  });
-  const pkcs8 = Buffer.from(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
-  return { privateKeyPem: pemOf(pkcs8), csrPem: csr.toString("pem") };
-}
-
-const pemOf = (pkcs8: Buffer) => pkcs8Pem(createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" }));
 
 const ENCRYPTED = /-----BEGIN ENCRYPTED PRIVATE KEY-----/;
 const ANY_KEY = /-----BEGIN (?:ENCRYPTED |RSA )?PRIVATE KEY-----[\s\S]+?-----END (?:ENCRYPTED |RSA )?PRIVATE KEY-----/;

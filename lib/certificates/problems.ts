@@ -23,9 +23,7 @@ export class Problems {
   }
 }
 
+/** One problem that stops the checks at once (what follows cannot be checked without it). */
 export const refuse = (field: UploadField, sentence: string): never => {
-  const problems = new Problems();
-  problems.add(field, sentence);
-  problems.check();
-  throw new Error("unreachable");
+  throw new AppError("bad_request", sentence, { fieldErrors: { [field]: [sentence] } });
 };

@@ -6,19 +6,12 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import type { InspectedCertificate } from "./inspect";
-import { generateKeyAndCsr } from "./keys";
 import { sealPrivateKey } from "./signer";
 
 type Tx = Prisma.TransactionClient;
 
-/** A key made and sealed, not yet stored: made outside any transaction (an RSA-3072 key takes a moment). */
+/** A key sealed, not yet stored (csr.ts makes one, prepareImportedKey takes one). */
 export type PreparedKey = { id: string; privateKey: Uint8Array<ArrayBuffer>; csrPem: string | null };
-
-export async function prepareGeneratedKey(email: string): Promise<PreparedKey> {
-  const id = randomUUID();
-  const made = await generateKeyAndCsr(email);
-  return { id, privateKey: await sealPrivateKey(id, made.privateKeyPem), csrPem: made.csrPem };
-}
 
 export async function prepareImportedKey(pkcs8Pem: string): Promise<PreparedKey> {
   const id = randomUUID();

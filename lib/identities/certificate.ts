@@ -4,6 +4,7 @@
 import "server-only";
 import { getCurrentUser } from "@/lib/anaplan";
 import { recordAudit } from "@/lib/audit";
+import { prepareGeneratedKey } from "@/lib/certificates/csr";
 import { type InspectedCertificate, inspectCertificate } from "@/lib/certificates/inspect";
 import { pkcs8Pem, readPrivateKey } from "@/lib/certificates/keys";
 import { openKey } from "@/lib/certificates/signer";
@@ -12,7 +13,6 @@ import {
   certificatesOf,
   type PreparedKey,
   pendingKeyOf,
-  prepareGeneratedKey,
   prepareImportedKey,
   storePendingKey,
 } from "@/lib/certificates/store";
