@@ -4,7 +4,7 @@
 // 64 concurrent clients and the ratios, so figures compare across machines.
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { benchIssuer } from "./issuer";
+import { closeIssuers, githubClaims, startIssuer } from "../tests/helpers/oidc-issuer";
 import { type Figures, percentile, startRig } from "./rig";
 
 const PORT = 3190;
@@ -33,7 +33,7 @@ async function load(request: () => Promise<Response>, concurrency: number): Prom
 
 const rig = await startRig([PORT], { WORKLOAD_ISSUER_ALLOW_HTTP: "1" });
 const base = rig.bases[0] ?? "";
-const issuer = await benchIssuer();
+const issuer = await startIssuer();
 try {
   const { key, identityId } = await rig.seedKey();
   const broker = () => fetch(`${base}/api/v1/token`, { method: "POST", headers: { Authorization: `Bearer ${key}` } });
@@ -59,7 +59,7 @@ try {
   const form = new URLSearchParams({
     grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
     subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
-    subject_token: await issuer.mint(base),
+    subject_token: await issuer.mint(githubClaims("acme/etl"), { audience: base, expiresIn: 3600 }),
     audience: identityId,
   }).toString();
   const exchange = () =>
@@ -102,7 +102,7 @@ try {
     `JWKS fetches during the run: ${issuer.jwksFetches()} (once per issuer and key rotation, never per call)`,
   );
 } finally {
-  await issuer.close();
+  await closeIssuers();
   await rig.stop();
   process.exit(0);
 }

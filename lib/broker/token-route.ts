@@ -3,7 +3,7 @@
 import "server-only";
 import { NO_STORE } from "@/lib/platform/failure";
 import { parseBody, publicCall, readBody, readJson, withApiKey } from "./api";
-import { authenticate } from "./caller";
+import { invalidKey } from "./errors";
 import { exchangeToken } from "./exchange";
 import { issueToken } from "./issue";
 import { exchangeRequest, TOKEN_EXCHANGE, tokenRequest } from "./schemas";
@@ -24,7 +24,7 @@ export function tokenRoute(request: Request): Promise<Response> {
   }
   return publicCall(request, async (context) => {
     const body = await readBody(request, true);
-    if (!isExchange(body)) await authenticate(null);
+    if (!isExchange(body)) throw invalidKey();
     return Response.json(await exchangeToken(parseBody(exchangeRequest, body), context), { headers: NO_STORE });
   });
 }

@@ -59,9 +59,21 @@ async function discover(issuer: string): Promise<URL> {
   return jwks;
 }
 
+/** Pasted key sets by policy, kept while the policy's JWKS is unchanged: its keys are imported once, not per call. */
+const pasted = new Map<string, { text: string; keys: JWTVerifyGetKey }>();
+
+function pastedKeys(policyId: string, jwks: unknown): JWTVerifyGetKey {
+  const text = JSON.stringify(jwks);
+  const known = pasted.get(policyId);
+  if (known?.text === text) return known.keys;
+  const keys = createLocalJWKSet(jwks as JSONWebKeySet);
+  pasted.set(policyId, { text, keys });
+  return keys;
+}
+
 /** The key resolver for a policy: its pasted JWKS, or the issuer's published keys. */
-export async function keysFor(policy: { issuer: string; jwks: unknown }): Promise<JWTVerifyGetKey> {
-  if (policy.jwks) return createLocalJWKSet(policy.jwks as JSONWebKeySet);
+export async function keysFor(policy: { id: string; issuer: string; jwks: unknown }): Promise<JWTVerifyGetKey> {
+  if (policy.jwks) return pastedKeys(policy.id, policy.jwks);
   const cached = remotes.get(policy.issuer);
   if (cached && cached.until > Date.now()) return cached.keys;
   const keys = discover(policy.issuer).then(

@@ -25,19 +25,25 @@ export type Policy = {
   maxTokenAgeSeconds: number;
 };
 
-export type Check =
-  | "malformed"
-  | "algorithm"
-  | "issuer"
-  | "keys_unavailable"
-  | "unknown_key"
-  | "signature"
-  | "audience"
-  | "expired"
-  | "not_yet_valid"
-  | "too_old"
-  | "claims"
-  | "replayed";
+/**
+ * What a refusal names, for the audit trail, in the order a token gets through them: when several policies refuse
+ * one token, the one that came furthest is reported.
+ */
+const CHECKS = [
+  "malformed",
+  "algorithm",
+  "issuer",
+  "keys_unavailable",
+  "unknown_key",
+  "signature",
+  "audience",
+  "expired",
+  "not_yet_valid",
+  "too_old",
+  "claims",
+  "replayed",
+] as const;
+export type Check = (typeof CHECKS)[number];
 
 export class WorkloadRefused extends Error {
   constructor(
@@ -125,18 +131,6 @@ export async function verifyWorkload(token: string, policies: Policy[]) {
   }
   const candidates = policies.filter((p) => p.issuer === issuer);
   if (candidates.length === 0) throw new WorkloadRefused("issuer", issuer, subject);
-  const ORDER: Check[] = [
-    "malformed",
-    "keys_unavailable",
-    "unknown_key",
-    "signature",
-    "audience",
-    "expired",
-    "not_yet_valid",
-    "too_old",
-    "claims",
-    "replayed",
-  ];
   let closest: Check = "malformed";
   for (const policy of candidates) {
     const verdict = await verifyAgainst(token, policy);
@@ -145,7 +139,7 @@ export async function verifyWorkload(token: string, policies: Policy[]) {
     if (!check && verdict.payload && policy.oneTimeJti && !(await spendOnce(policy, verdict.payload)))
       check = "replayed";
     if (!check && verdict.payload) return { policy, claims: verdict.payload as Record<string, unknown> };
-    if (check && ORDER.indexOf(check) > ORDER.indexOf(closest)) closest = check;
+    if (check && CHECKS.indexOf(check) > CHECKS.indexOf(closest)) closest = check;
   }
   throw new WorkloadRefused(closest, issuer, subject);
 }

@@ -1,21 +1,21 @@
-// A local OIDC issuer for the keyless tests: keys from jose, discovery and JWKS served on loopback, tokens shaped
+// A local OIDC issuer for the keyless tests and bench:broker: keys from jose, discovery and JWKS served on loopback, tokens shaped
 // like GitHub Actions', GitLab CI's or Kubernetes' job tokens. `faults` make the broken issuers: keys on another
 // host, an oversized or a slow JWKS.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { after } from "node:test";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
 type Faults = { jwksElsewhere?: boolean; hugeJwks?: boolean; slowJwksMs?: number };
 
-// Closed when the whole file's tests end (registered here, at import, so not bound to a hook that starts one).
 const servers: http.Server[] = [];
 const close = (server: http.Server) =>
   new Promise<void>((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());
   });
-after(() => Promise.all(servers.map(close)));
+
+/** Closes every issuer started; a test file registers it at its top level (`after(closeIssuers)`). */
+export const closeIssuers = () => Promise.all(servers.splice(0).map(close));
 
 export async function startIssuer(faults: Faults = {}) {
   const keys: { kid: string; privateKey: CryptoKey; jwk: JWK }[] = [];

@@ -2,7 +2,7 @@
 // and a local OIDC issuer (jose keys, discovery and JWKS on loopback) minting GitHub-, GitLab- and Kubernetes-shaped
 // job tokens. Every refusal answers the same 401 invalid_token; the audit says which check refused.
 import assert from "node:assert/strict";
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { POST as tokenRoute } from "@/app/api/v1/token/route";
 import { getCurrentUser } from "@/lib/anaplan";
@@ -14,12 +14,13 @@ import { addPolicy, removePolicy } from "@/lib/workloads/policies";
 import { policyFields } from "@/lib/workloads/schemas";
 import { USERS } from "@/simulator/accounts";
 import { setUpTestDatabase } from "../helpers/db.ts";
-import { githubClaims, kubernetesClaims, startIssuer } from "../helpers/oidc-issuer.ts";
+import { closeIssuers, githubClaims, kubernetesClaims, startIssuer } from "../helpers/oidc-issuer.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { type Actors, enrolledIdentity, setUpTeams } from "../helpers/team.ts";
 
 await setUpTestDatabase();
 const sim = await setUpSimulator();
+after(closeIssuers);
 publishEnv({
   BROKER_RATE_LIMIT_PER_MINUTE: "100000",
   WORKLOAD_ISSUER_ALLOW_HTTP: "1",
