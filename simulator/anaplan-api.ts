@@ -16,7 +16,7 @@ function credential(req: IncomingMessage): { scheme: "AnaplanAuthToken" | "Beare
 
 const anaplanDate = (d: Date) => d.toISOString().replace("Z", "+0000");
 
-async function accessTokenOf(provider: Provider, req: IncomingMessage) {
+export async function accessTokenOf(provider: Provider, req: IncomingMessage) {
   const given = credential(req);
   const token = given ? await provider.AccessToken.find(given.token) : undefined;
   return { given, token: token && !token.isExpired ? token : undefined };

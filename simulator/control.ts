@@ -30,6 +30,8 @@ export type Counters = {
   revoke: number;
   /** CA-certificate authentications answered with a token. */
   certificateAuthenticate: number;
+  /** Integration API calls (`/2/0/…` but the profile) that reached the API host with a valid token. */
+  integration: number;
 };
 
 export function createControl(initial: Defaults, clients: Record<string, ClientBehaviour>) {
@@ -79,5 +81,14 @@ export function createControl(initial: Defaults, clients: Record<string, ClientB
 export type Control = ReturnType<typeof createControl>;
 
 function emptyCounters(): Counters {
-  return { token: {}, deviceCode: 0, usersMe: 0, logout: 0, validate: 0, revoke: 0, certificateAuthenticate: 0 };
+  return {
+    token: {},
+    deviceCode: 0,
+    usersMe: 0,
+    logout: 0,
+    validate: 0,
+    revoke: 0,
+    certificateAuthenticate: 0,
+    integration: 0,
+  };
 }

@@ -6,10 +6,11 @@ import querystring from "node:querystring";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Provider from "oidc-provider";
 import { userByEmail } from "./accounts";
-import { json, logoutToken, usersMe, validateToken } from "./anaplan-api";
+import { accessTokenOf, json, logoutToken, usersMe, validateToken } from "./anaplan-api";
 import type { CertificateRoutes } from "./certificate-routes";
 import type { Control, Endpoint, Fault } from "./control";
 import { approveDevice, denyDevice, SimulatorRefusal } from "./device";
+import type { IntegrationApi } from "./integration";
 import { handleInteraction, html } from "./interactions";
 import { handleOperator } from "./operator";
 import { devicePage } from "./pages";
@@ -213,11 +214,14 @@ export function createHandler(deps: {
   /** The operator API's own (loopback) address, which its callers must name as Host. */
   operatorUrl: string;
   certificates: CertificateRoutes;
+  /** One Integration API (its workspaces, models and files) however many listeners share it. */
+  integration: IntegrationApi;
 }) {
   const { provider, control, store, urls, role } = deps;
   const url = urls[role];
   const callback = provider.callback();
   const lastDevicePoll = new Map<string, number>();
+  const integration = deps.integration;
 
   async function token(req: IncomingMessage, res: ServerResponse) {
     const params = await readParams(req);
@@ -237,10 +241,19 @@ export function createHandler(deps: {
     return last !== undefined && Date.now() - last < control.state.defaults.deviceInterval * 1000;
   }
 
+  /** The Integration API: a valid token (either scheme, as api.anaplan.com takes them), counted, then answered. */
+  async function integrationCall(req: IncomingMessage, res: ServerResponse, path: string) {
+    const { token } = await accessTokenOf(provider, req);
+    if (!token) return json(res, 401, { status: { code: 401, message: "Unauthorized" } });
+    control.state.counters.integration++;
+    return integration(req, res, path.slice("/2/0/".length).split("/").filter(Boolean));
+  }
+
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     const requestUrl = new URL(req.url ?? "/", url);
     const path = requestUrl.pathname;
     const endpoint = ENDPOINTS[`${req.method} ${path}`];
+    if (role === "api" && !endpoint && path.startsWith("/2/0/")) return await integrationCall(req, res, path);
     if ((endpoint ? HOST_OF[endpoint] : "oauth") !== role) return json(res, 404, { error: "not_found" });
     try {
       if (path.startsWith("/__simulator/")) {

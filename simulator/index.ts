@@ -8,6 +8,7 @@ import { createCertificateRoutes } from "./certificate-routes";
 import { createCertificateAuthority } from "./certificates";
 import { createControl } from "./control";
 import { createHandler } from "./http";
+import { createIntegrationApi } from "./integration";
 import { DEFAULT_OPERATOR_TOKEN } from "./operator-client";
 import { createProvider } from "./provider";
 import { applyAnaplanQuirks } from "./quirks";
@@ -92,6 +93,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const provider = createProvider({ url, redirectUris: options.redirectUris, authCodeSecret: secret, control, store });
   applyAnaplanQuirks(provider, control);
   const certificates = createCertificateRoutes({ provider, control, ca, authUrl: urls.auth });
+  const integration = createIntegrationApi();
   for (const [role, listener] of [
     ["oauth", oauth],
     ["api", api],
@@ -101,7 +103,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const operatorUrl = oauth.url;
     listener.server.on(
       "request",
-      createHandler({ provider, control, store, urls, role, operatorToken, operatorUrl, certificates }),
+      createHandler({ provider, control, store, urls, role, operatorToken, operatorUrl, certificates, integration }),
     );
   }
   return {

@@ -3,6 +3,7 @@
 // Anaplan access token from the broker's cache (single-flight refresh, as for /api/v1/token), and the answers have
 // Anaplan's shapes. Scripts of one identity share its access token, so a logout is recorded but ends nothing.
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { authenticateHandedOut, authenticateKey, type Caller } from "@/lib/broker/caller";
 import { BrokerError, invalidKey } from "@/lib/broker/errors";
@@ -15,6 +16,17 @@ import { findHandedOut, recordHandedOut, tokenHash } from "./handed-out";
 /** Anaplan Connect refreshes five minutes before expiry: a refresh gets a token with more life than that left. */
 const REFRESH_MIN_VALID_SECONDS = 600;
 const USER_NAME_MAX = 254;
+
+/** As long as an Anaplan token lives, so Anaplan Connect refreshes it on its usual schedule. */
+const GATEWAY_TOKEN_SECONDS = 35 * 60;
+
+function gatewayOnlyToken(caller: Caller) {
+  assertServable(caller);
+  return {
+    access_token: `atg_${randomBytes(32).toString("base64url")}`,
+    expires_at: new Date(Date.now() + GATEWAY_TOKEN_SECONDS * 1000).toISOString(),
+  };
+}
 
 const meta = () => ({ validationUrl: `${portalUrl()}/anaplan-auth/token/validate` });
 
@@ -47,8 +59,14 @@ function presentedToken(authorization: string | null): string {
   throw new BrokerError("invalid_request", "Send the token as `Authorization: AnaplanAuthToken <token>`.");
 }
 
+/**
+ * The identity's access token for an unrestricted key. A key with a gateway policy gets a token of the portal's own
+ * instead, good only at the gateway (which enforces the policy): Anaplan Connect logs in here and then calls the
+ * gateway with it, and the unrestricted Anaplan token never leaves the portal.
+ */
 async function handOut(caller: Caller, minValidSeconds: number, context: RequestContext, statusMessage: string) {
-  const token = await issueToken(caller, { minValidSeconds }, context);
+  const token =
+    caller.keyPolicy === null ? await issueToken(caller, { minValidSeconds }, context) : gatewayOnlyToken(caller);
   const id = await recordHandedOut(token.access_token, caller.keyId, new Date(token.expires_at));
   return {
     meta: meta(),
@@ -81,7 +99,7 @@ export async function authenticateBasic(authorization: string | null, context: R
     action: "token.authenticate",
     outcome: "success",
     ...audited(caller, context),
-    details: { user, keyPrefix: keyPrefixOf(caller.lookupId) },
+    details: { user, keyPrefix: keyPrefixOf(caller.lookupId), ...(caller.keyPolicy !== null && { gatewayOnly: true }) },
   });
   return body;
 }

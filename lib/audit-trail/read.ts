@@ -6,6 +6,7 @@ import { OUTCOMES } from "@/lib/audit/vocabulary";
 import { keyPrefixOf } from "@/lib/broker/key-format";
 import type { AuditEvent, Prisma } from "@/lib/generated/prisma/client";
 import { assertPortalAdmin } from "@/lib/permissions";
+import { csvField } from "@/lib/platform/csv";
 import { db } from "@/lib/platform/db";
 import { AppError, isAppError } from "@/lib/platform/errors";
 import { visibleText } from "@/lib/platform/names";
@@ -246,13 +247,6 @@ const CSV_COLUMNS: (keyof AuditRow)[] = [
   "userAgent",
   "details",
 ];
-
-/** RFC 4180 quoting, and a leading ' before = + - @ so a spreadsheet never runs a field as a formula. */
-export function csvField(value: unknown): string {
-  let text = value instanceof Date ? value.toISOString() : value == null ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /** The filtered events as CSV, read in batches as the client consumes them: memory stays flat at any size. */
 export async function streamAuditCsv(actor: Actor, teamSlug: string | null, filters: AuditFilters) {

@@ -50,6 +50,7 @@ export const AUDIT_ACTIONS = [
   "workload.untrust",
   "key.create",
   "key.revoke",
+  "key.policy",
   "key.expiring",
   "webhook.create",
   "webhook.delete",

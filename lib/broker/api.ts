@@ -19,7 +19,7 @@ const CREDENTIAL_PARAMS = new Set(["key", "api_key", "apikey", "token", "access_
 const KEY_LIKE = /atp_[0-9A-Za-z]{8,}/;
 
 /** URLs end up in proxies' and servers' logs: a credential there is refused, whatever its case or place. */
-const credentialsInUrl = (url: string) =>
+export const credentialsInUrl = (url: string) =>
   [...new URL(url).searchParams].some(
     ([name, value]) => CREDENTIAL_PARAMS.has(name.toLowerCase()) || KEY_LIKE.test(name) || KEY_LIKE.test(value),
   );

@@ -18,6 +18,8 @@ export type Caller = IdentityRow & {
   keyLastUsedAt: Date | null;
   lastIssuedGrantId: string | null;
   lastIssuedGeneration: number | null;
+  /** The key's gateway policy (lib/gateway/policy.ts), unparsed; null: unrestricted. */
+  keyPolicy: unknown;
   accessToken: Uint8Array | null;
   generation: number | null;
 };
@@ -25,7 +27,8 @@ export type Caller = IdentityRow & {
 /**
  * The key, its identity and grant in one round trip, and, only when the key is live and `proof` holds, this call
  * counted in the key's rate-limit window and, when it will be served, in the identity's hourly usage. `$1` finds
- * the key, `$2` is the key's limit per minute. For a key, the proof is its secret's hash ($3); that equality only
+ * the key, `$2` is the limit per minute, `$3` the window's bucket (the broker's, or the gateway's, each with its
+ * own limit). For a key, the proof is its secret's hash ($4); that equality only
  * decides whether to count, and the authoritative comparison is the constant-time one in authenticate(). For a
  * token the auth service handed out, finding it (by its hash, unexpired) is the proof.
  */
@@ -35,7 +38,7 @@ const callerSql = (find: string, proof: string) => `
            k.id AS "keyId", k.lookup_id AS "lookupId", k.secret_hash AS "secretHash", k.expires_at AS "keyExpiresAt",
            k.revoked_at AS "keyRevokedAt", k.last_used_at AS "keyLastUsedAt",
            k.last_issued_grant_id AS "lastIssuedGrantId", k.last_issued_generation AS "lastIssuedGeneration",
-           g.access_token AS "accessToken", g.generation
+           k.policy AS "keyPolicy", g.access_token AS "accessToken", g.generation
     FROM api_keys k
     JOIN service_identities si ON si.id = k.identity_id
     LEFT JOIN grants g ON g.id = si.grant_id
@@ -47,7 +50,7 @@ const callerSql = (find: string, proof: string) => `
     WHERE ${proof} AND c."keyRevokedAt" IS NULL AND (c."keyExpiresAt" IS NULL OR c."keyExpiresAt" > now())
   ), counted AS (
     INSERT INTO rate_limit_counters AS r (bucket, window_start, count)
-    SELECT 'broker:' || l."keyId", date_trunc('minute', now()), 1 FROM live l
+    SELECT $3::text || l."keyId", date_trunc('minute', now()), 1 FROM live l
     ON CONFLICT (bucket, window_start) DO UPDATE SET count = r.count + 1
     RETURNING r.count, EXTRACT(EPOCH FROM r.window_start + interval '1 minute' - now())::float8 AS reset
   ), used AS (
@@ -59,7 +62,7 @@ const callerSql = (find: string, proof: string) => `
   )
   SELECT caller.*, counted.count AS "rateCount", counted.reset AS "rateReset" FROM caller LEFT JOIN counted ON true`;
 
-const BY_KEY_SQL = callerSql("k.lookup_id = $1", `c."secretHash" = $3`);
+const BY_KEY_SQL = callerSql("k.lookup_id = $1", `c."secretHash" = $4`);
 const BY_HANDED_OUT_TOKEN_SQL = callerSql(
   "k.id = (SELECT key_id FROM handed_out_tokens WHERE token_hash = $1 AND expires_at > now())",
   "true",
@@ -67,43 +70,62 @@ const BY_HANDED_OUT_TOKEN_SQL = callerSql(
 
 type Row = Caller & { rateCount: number | null; rateReset: number | null };
 
+/** Which per-minute window a call counts in: the broker's token calls, or the gateway's API calls. */
+export type RateWindow = { bucket: "broker:" | "gateway:"; limit: number; what: string };
+
+const brokerWindow = (): RateWindow => ({
+  bucket: "broker:",
+  limit: env().BROKER_RATE_LIMIT_PER_MINUTE,
+  what: "Cache the token until near expires_at instead of asking for every call.",
+});
+
+/** `Bearer atp_…`'s key, or "" (which no key matches). */
+export const bearerKey = (authorization: string | null | undefined) =>
+  /^Bearer (\S+)$/.exec(authorization?.trim() ?? "")?.[1] ?? "";
+
 export async function authenticate(authorization: string | null): Promise<Caller> {
-  const match = /^Bearer (\S+)$/.exec(authorization?.trim() ?? "");
-  return authenticateKey(match?.[1] ?? "");
+  return authenticateKey(bearerKey(authorization));
 }
 
 /** The caller of a key's whole text (`atp_…`), or the one answer for every bad key. */
-export async function authenticateKey(key: string): Promise<Caller> {
+export async function authenticateKey(key: string, window = brokerWindow()): Promise<Caller> {
   const parsed = parseApiKey(key);
   if (!parsed) throw invalidKey();
-  const limit = env().BROKER_RATE_LIMIT_PER_MINUTE;
   const [row] = await preparedQuery<Row>("broker_caller", BY_KEY_SQL, [
     parsed.lookupId,
-    limit,
+    window.limit,
+    window.bucket,
     hashSecret(parsed.secret),
   ]);
   // The hash is compared even for a known-bad row, so the answer's timing does not say which check failed.
   const matches = secretMatches(parsed.secret, row?.secretHash ?? new Uint8Array(32));
   if (!row || !matches) throw invalidKey();
-  return served(row, limit);
+  return served(row, window);
 }
 
 /** The caller whose key an unexpired token handed out by the auth service belongs to (`tokenHash`: its SHA-256). */
-export async function authenticateHandedOut(tokenHash: Uint8Array, refused: () => Error): Promise<Caller> {
-  const limit = env().BROKER_RATE_LIMIT_PER_MINUTE;
-  const [row] = await preparedQuery<Row>("broker_caller_by_token", BY_HANDED_OUT_TOKEN_SQL, [tokenHash, limit]);
+export async function authenticateHandedOut(
+  tokenHash: Uint8Array,
+  refused: () => Error,
+  window = brokerWindow(),
+): Promise<Caller> {
+  const [row] = await preparedQuery<Row>("broker_caller_by_token", BY_HANDED_OUT_TOKEN_SQL, [
+    tokenHash,
+    window.limit,
+    window.bucket,
+  ]);
   if (!row) throw refused();
-  return served(row, limit);
+  return served(row, window);
 }
 
 /** A found caller, once its key is live and the call is within the key's limit. */
-function served(row: Row, limit: number): Caller {
+function served(row: Row, { limit, what }: RateWindow): Caller {
   if (row.keyRevokedAt || (row.keyExpiresAt && row.keyExpiresAt <= new Date())) throw invalidKey();
   const { rateCount, rateReset, ...caller } = row;
   if ((rateCount ?? Number.POSITIVE_INFINITY) > limit) {
     throw new BrokerError(
       "rate_limited",
-      `This key made more than ${limit} requests this minute. Cache the token until near expires_at instead of asking for every call.`,
+      `This key made more than ${limit} requests this minute. ${what}`,
       Math.max(1, Math.ceil(rateReset ?? 60)),
     );
   }

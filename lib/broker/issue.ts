@@ -76,14 +76,18 @@ export async function accessTokenFor(
   }
 }
 
-/** Last use at most once a minute per key, and one audit row per key per access token: the hot path stays cheap. */
+/** The key's (and its identity's) last use, written at most once a minute per key: the hot path stays cheap. */
+export async function touchLastUsed(c: Caller, context: RequestContext) {
+  if (c.keyLastUsedAt && Date.now() - c.keyLastUsedAt.getTime() <= LAST_USED_EVERY_MS) return;
+  const touched = await db().$executeRaw`
+    UPDATE api_keys SET last_used_at = now(), last_used_ip = ${context.ip}
+    WHERE id = ${c.keyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;
+  if (touched) await db().$executeRaw`UPDATE service_identities SET last_used_at = now() WHERE id = ${c.id}::uuid`;
+}
+
+/** Last use, and one audit row per key per access token handed out. */
 async function noteUse(c: Caller & { grantId: string }, token: AccessToken, context: RequestContext) {
-  if (!c.keyLastUsedAt || Date.now() - c.keyLastUsedAt.getTime() > LAST_USED_EVERY_MS) {
-    const touched = await db().$executeRaw`
-      UPDATE api_keys SET last_used_at = now(), last_used_ip = ${context.ip}
-      WHERE id = ${c.keyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;
-    if (touched) await db().$executeRaw`UPDATE service_identities SET last_used_at = now() WHERE id = ${c.id}::uuid`;
-  }
+  await touchLastUsed(c, context);
   if (c.lastIssuedGrantId !== c.grantId || (c.lastIssuedGeneration ?? -1) < token.generation) {
     const first = await db().$executeRaw`
       UPDATE api_keys SET last_issued_grant_id = ${c.grantId}::uuid, last_issued_generation = ${token.generation}
@@ -111,11 +115,19 @@ export async function issueToken(
   request: { minValidSeconds: number; rejectedToken?: string },
   context: RequestContext,
 ): Promise<TokenResponse> {
+  if (caller.keyPolicy !== null) throw keyRestricted();
   assertServable(caller);
   const token = await accessTokenFor(caller, request.minValidSeconds, request.rejectedToken);
   await noteUse(caller, token, context);
   return tokenAnswer(caller, token);
 }
+
+/** A key with a gateway policy never holds a token: it would carry every right the policy takes away. */
+export const keyRestricted = () =>
+  new BrokerError(
+    "key_restricted",
+    "This key is restricted by a gateway policy, so it cannot be given an access token (the token would carry all of the identity's rights). Call Anaplan through the portal's gateway instead: /api/v1/anaplan/2/0/… with this key.",
+  );
 
 /** The broker's answer for `token` of identity `c`. */
 export const tokenAnswer = (c: { id: string; name: string }, token: AccessToken): TokenResponse => ({

@@ -96,6 +96,8 @@ export async function listApiKeys(actor: Actor, teamSlug: string, identityId: st
     expiresAt: k.expiresAt,
     lastUsedAt: k.lastUsedAt,
     lastUsedIp: k.lastUsedIp,
+    /** The gateway policy as stored (lib/gateway/policy.ts reads it); null: unrestricted. */
+    policy: k.policy,
     state: k.revokedAt
       ? ("revoked" as const)
       : k.expiresAt && k.expiresAt <= now

@@ -25,6 +25,16 @@ export const BROKER_ERRORS = {
       "a token exchange's subject token is not one a trusted workload of the identity may present (one answer for every check)",
   },
   identity_deactivated: { status: 403, retryAfter: false, means: "a team admin paused the identity" },
+  key_restricted: {
+    status: 403,
+    retryAfter: false,
+    means: "the key has a gateway policy: it may call Anaplan only through /api/v1/anaplan/…, never hold a token",
+  },
+  outside_policy: {
+    status: 403,
+    retryAfter: false,
+    means: "a gateway call the key's policy does not allow (the answer's `rule` says which); Anaplan was not called",
+  },
   needs_reenrolment: {
     status: 409,
     retryAfter: false,
@@ -53,6 +63,7 @@ export const OPERATION_ERRORS = {
     "invalid_key",
     "invalid_token",
     "rate_limited",
+    "key_restricted",
     "identity_deactivated",
     "needs_reenrolment",
     "provider_unavailable",

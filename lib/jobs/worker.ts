@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { pruneHandedOut } from "@/lib/anaplan-auth/handed-out";
 import { pollDueEnrolments } from "@/lib/enrolments/poll";
+import { pruneGatewayCalls } from "@/lib/gateway/record";
 import { refreshDueIdentityGrants } from "@/lib/identities/keep-alive";
 import { pruneUsage } from "@/lib/identities/usage";
 import { deliverDueWebhooks } from "@/lib/notify/deliver";
@@ -64,6 +65,7 @@ export function startWorker(everyMs = 1000): () => Promise<void> {
       await pruneRateWindows();
       await pruneUsage();
       await pruneHandedOut();
+      await pruneGatewayCalls(env().GATEWAY_LOG_DAYS);
       await pruneSpentTokens();
       await beat("keep_alive");
     }),

@@ -98,6 +98,12 @@ const schema = z.object({
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
   /** Token requests per API key per minute, counted in Postgres across instances. */
   BROKER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** Gateway calls (/api/v1/anaplan/…) per API key per minute, counted apart from the broker's. */
+  GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
+  /** How long the record of gateway calls is kept (the worker prunes older rows). */
+  GATEWAY_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** A gateway call fails after this long without a byte from Anaplan or the script (not a whole-transfer limit). */
+  GATEWAY_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   ANAPLAN_CLIENT_ID: optionalText,
   ANAPLAN_CLIENT_SECRET: optionalText,
   ANAPLAN_DEVICE_CLIENT_ID: optionalText.pipe(

@@ -17,6 +17,18 @@ function create() {
       labelNames: ["outcome"] as const,
       registers,
     }),
+    gatewayCalls: new Counter({
+      name: "portal_gateway_calls_total",
+      help: "Gateway calls by method and outcome: Anaplan's status class (2xx, 4xx, 5xx), or the portal's error code.",
+      labelNames: ["method", "outcome"] as const,
+      registers,
+    }),
+    gatewayBytes: new Counter({
+      name: "portal_gateway_bytes_total",
+      help: "Body bytes through the gateway: in (from scripts to Anaplan) and out (from Anaplan to scripts).",
+      labelNames: ["direction"] as const,
+      registers,
+    }),
     workloadExchanges: new Counter({
       name: "portal_workload_exchanges_total",
       help: "Token exchanges of platform JWTs, by issuer host and outcome: ok, or the check that refused.",

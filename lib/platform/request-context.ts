@@ -31,14 +31,26 @@ export function requestContextOf(headers: Pick<Headers, "get">, hops = env().TRU
   };
 }
 
-/** Every HTTP request this process serves carries its socket's peer address in PEER_HEADER (set at start-up). */
+/** Answers a request itself (true), or leaves it to Next.js (false). */
+export type Interceptor = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+let interceptor: Interceptor | undefined;
+
+/**
+ * Every HTTP request this process serves carries its socket's peer address in PEER_HEADER (set at start-up), and
+ * then goes to the interceptor, if one is set (the gateway, once boot is done), before Next.js sees it.
+ */
 export function stampPeerAddresses() {
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event === "request") {
       const request = args[0] as http.IncomingMessage;
       request.headers[PEER_HEADER] = request.socket.remoteAddress ?? "";
+      if (interceptor?.(request, args[1] as http.ServerResponse)) return true;
     }
     return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
   } as typeof emit;
+}
+
+export function interceptRequests(handler: Interceptor | undefined) {
+  interceptor = handler;
 }

@@ -2,6 +2,7 @@
 // development secrets, migrate, and start the Anaplan simulator when no real Anaplan is configured.
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { serveGateway } from "@/lib/gateway/serve";
 import { startWorker } from "@/lib/jobs/worker";
 import { migrate } from "@/lib/platform/db/migrate";
 import { type DevSecrets, loadOrCreateDevSecrets } from "@/lib/platform/dev-secrets";
@@ -53,6 +54,7 @@ export async function boot() {
   log.info("Anaplan callback URL to register", { callbackUrl: `${settings.NEXTAUTH_URL}/api/auth/callback/anaplan` });
   if (settings.PORTAL_WORKER === "0") log.info("background worker off in this instance (PORTAL_WORKER=0)");
   else stopOnExit(startWorker());
+  stopOnExit(serveGateway());
   if (!settings.isProduction) void announceWhenServing(settings, await startSummary(settings, database.embedded));
 }
 

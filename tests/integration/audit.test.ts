@@ -2,17 +2,11 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { recordAudit, recordAudits } from "@/lib/audit";
-import {
-  auditFilters,
-  csvField,
-  PAGE_SIZE,
-  readAuditPage,
-  readAuditView,
-  streamAuditCsv,
-} from "@/lib/audit-trail/read";
+import { auditFilters, PAGE_SIZE, readAuditPage, readAuditView, streamAuditCsv } from "@/lib/audit-trail/read";
 import { createApiKey, keyFields } from "@/lib/broker/keys";
 import { createIdentity } from "@/lib/identities/manage";
 import { identityFields } from "@/lib/identities/schemas";
+import { csvField } from "@/lib/platform/csv";
 import { db } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import { setUpTestDatabase } from "../helpers/db.ts";

@@ -1,0 +1,188 @@
+// The gateway: `/api/v1/anaplan/<path>` → `<identity's API host>/<path>`. The script's credential (its key, or a
+// token the auth service handed out) names the identity; the key's policy judges the call from its method and
+// path before anything reaches Anaplan; the identity's cached token goes in the script's credential's place; and
+// both bodies stream through. A 401 from Anaplan refreshes the token once, under the grant's lease, and a request
+// without a body is sent again. Every call, refused or not, is recorded when its answer ends.
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { endpoint } from "@/lib/anaplan/urls";
+import { tokenHash } from "@/lib/anaplan-auth/handed-out";
+import { credentialsInUrl } from "@/lib/broker/api";
+import { authenticateHandedOut, authenticateKey, bearerKey, type Caller, type RateWindow } from "@/lib/broker/caller";
+import { BrokerError, invalidKey } from "@/lib/broker/errors";
+import { accessTokenFor, assertServable, touchLastUsed } from "@/lib/broker/issue";
+import { env } from "@/lib/platform/env";
+import { failureOf, NO_STORE } from "@/lib/platform/failure";
+import { metrics } from "@/lib/platform/metrics";
+import { type RequestContext, requestContextOf } from "@/lib/platform/request-context";
+import { withRequestId } from "@/lib/platform/request-id";
+import { forwardedHeaders, hasBody, returnedHeaders, send, UpstreamError } from "./forward";
+import { type Refusal, refusalOf, storedPolicy } from "./policy";
+import { recordCall } from "./record";
+import { type CallShape, shapeOf } from "./shape";
+
+export const GATEWAY_PREFIX = "/api/v1/anaplan/";
+
+/** A token served to the gateway keeps at least this long: a large transfer's requests outlive its start. */
+const MIN_VALID_SECONDS = 120;
+
+class PolicyRefusal extends BrokerError {
+  constructor(readonly refusal: Refusal) {
+    super("outside_policy", refusal.message);
+  }
+}
+
+const gatewayWindow = (): RateWindow => ({
+  bucket: "gateway:",
+  limit: env().GATEWAY_RATE_LIMIT_PER_MINUTE,
+  what: "Space the calls out, or ask a team admin to raise GATEWAY_RATE_LIMIT_PER_MINUTE.",
+});
+
+/** `Bearer atp_…` (a key), or `AnaplanAuthToken …` (a token the auth service handed out for a key). */
+function callerOf(authorization: string | undefined): Promise<Caller> {
+  const handedOut = /^AnaplanAuthToken\s+(\S+)$/i.exec(authorization?.trim() ?? "")?.[1];
+  if (handedOut) return authenticateHandedOut(tokenHash(handedOut), invalidKey, gatewayWindow());
+  return authenticateKey(bearerKey(authorization), gatewayWindow());
+}
+
+/** What one call did, filled in as it goes and recorded when its answer ends. */
+type Progress = {
+  caller?: Caller;
+  shape?: CallShape;
+  status?: number;
+  error?: string;
+  bytesIn: number;
+  bytesOut: number;
+};
+
+const headerGetter = (req: IncomingMessage) => ({
+  get: (name: string) => {
+    const value = req.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(", ") : (value ?? null);
+  },
+});
+
+export function handleGateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const at = new Date();
+  const headers = headerGetter(req);
+  const context = requestContextOf(headers);
+  const progress: Progress = { bytesIn: 0, bytesOut: 0 };
+  res.once("close", () => finish(req, res, progress, context, at, started));
+  return withRequestId(headers, async (requestId) => {
+    res.setHeader("X-Request-Id", requestId);
+    try {
+      await forward(req, res, progress, context, requestId);
+    } catch (error) {
+      fail(res, progress, error);
+    }
+  });
+}
+
+async function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  progress: Progress,
+  context: RequestContext,
+  requestId: string,
+) {
+  const method = req.method ?? "GET";
+  const url = new URL(req.url ?? "/", "http://gateway");
+  if (credentialsInUrl(url.href)) {
+    throw new BrokerError("invalid_request", "Credentials in the URL are refused (URLs end up in logs).");
+  }
+  const shape = shapeOf(url.pathname.slice(GATEWAY_PREFIX.length));
+  progress.shape = shape;
+  const caller = await callerOf(req.headers.authorization);
+  progress.caller = caller;
+  const policy = storedPolicy(caller.keyPolicy);
+  const refusal = policy && refusalOf(policy, method, shape);
+  if (refusal) throw new PolicyRefusal(refusal);
+  assertServable(caller);
+  let token = await accessTokenFor(caller, MIN_VALID_SECONDS);
+  void touchLastUsed(caller, context).catch(() => {});
+
+  const target = new URL(endpoint(caller.apiUrl, `/${shape.path}${url.search}`));
+  const idleMs = env().GATEWAY_IDLE_TIMEOUT_SECONDS * 1000;
+  const replayable = !hasBody(req.headers);
+  if (replayable) req.resume();
+  else req.on("data", (chunk: Buffer) => (progress.bytesIn += chunk.length));
+  const attempt = () =>
+    send(target, method, forwardedHeaders(req.headers, token.accessToken, requestId), replayable ? null : req, idleMs);
+  let upstream = await attempt();
+  if (upstream.statusCode === 401) {
+    // Anaplan refused the cached token: refresh it once for everyone who reports it, and send again what can be.
+    const refused = token.accessToken;
+    if (replayable) {
+      upstream.resume();
+      token = await accessTokenFor(caller, MIN_VALID_SECONDS, refused);
+      upstream = await attempt();
+    } else {
+      void accessTokenFor(caller, MIN_VALID_SECONDS, refused).catch(() => {});
+    }
+  }
+  progress.status = upstream.statusCode ?? 502;
+  res.writeHead(progress.status, returnedHeaders(upstream.headers));
+  upstream.on("data", (chunk: Buffer) => (progress.bytesOut += chunk.length));
+  upstream.once("error", () => res.destroy());
+  upstream.pipe(res);
+}
+
+function fail(res: ServerResponse, progress: Progress, error: unknown) {
+  const failure = failureOf(
+    error instanceof UpstreamError
+      ? new BrokerError("provider_unavailable", `Anaplan did not answer the gateway: ${error.message}.`, 5)
+      : error,
+    "gateway",
+  );
+  progress.status = failure.status;
+  progress.error = failure.code;
+  if (res.headersSent) return void res.destroy();
+  const body = {
+    error: failure.code,
+    message: failure.message,
+    ...(error instanceof PolicyRefusal && { rule: error.refusal.rule }),
+  };
+  res.writeHead(failure.status, {
+    "Content-Type": "application/json",
+    ...NO_STORE,
+    ...(failure.retryAfter !== undefined && { "Retry-After": String(failure.retryAfter) }),
+    ...(failure.code === "invalid_key" && { "WWW-Authenticate": 'Bearer realm="anaplan-token-portal"' }),
+  });
+  res.end(JSON.stringify(body));
+}
+
+function finish(
+  req: IncomingMessage,
+  res: ServerResponse,
+  progress: Progress,
+  context: RequestContext,
+  at: Date,
+  started: number,
+) {
+  // An answer cut off midway (the script went away, Anaplan's stream broke) is recorded as such.
+  const status = res.writableFinished ? (progress.status ?? 500) : 499;
+  const outcome = progress.error ?? `${Math.floor(status / 100)}xx`;
+  const m = metrics();
+  m.gatewayCalls.inc({ method: req.method ?? "GET", outcome });
+  m.gatewayBytes.inc({ direction: "in" }, progress.bytesIn);
+  m.gatewayBytes.inc({ direction: "out" }, progress.bytesOut);
+  const { caller, shape } = progress;
+  if (!caller || !shape) return;
+  recordCall({
+    at,
+    identityId: caller.id,
+    keyId: caller.keyId,
+    method: req.method ?? "GET",
+    pathTemplate: shape.template,
+    workspaceId: shape.workspaceId,
+    modelId: shape.modelId,
+    objectId: shape.objectId,
+    status,
+    error: progress.error ?? null,
+    bytesIn: progress.bytesIn,
+    bytesOut: progress.bytesOut,
+    durationMs: Math.round(performance.now() - started),
+    clientIp: context.ip,
+  });
+}
