@@ -19,7 +19,15 @@ export type Fault = {
 /** `after`: the call is processed at once and only its answer is late (a refresh rotates, the answer is lost). */
 type Delay = { endpoint: Endpoint; count: number; ms: number; after?: boolean };
 
-export type Defaults = { accessTokenTtlSeconds: number; deviceCodeTtlSeconds: number; deviceInterval: number };
+export type Defaults = {
+  accessTokenTtlSeconds: number;
+  deviceCodeTtlSeconds: number;
+  deviceInterval: number;
+  /** How long each Integration API call takes to answer (0: at once; real Anaplan takes tens of ms or more). */
+  integrationLatencyMs: number;
+  /** The speed file chunks move at, in bytes/s, as over a real link (0: as fast as the loopback goes). */
+  integrationBytesPerSecond: number;
+};
 
 export type Counters = {
   token: Record<string, { authorization_code: number; refresh_token: number; device_code: number }>;

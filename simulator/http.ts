@@ -246,6 +246,7 @@ export function createHandler(deps: {
     const { token } = await accessTokenOf(provider, req);
     if (!token) return json(res, 401, { status: { code: 401, message: "Unauthorized" } });
     control.state.counters.integration++;
+    if (control.state.defaults.integrationLatencyMs > 0) await sleep(control.state.defaults.integrationLatencyMs);
     return integration(req, res, path.slice("/2/0/".length).split("/").filter(Boolean));
   }
 

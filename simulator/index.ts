@@ -84,6 +84,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 2100,
       deviceCodeTtlSeconds: options.deviceCodeTtlSeconds ?? 900,
       deviceInterval: options.deviceInterval ?? 5,
+      integrationLatencyMs: 0,
+      integrationBytesPerSecond: 0,
     },
     clients,
   );
@@ -93,7 +95,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const provider = createProvider({ url, redirectUris: options.redirectUris, authCodeSecret: secret, control, store });
   applyAnaplanQuirks(provider, control);
   const certificates = createCertificateRoutes({ provider, control, ca, authUrl: urls.auth });
-  const integration = createIntegrationApi();
+  const integration = createIntegrationApi(() => control.state.defaults.integrationBytesPerSecond);
   for (const [role, listener] of [
     ["oauth", oauth],
     ["api", api],

@@ -4,6 +4,7 @@
 // actions, 118… processes); every task completes at once, and an export writes the file that shares its id.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { json } from "./anaplan-api";
 
 type Kind = "imports" | "exports" | "processes" | "actions";
@@ -47,6 +48,7 @@ export const MODELS = [
   { id: "B1E5D3C4A0F24C6E9A7B8C9D0E1F2A30", name: "Pipeline", workspaceId: SALES },
 ] as const;
 
+const SLICE = 256 * 1024;
 const paging = (size: number) => ({ paging: { currentPageSize: size, offset: 0, totalSize: size } });
 const ok = { code: 200, message: "Success" };
 const notFound = (res: ServerResponse) => json(res, 404, { status: { code: 404, message: "Not Found" } });
@@ -57,10 +59,34 @@ const listed = (res: ServerResponse, key: string, items: unknown[]) =>
     [key]: items,
   });
 
-async function body(req: IncomingMessage): Promise<Buffer> {
+/** Waits until `bytes` have taken their time at `pace` bytes/s since `started` (0: no pace, a loopback's speed). */
+async function keepPace(started: number, bytes: number, pace: number) {
+  if (pace <= 0) return;
+  const wait = started + (bytes / pace) * 1000 - performance.now();
+  if (wait > 0) await sleep(wait);
+}
+
+async function body(req: IncomingMessage, pace: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const started = performance.now();
+  let received = 0;
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
+    received += (chunk as Buffer).length;
+    await keepPace(started, received, pace);
+  }
   return Buffer.concat(chunks);
+}
+
+async function binary(res: ServerResponse, bytes: Buffer, pace: number) {
+  res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": bytes.length });
+  if (pace <= 0) return void res.end(bytes);
+  const started = performance.now();
+  for (let sent = 0; sent < bytes.length; sent += SLICE) {
+    if (!res.write(bytes.subarray(sent, sent + SLICE))) await new Promise((resolve) => res.once("drain", resolve));
+    await keepPace(started, Math.min(bytes.length, sent + SLICE), pace);
+  }
+  res.end();
 }
 
 function fileView(file: StoredFile) {
@@ -100,7 +126,8 @@ function run(model: Model, kind: Kind, objectId: string) {
 
 export type IntegrationApi = ReturnType<typeof createIntegrationApi>;
 
-export function createIntegrationApi() {
+/** `pace`: the link's speed in bytes/s that file transfers keep to (0: as fast as the loopback goes). */
+export function createIntegrationApi(pace: () => number) {
   const models = new Map<string, Model>(MODELS.map((m) => [m.id, seed(m.id, m.name, m.workspaceId)]));
 
   async function files(req: IncomingMessage, res: ServerResponse, model: Model, rest: string[]) {
@@ -116,12 +143,12 @@ export function createIntegrationApi() {
     }
     if (!file) return notFound(res);
     if (req.method === "PUT" && sub === undefined) {
-      file.chunks = [await body(req)];
+      file.chunks = [await body(req, pace())];
       return res.writeHead(204).end();
     }
-    if (req.method === "GET" && sub === undefined) return binary(res, Buffer.concat(file.chunks));
+    if (req.method === "GET" && sub === undefined) return binary(res, Buffer.concat(file.chunks), pace());
     if (sub === "complete" && req.method === "POST") {
-      await body(req);
+      await body(req, 0);
       return json(res, 200, { status: ok, file: fileView(file) });
     }
     if (sub !== "chunks") return notFound(res);
@@ -135,11 +162,11 @@ export function createIntegrationApi() {
     const index = Number(chunk);
     if (!Number.isInteger(index) || index < 0 || index > 10_000) return notFound(res);
     if (req.method === "PUT") {
-      file.chunks[index] = await body(req);
+      file.chunks[index] = await body(req, pace());
       return res.writeHead(204).end();
     }
     const bytes = file.chunks[index];
-    return bytes ? binary(res, bytes) : notFound(res);
+    return bytes ? binary(res, bytes, pace()) : notFound(res);
   }
 
   function tasks(req: IncomingMessage, res: ServerResponse, model: Model, kind: Kind, rest: string[]) {
@@ -212,8 +239,3 @@ const workspaceView = (w: { id: string; name: string }) => ({
   sizeAllowance: 10_737_418_240,
   currentSize: 1_073_741_824,
 });
-
-function binary(res: ServerResponse, bytes: Buffer) {
-  res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": bytes.length });
-  res.end(bytes);
-}

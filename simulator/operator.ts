@@ -57,7 +57,13 @@ const CALLS: Record<string, (call: Call) => Answer | Promise<Answer>> = {
   defaults: ({ control, body }) => {
     Object.assign(
       control.state.defaults,
-      pick(body, ["accessTokenTtlSeconds", "deviceCodeTtlSeconds", "deviceInterval"]),
+      pick(body, [
+        "accessTokenTtlSeconds",
+        "deviceCodeTtlSeconds",
+        "deviceInterval",
+        "integrationLatencyMs",
+        "integrationBytesPerSecond",
+      ]),
     );
     return [200, control.state.defaults];
   },

@@ -20,6 +20,8 @@ export type Caller = IdentityRow & {
   lastIssuedGeneration: number | null;
   /** The key's gateway policy (lib/gateway/policy.ts), unparsed; null: unrestricted. */
   keyPolicy: unknown;
+  /** This call's place in the key's per-minute window (the gateway goes on counting from it in memory). */
+  windowCount: number;
   accessToken: Uint8Array | null;
   generation: number | null;
 };
@@ -68,7 +70,7 @@ const BY_HANDED_OUT_TOKEN_SQL = callerSql(
   "true",
 );
 
-type Row = Caller & { rateCount: number | null; rateReset: number | null };
+type Row = Omit<Caller, "windowCount"> & { rateCount: number | null; rateReset: number | null };
 
 /** Which per-minute window a call counts in: the broker's token calls, or the gateway's API calls. */
 export type RateWindow = { bucket: "broker:" | "gateway:"; limit: number; what: string };
@@ -129,5 +131,5 @@ function served(row: Row, { limit, what }: RateWindow): Caller {
       Math.max(1, Math.ceil(rateReset ?? 60)),
     );
   }
-  return caller;
+  return { ...caller, windowCount: rateCount ?? 0 };
 }

@@ -79,6 +79,8 @@ export async function accessTokenFor(
 /** The key's (and its identity's) last use, written at most once a minute per key: the hot path stays cheap. */
 export async function touchLastUsed(c: Caller, context: RequestContext) {
   if (c.keyLastUsedAt && Date.now() - c.keyLastUsedAt.getTime() <= LAST_USED_EVERY_MS) return;
+  // A caller the gateway keeps for its next calls then knows it was just written.
+  c.keyLastUsedAt = new Date();
   const touched = await db().$executeRaw`
     UPDATE api_keys SET last_used_at = now(), last_used_ip = ${context.ip}
     WHERE id = ${c.keyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;

@@ -32,7 +32,7 @@ const NOT_FORWARDED = new Set([
 /** Anaplan's cookies mean nothing under the portal's origin, and must not land beside its session cookie. */
 const NOT_RETURNED = new Set([...NOT_FORWARDED, "set-cookie", "strict-transport-security"]);
 
-const agentOptions = { keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: "lifo" as const };
+const agentOptions = { keepAlive: true, maxSockets: 256 };
 const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
 
 function filtered(headers: IncomingHttpHeaders, drop: Set<string>): OutgoingHttpHeaders {

@@ -6,16 +6,16 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { endpoint } from "@/lib/anaplan/urls";
-import { tokenHash } from "@/lib/anaplan-auth/handed-out";
 import { credentialsInUrl } from "@/lib/broker/api";
-import { authenticateHandedOut, authenticateKey, bearerKey, type Caller, type RateWindow } from "@/lib/broker/caller";
-import { BrokerError, invalidKey } from "@/lib/broker/errors";
+import type { Caller } from "@/lib/broker/caller";
+import { BrokerError } from "@/lib/broker/errors";
 import { accessTokenFor, assertServable, touchLastUsed } from "@/lib/broker/issue";
 import { env } from "@/lib/platform/env";
 import { failureOf, NO_STORE } from "@/lib/platform/failure";
 import { metrics } from "@/lib/platform/metrics";
 import { type RequestContext, requestContextOf } from "@/lib/platform/request-context";
 import { withRequestId } from "@/lib/platform/request-id";
+import { forgetIdentity, gatewayCaller } from "./callers";
 import { forwardedHeaders, hasBody, returnedHeaders, send, UpstreamError } from "./forward";
 import { type Refusal, refusalOf, storedPolicy } from "./policy";
 import { recordCall } from "./record";
@@ -30,19 +30,6 @@ class PolicyRefusal extends BrokerError {
   constructor(readonly refusal: Refusal) {
     super("outside_policy", refusal.message);
   }
-}
-
-const gatewayWindow = (): RateWindow => ({
-  bucket: "gateway:",
-  limit: env().GATEWAY_RATE_LIMIT_PER_MINUTE,
-  what: "Space the calls out, or ask a team admin to raise GATEWAY_RATE_LIMIT_PER_MINUTE.",
-});
-
-/** `Bearer atp_…` (a key), or `AnaplanAuthToken …` (a token the auth service handed out for a key). */
-function callerOf(authorization: string | undefined): Promise<Caller> {
-  const handedOut = /^AnaplanAuthToken\s+(\S+)$/i.exec(authorization?.trim() ?? "")?.[1];
-  if (handedOut) return authenticateHandedOut(tokenHash(handedOut), invalidKey, gatewayWindow());
-  return authenticateKey(bearerKey(authorization), gatewayWindow());
 }
 
 /** What one call did, filled in as it goes and recorded when its answer ends. */
@@ -93,7 +80,7 @@ async function forward(
   }
   const shape = shapeOf(url.pathname.slice(GATEWAY_PREFIX.length));
   progress.shape = shape;
-  const caller = await callerOf(req.headers.authorization);
+  let caller = await gatewayCaller(req.headers.authorization);
   progress.caller = caller;
   const policy = storedPolicy(caller.keyPolicy);
   const refusal = policy && refusalOf(policy, method, shape);
@@ -111,14 +98,19 @@ async function forward(
     send(target, method, forwardedHeaders(req.headers, token.accessToken, requestId), replayable ? null : req, idleMs);
   let upstream = await attempt();
   if (upstream.statusCode === 401) {
-    // Anaplan refused the cached token: refresh it once for everyone who reports it, and send again what can be.
+    // Anaplan refused the token: read the grant again (another call may have refreshed it already), refresh it
+    // under the lease unless so (once for everyone who reports it), and send again what has no body.
     const refused = token.accessToken;
+    forgetIdentity(caller.id);
+    caller = await gatewayCaller(req.headers.authorization, true);
+    assertServable(caller);
+    const renewed = accessTokenFor(caller, MIN_VALID_SECONDS, refused);
     if (replayable) {
       upstream.resume();
-      token = await accessTokenFor(caller, MIN_VALID_SECONDS, refused);
+      token = await renewed;
       upstream = await attempt();
     } else {
-      void accessTokenFor(caller, MIN_VALID_SECONDS, refused).catch(() => {});
+      void renewed.catch(() => {});
     }
   }
   progress.status = upstream.statusCode ?? 502;

@@ -62,7 +62,7 @@ export function recordCall(call: CallRecord) {
   }
   queue.push(call);
   if (queue.length >= BATCH) void flushCalls();
-  else timer ??= setTimeout(() => void flushCalls(), FLUSH_MS);
+  else timer ??= setTimeout(() => void flushCalls(), FLUSH_MS).unref();
 }
 
 /** Writes everything queued so far (one batch after another); resolves when it is written or has failed. */
@@ -81,7 +81,7 @@ export function flushCalls(): Promise<void> {
         queue = queue.slice(batch.length);
       } catch (error) {
         log.warn("gateway records not written yet; retrying", { error, queued: queue.length });
-        timer ??= setTimeout(() => void flushCalls(), 5 * FLUSH_MS);
+        timer ??= setTimeout(() => void flushCalls(), 5 * FLUSH_MS).unref();
         return;
       }
     }

@@ -3,6 +3,7 @@
 // request on the reference machine, more than the gateway's whole budget (README "The gateway").
 import "server-only";
 import { interceptRequests } from "@/lib/platform/request-context";
+import { flushCounts } from "./callers";
 import { GATEWAY_PREFIX, handleGateway } from "./handler";
 import { flushCalls } from "./record";
 
@@ -15,6 +16,6 @@ export function serveGateway(): () => Promise<void> {
   });
   return async () => {
     interceptRequests(undefined);
-    await flushCalls();
+    await Promise.all([flushCalls(), flushCounts()]);
   };
 }

@@ -5,11 +5,13 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { authenticateBasic } from "@/lib/anaplan-auth/service";
 import { authenticateKey } from "@/lib/broker/caller";
 import { issueToken } from "@/lib/broker/issue";
 import { createApiKey, keyFields } from "@/lib/broker/keys";
 import { activityFilters, readActivity, streamActivityCsv } from "@/lib/gateway/activity";
+import { CACHE_MS } from "@/lib/gateway/callers";
 import { policyChoices, policyForm, setKeyPolicy } from "@/lib/gateway/policies";
 import { flushCalls, pruneGatewayCalls } from "@/lib/gateway/record";
 import { serveGateway } from "@/lib/gateway/serve";
@@ -52,6 +54,11 @@ async function call(path: string, key: string, init: RequestInit = {}) {
   return { status: response.status, headers: response.headers, bytes, json };
 }
 const integrationCalls = async () => (await sim.operator.counters()).integration;
+/** A policy change reaches the gateway within CACHE_MS (it keeps callers that long). */
+const setPolicy = async (...args: Parameters<typeof setKeyPolicy>) => {
+  await setKeyPolicy(...args);
+  await sleep(CACHE_MS + 50);
+};
 
 describe("the gateway", () => {
   let actors: Actors;
@@ -128,7 +135,7 @@ describe("the gateway", () => {
 
   test("a restricted key runs its one export and downloads its file; everything else is refused by rule", async () => {
     const form = policyForm.parse({ restricted: "on", [`model:${M}`]: "on", moreObjects: "116000000001" });
-    await setKeyPolicy(actors.admin, "gw-a", identity.id, restrictedKeyId, form);
+    await setPolicy(actors.admin, "gw-a", identity.id, restrictedKeyId, form);
     const run = await call(`${base}/exports/116000000001/tasks`, restricted, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -160,11 +167,11 @@ describe("the gateway", () => {
     assert.equal(await integrationCalls(), seen, "no refused call reached Anaplan");
 
     const readOnly = policyForm.parse({ restricted: "on", readOnly: "on" });
-    await setKeyPolicy(actors.admin, "gw-a", identity.id, restrictedKeyId, readOnly);
+    await setPolicy(actors.admin, "gw-a", identity.id, restrictedKeyId, readOnly);
     const post = await call(`${base}/exports/116000000001/tasks`, restricted, { method: "POST", body: "{}" });
     assert.equal(post.json.rule, "read_only");
     assert.equal((await call(`${base}/exports`, restricted)).status, 200);
-    await setKeyPolicy(actors.admin, "gw-a", identity.id, restrictedKeyId, form);
+    await setPolicy(actors.admin, "gw-a", identity.id, restrictedKeyId, form);
   });
 
   test("a restricted key is refused a token, and the auth service hands it a token good only at the gateway", async () => {
