@@ -7,7 +7,7 @@ import { CARD_FRAME, primaryButton } from "./ui";
 
 type Problems = Record<string, string>;
 
-function Filter(props: {
+export function Filter(props: {
   name: string;
   label: string;
   type?: "text" | "date";

@@ -2,19 +2,14 @@ import Link from "next/link";
 import { TableHead } from "@/components/table-head";
 import type { AuditFilters, AuditRow } from "@/lib/audit-trail/read";
 import { AuditFilterForm } from "./audit-filters";
-import { CARD_FRAME, EmptyState } from "./ui";
+import { FilteredPages, pageQuery } from "./filtered-pages";
+import { CARD_FRAME } from "./ui";
 import { When } from "./when";
 
 const OUTCOME_STYLE: Record<string, string> = {
   success: "bg-emerald-50 text-emerald-800",
   failure: "bg-amber-50 text-amber-900",
   denied: "bg-red-50 text-red-800",
-};
-
-const query = (filters: AuditFilters, change: Partial<AuditFilters> = {}) => {
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...filters, ...change })) if (v) search.set(k, String(v));
-  return search.size ? `?${search}` : "";
 };
 
 /** Filters (a plain GET form), the newest events first, a link to older ones, and the same rows as CSV. */
@@ -32,58 +27,31 @@ export function AuditView(props: {
 }) {
   const { filters, problems, typed } = props;
   const { before: _page, ...withoutCursor } = filters;
-  const refused = Object.keys(problems).length > 0;
   return (
-    <div className="flex flex-col gap-6">
-      {refused ? (
-        <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800 ring-1 ring-red-200">
-          These filters cannot be applied: {Object.values(problems).join(" ")}
-        </p>
-      ) : null}
-      <AuditFilterForm
-        path={props.path}
-        csvHref={`${props.csvPath}${query(withoutCursor)}`}
-        typed={typed}
-        problems={problems}
-      />
-      {props.rows.length === 0 ? (
-        <EmptyState className="text-sm text-slate-600">
-          {filters.before ? (
-            <>
-              No older events here.{" "}
-              <Link href={`${props.path}${query(withoutCursor)}`} className="font-medium text-brand-700 underline">
-                Back to the newest
-              </Link>
-            </>
-          ) : refused ? (
-            "Fix the filters above to see events."
-          ) : (
-            "No events match."
-          )}
-        </EmptyState>
-      ) : (
-        <AuditTable
-          rows={props.rows}
-          showTeam={props.showTeam}
-          filterHref={(change) => `${props.path}${query(withoutCursor, change)}`}
+    <FilteredPages
+      filters={filters}
+      problems={problems}
+      next={props.next}
+      path={props.path}
+      noun="events"
+      form={
+        <AuditFilterForm
+          path={props.path}
+          csvHref={`${props.csvPath}${pageQuery(withoutCursor)}`}
+          typed={typed}
+          problems={problems}
         />
-      )}
-      <nav aria-label="Pages" className="flex gap-4 text-sm">
-        {filters.before ? (
-          <Link href={`${props.path}${query(withoutCursor)}`} className="text-brand-700 hover:underline">
-            ← Newest
-          </Link>
-        ) : null}
-        {props.next ? (
-          <Link
-            href={`${props.path}${query(filters, { before: props.next })}`}
-            className="text-brand-700 hover:underline"
-          >
-            Older events →
-          </Link>
-        ) : null}
-      </nav>
-    </div>
+      }
+      table={
+        props.rows.length === 0 ? null : (
+          <AuditTable
+            rows={props.rows}
+            showTeam={props.showTeam}
+            filterHref={(change) => `${props.path}${pageQuery(withoutCursor, change)}`}
+          />
+        )
+      }
+    />
   );
 }
 

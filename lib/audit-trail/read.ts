@@ -10,7 +10,7 @@ import { csvField } from "@/lib/platform/csv";
 import { db } from "@/lib/platform/db";
 import { AppError, isAppError } from "@/lib/platform/errors";
 import { visibleText } from "@/lib/platform/names";
-import { likeLiteral } from "@/lib/platform/validation";
+import { likeLiteral, readQueryFilters } from "@/lib/platform/validation";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -36,19 +36,8 @@ export const auditFilters = z.object({
 export type AuditFilters = z.infer<typeof auditFilters>;
 
 /** What the page's filter form was sent, parsed: the filters, or what is wrong with each field, and what was typed. */
-export function readAuditFilters(raw: Record<string, string | string[] | undefined>) {
-  const typed = Object.fromEntries(
-    Object.keys(auditFilters.shape).flatMap((k) => (typeof raw[k] === "string" ? [[k, raw[k]]] : [])),
-  ) as Record<string, string>;
-  const parsed = auditFilters.safeParse(typed);
-  if (parsed.success) return { filters: parsed.data, problems: {} as Record<string, string>, typed };
-  const problems: Record<string, string> = Object.fromEntries(
-    Object.entries(z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>).map(
-      ([field, messages]) => [field, messages?.[0] ?? "Not valid."],
-    ),
-  );
-  return { filters: null, problems, typed };
-}
+export const readAuditFilters = (raw: Record<string, string | string[] | undefined>) =>
+  readQueryFilters(auditFilters, raw);
 
 export const PAGE_SIZE = 50;
 const CSV_BATCH = 500;

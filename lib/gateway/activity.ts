@@ -7,6 +7,7 @@ import type { GatewayCall, Prisma } from "@/lib/generated/prisma/client";
 import { getIdentityOrThrow } from "@/lib/identities/load";
 import { csvField } from "@/lib/platform/csv";
 import { db } from "@/lib/platform/db";
+import { readQueryFilters } from "@/lib/platform/validation";
 import { type Actor, requireTeam } from "@/lib/teams/access";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -140,7 +141,6 @@ export async function streamActivityCsv(actor: Actor, teamSlug: string, identity
   const encoder = new TextEncoder();
   let cursor: bigint | null = filters.before ? BigInt(filters.before) : null;
   return {
-    name: identity.name,
     stream: new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(encoder.encode(`\uFEFF${CSV_COLUMNS.join(",")}\r\n`));
@@ -155,4 +155,19 @@ export async function streamActivityCsv(actor: Actor, teamSlug: string, identity
       },
     }),
   };
+}
+
+/** The activity page: its filters as typed (or what is wrong with them), and the page of calls they select. */
+export async function readActivityView(
+  actor: Actor,
+  teamSlug: string,
+  identityId: string,
+  raw: Record<string, string | string[] | undefined>,
+) {
+  const { filters, problems, typed } = readQueryFilters(activityFilters, raw);
+  if (!filters) {
+    const identity = await scope(actor, teamSlug, identityId);
+    return { identity: { id: identity.id, name: identity.name }, rows: [], next: null, filters: {}, problems, typed };
+  }
+  return { ...(await readActivity(actor, teamSlug, identityId, filters)), filters, problems, typed };
 }

@@ -13,7 +13,7 @@ import { IDENTITY_ROW_SQL } from "@/lib/identities/row";
 import { db, preparedQuery } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import { type Actor, requireTeam } from "@/lib/teams/access";
-import { type AccessPolicy, accessPolicy, describePolicy } from "./policy";
+import { type AccessPolicy, accessPolicy, describePolicy, storedPolicy } from "./policy";
 
 const checked = (values: Record<string, string>, prefix: string) =>
   Object.keys(values)
@@ -22,31 +22,46 @@ const checked = (values: Record<string, string>, prefix: string) =>
 
 /**
  * The editor's form: `restricted` on or off, a checkbox per model (`model:<id>`) and per workspace
- * (`workspace:<id>`), one per listed object (`object:<id>`), more object ids typed in `moreObjects`, `readOnly`.
+ * (`workspace:<id>`), one per listed object (`object:<id>`), model and object ids typed in `moreModels` and
+ * `moreObjects` (when Anaplan's lists cannot be read, or for ids not listed), `readOnly`.
  */
 export const policyForm = z
   .record(z.string().max(200), z.string().max(4000))
   .transform((values, ctx): AccessPolicy | null => {
     if (values.restricted !== "on") return null;
-    const typed = (values.moreObjects ?? "").split(/[\s,]+/).filter(Boolean);
+    const typed = (name: string) => (values[name] ?? "").split(/[\s,]+/).filter(Boolean);
     const parsed = accessPolicy.safeParse({
       workspaces: checked(values, "workspace:"),
-      models: checked(values, "model:"),
+      models: [...new Set([...checked(values, "model:"), ...typed("moreModels")])],
       readOnly: values.readOnly === "on",
-      objects: [...new Set([...checked(values, "object:"), ...typed])],
+      objects: [...new Set([...checked(values, "object:"), ...typed("moreObjects")])],
     });
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
-      const field = issue.path[0] === "objects" ? "moreObjects" : String(issue.path[0] ?? "restricted");
+      const field = { objects: "moreObjects", models: "moreModels" }[String(issue.path[0])] ?? "restricted";
       ctx.addIssue({ code: "custom", path: [field], message: issue.message });
     }
     return z.NEVER;
   });
 
 async function liveKey(identityId: string, keyId: string) {
-  const key = await db().apiKey.findFirst({ where: { id: keyId, identityId, revokedAt: null } });
+  const parsed = z.uuid().safeParse(keyId);
+  const key = parsed.success
+    ? await db().apiKey.findFirst({ where: { id: parsed.data, identityId, revokedAt: null } })
+    : null;
   if (!key) throw new AppError("not_found", "No such live key for this identity.");
   return key;
+}
+
+/** The key the editor is for: its name, prefix and policy, if it is live. */
+export async function keyForPolicy(actor: Actor, teamSlug: string, identityId: string, keyId: string) {
+  const { team } = await requireTeam(actor, teamSlug, "key.manage");
+  const identity = await getIdentityOrThrow(team.id, identityId);
+  const key = await liveKey(identity.id, keyId);
+  return {
+    identity: { id: identity.id, name: identity.name },
+    key: { id: key.id, name: key.name, prefix: keyPrefixOf(key.lookupId), policy: storedPolicy(key.policy) },
+  };
 }
 
 export async function setKeyPolicy(

@@ -25,3 +25,18 @@ export const arg = {
   id: z.uuid(),
   flag: z.boolean(),
 };
+
+/** A page's GET filter form, parsed with `schema`: the filters, or a sentence per field at fault, and what was typed. */
+export function readQueryFilters<S extends z.ZodObject>(schema: S, raw: Record<string, string | string[] | undefined>) {
+  const typed = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((k) => (typeof raw[k] === "string" ? [[k, raw[k]]] : [])),
+  ) as Record<string, string>;
+  const parsed = schema.safeParse(typed);
+  if (parsed.success) return { filters: parsed.data as z.infer<S>, problems: {} as Record<string, string>, typed };
+  const problems: Record<string, string> = Object.fromEntries(
+    Object.entries(z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>).map(
+      ([field, messages]) => [field, messages?.[0] ?? "Not valid."],
+    ),
+  );
+  return { filters: null, problems, typed };
+}

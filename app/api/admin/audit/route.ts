@@ -1,4 +1,4 @@
-import { auditCsvResponse } from "@/lib/server/audit-csv";
+import { auditCsvResponse } from "@/lib/server/csv";
 
 export const dynamic = "force-dynamic";
 

@@ -3,6 +3,7 @@ import { createApiKey, keyFields, revokeApiKey } from "@/lib/broker/keys";
 import { cancelEnrolment } from "@/lib/enrolments/cancel";
 import { resolveMismatch } from "@/lib/enrolments/complete";
 import { startEnrolment } from "@/lib/enrolments/start";
+import { policyForm, setKeyPolicy } from "@/lib/gateway/policies";
 import {
   importCertificate,
   requestCertificate,
@@ -108,6 +109,21 @@ export const createApiKeyAction = defineAction(
 export const revokeApiKeyAction = defineAction(
   { name: "key.revoke", args: [arg.slug, arg.id, arg.id], revalidate: (slug, id) => [page(slug, id)] },
   async (actor, [slug, identityId, keyId]) => `Key ${await revokeApiKey(actor, slug, identityId, keyId)}… revoked.`,
+);
+
+export const setKeyPolicyAction = defineAction(
+  {
+    name: "key.policy",
+    args: [arg.slug, arg.id, arg.id],
+    form: policyForm,
+    revalidate: (slug, id) => [page(slug, id)],
+  },
+  async (actor, [slug, identityId, keyId], policy) => {
+    const saved = await setKeyPolicy(actor, slug, identityId, keyId, policy);
+    return saved.restricted
+      ? `Key ${saved.prefix}… is restricted: it works only through the gateway, within these limits.`
+      : `Key ${saved.prefix}… is unrestricted again: it can get tokens at /api/v1/token.`;
+  },
 );
 
 export const deactivateAllAction = defineAction(

@@ -1,8 +1,10 @@
+import Link from "next/link";
 import { ConfirmAction } from "@/components/confirm-action";
 import { ExpiryWarning } from "@/components/expiry-warning";
 import { TableHead } from "@/components/table-head";
 import { When } from "@/components/when";
 import type { ApiKeyView } from "@/lib/broker/keys";
+import { describePolicy, storedPolicy } from "@/lib/gateway/policy";
 import { expiryWarning } from "@/lib/identities/warnings";
 import { revokeApiKeyAction } from "../actions";
 
@@ -21,7 +23,9 @@ export function ApiKeyList(props: {
   return (
     <div className="overflow-x-auto">
       <table className="stack-on-phone min-w-full divide-y divide-slate-200 text-sm">
-        <TableHead columns={["Name", "Key", "Created", "Expires", "Last used", "State", { hidden: "Actions" }]} />
+        <TableHead
+          columns={["Name", "Key", "Access", "Created", "Expires", "Last used", "State", { hidden: "Actions" }]}
+        />
         <tbody className="divide-y divide-slate-100">
           {props.keys.map((k) => (
             <tr key={k.id} aria-label={`API key ${k.name}`}>
@@ -30,6 +34,18 @@ export function ApiKeyList(props: {
               </td>
               <td data-label="Key" className="py-2 pr-4 font-mono text-xs text-slate-700">
                 {k.prefix}_…
+              </td>
+              <td data-label="Access" className="max-w-xs py-2 pr-4 text-slate-700">
+                <Access policy={k.policy} />
+                {props.canManage && k.state === "live" ? (
+                  <Link
+                    href={`/teams/${props.slug}/identities/${props.identityId}/keys/${k.id}`}
+                    className="block text-xs font-semibold text-brand-700 hover:underline"
+                  >
+                    {k.policy === null ? "Restrict…" : "Change limits…"}
+                    <span className="sr-only"> of key {k.name}</span>
+                  </Link>
+                ) : null}
               </td>
               <td data-label="Created" className="py-2 pr-4 text-slate-700">
                 <When at={k.createdAt} />
@@ -75,5 +91,17 @@ export function ApiKeyList(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Unrestricted (tokens from the broker), or gateway only, with its limits in a line. */
+function Access({ policy }: { policy: unknown }) {
+  const parsed = storedPolicy(policy);
+  if (!parsed) return <span>Unrestricted</span>;
+  return (
+    <span className="block break-words">
+      <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-semibold text-brand-900">gateway only</span>{" "}
+      <span className="text-xs">{describePolicy(parsed)}</span>
+    </span>
   );
 }

@@ -179,6 +179,9 @@ function Actions({ slug, role, identity }: { slug: string; role: View["role"]; i
           History
         </Link>
       ) : null}
+      <Link href={`/teams/${slug}/identities/${identity.id}/activity`} className={OUTLINE_LINK}>
+        Gateway activity
+      </Link>
       {can(role, "identity.enrol") && !paused && identity.kind === "device_grant" ? (
         identity.pendingEnrolmentId ? (
           <>
