@@ -9,6 +9,12 @@ import { FilteredPages, pageQuery } from "./filtered-pages";
 import { CARD_FRAME, primaryButton } from "./ui";
 import { When } from "./when";
 
+/** A model's calls are shown from the model on (the Model column names it); the title keeps the whole path. */
+const IN_MODEL = "2/0/workspaces/{workspaceId}/models/{modelId}/";
+
+/** A path that may wrap after each slash (a zero-width space), and nowhere else. */
+const breakable = (path: string) => path.replaceAll("/", "/\u200b");
+
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 
 const size = (bytes: number) =>
@@ -95,12 +101,18 @@ function ActivityTable({ rows }: { rows: ActivityRow[] }) {
               <td data-label="When" className="whitespace-nowrap px-3 py-2 text-slate-700">
                 <When at={r.at} exact />
               </td>
-              <td data-label="Call" className="px-3 py-2">
+              <td data-label="Call" className="min-w-64 px-3 py-2">
                 <span className="font-semibold text-slate-900">{r.method}</span>{" "}
-                <code className="break-all text-xs text-slate-700">{r.path}</code>
+                <code title={r.path} className="text-xs text-slate-700">
+                  {breakable(r.path.startsWith(IN_MODEL) ? `…/${r.path.slice(IN_MODEL.length)}` : r.path)}
+                </code>
               </td>
-              <td data-label="Model" className="px-3 py-2 font-mono text-xs text-slate-700">
-                {r.model ?? "—"}
+              <td
+                data-label="Model"
+                title={r.model ?? undefined}
+                className="px-3 py-2 font-mono text-xs text-slate-700"
+              >
+                {r.model ? `${r.model.slice(0, 8)}…` : "—"}
               </td>
               <td data-label="Object" className="px-3 py-2 font-mono text-xs text-slate-700">
                 {r.object ?? "—"}

@@ -116,7 +116,7 @@ export const setKeyPolicyAction = defineAction(
     name: "key.policy",
     args: [arg.slug, arg.id, arg.id],
     form: policyForm,
-    revalidate: (slug, id) => [page(slug, id)],
+    revalidate: (slug, id, keyId) => [page(slug, id), `${page(slug, id)}/keys/${keyId}`],
   },
   async (actor, [slug, identityId, keyId], policy) => {
     const saved = await setKeyPolicy(actor, slug, identityId, keyId, policy);

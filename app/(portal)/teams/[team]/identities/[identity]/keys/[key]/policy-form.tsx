@@ -37,7 +37,7 @@ export function PolicyForm(props: {
         <input
           type="checkbox"
           name="restricted"
-          checked={restricted}
+          defaultChecked={props.policy !== null}
           onChange={(e) => setRestricted(e.target.checked)}
           className={`${BOX} mt-0.5`}
         />
