@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gunzipSync } from "node:zlib";
 import { json } from "./anaplan-api";
 
 type Kind = "imports" | "exports" | "processes" | "actions";
@@ -162,7 +163,9 @@ export function createIntegrationApi(pace: () => number) {
     const index = Number(chunk);
     if (!Number.isInteger(index) || index < 0 || index > 10_000) return notFound(res);
     if (req.method === "PUT") {
-      file.chunks[index] = await body(req, pace());
+      // anaplan-sdk gzips every chunk (Content-Type application/x-gzip); Anaplan keeps what it unpacks.
+      const bytes = await body(req, pace());
+      file.chunks[index] = req.headers["content-type"] === "application/x-gzip" ? gunzipSync(bytes) : bytes;
       return res.writeHead(204).end();
     }
     const bytes = file.chunks[index];

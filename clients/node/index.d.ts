@@ -56,3 +56,11 @@ export declare function platformToken(
   platform: "github-actions" | "gitlab" | "kubernetes",
   options?: { audience?: string; variable?: string; file?: string },
 ): () => Promise<string>;
+
+export type GatewayFetch = ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & {
+  /** Where the gateway takes a call to an Anaplan URL: its path and query under `{portal}/api/v1/anaplan`. */
+  gatewayUrl(input: string | URL | Request): string;
+};
+
+/** `fetch` for Anaplan's Integration API through the portal's gateway, with the key; no token reaches the script. */
+export declare function gatewayFetch(options?: { portalUrl?: string; key?: string }): GatewayFetch;

@@ -4,6 +4,9 @@
 //   const anaplan = portalFetch();                      // ANAPLAN_PORTAL_URL and ANAPLAN_PORTAL_KEY
 //   const me = await anaplan("https://api.anaplan.com/2/0/users/me");
 //
+// A key restricted to the portal's gateway never gets a token: gatewayFetch() sends each Anaplan call through
+// the gateway, which enforces the key's limits and records the call.
+//
 // Keyless, in a CI job or a pod: new TokenSource({ workload: { identity: "team/identity",
 //   subjectToken: platformToken("github-actions", { audience: "https://portal.example.com" }) } }).
 //
@@ -58,6 +61,18 @@ export function platformToken(platform, { audience, variable = "ANAPLAN_PORTAL_I
 }
 
 /** The identity's current access token, from POST {portal}/api/v1/token; one request in flight at a time. */
+/** The portal's URL and the key, given or from ANAPLAN_PORTAL_URL and ANAPLAN_PORTAL_KEY, or which is missing. */
+function settings(portalUrl, key, keyNeeded) {
+  const url = portalUrl ?? process.env.ANAPLAN_PORTAL_URL;
+  const secret = key ?? process.env.ANAPLAN_PORTAL_KEY;
+  if (!url)
+    throw new Error("No portal URL: pass portalUrl or set ANAPLAN_PORTAL_URL (e.g. https://portal.example.com).");
+  if (keyNeeded && !secret) {
+    throw new Error("No API key: pass key or set ANAPLAN_PORTAL_KEY (atp_…, from the identity's page).");
+  }
+  return { url: url.replace(/\/+$/, ""), key: secret };
+}
+
 export class TokenSource {
   #key;
   #workload;
@@ -66,18 +81,13 @@ export class TokenSource {
   #pending = null;
 
   constructor({ portalUrl, key, workload, marginSeconds = 60, timeoutMs = 30_000 } = {}) {
-    const url = portalUrl ?? process.env.ANAPLAN_PORTAL_URL;
-    const secret = key ?? process.env.ANAPLAN_PORTAL_KEY;
-    if (!url)
-      throw new Error("No portal URL: pass portalUrl or set ANAPLAN_PORTAL_URL (e.g. https://portal.example.com).");
-    if (workload) {
-      if (!workload.identity) throw new Error("A keyless source names its identity: <team slug>/<identity name>.");
-      this.#workload = workload;
-    } else if (!secret) {
-      throw new Error("No API key: pass key or set ANAPLAN_PORTAL_KEY (atp_…, from the identity's page).");
+    if (workload && !workload.identity) {
+      throw new Error("A keyless source names its identity: <team slug>/<identity name>.");
     }
-    this.portalUrl = url.replace(/\/+$/, "");
-    this.#key = secret;
+    const found = settings(portalUrl, key, !workload);
+    this.#workload = workload;
+    this.portalUrl = found.url;
+    this.#key = found.key;
     this.marginSeconds = marginSeconds;
     this.timeoutMs = timeoutMs;
   }
@@ -169,4 +179,25 @@ export function portalFetch(options = {}) {
   };
   anaplanFetch.source = source;
   return anaplanFetch;
+}
+
+/**
+ * `fetch` for Anaplan's Integration API through the portal's gateway, for a key restricted to it (or any key
+ * whose calls should be recorded): an Anaplan URL (`https://api.anaplan.com/2/0/…`) goes to
+ * `{portal}/api/v1/anaplan/2/0/…` with the key, and the portal puts the identity's token in (and renews it on a
+ * 401). Bodies stream both ways: pass a stream as `body` with `duplex: "half"`.
+ */
+export function gatewayFetch({ portalUrl, key } = {}) {
+  const found = settings(portalUrl, key, true);
+  const gatewayUrl = (input) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return `${found.url}/api/v1/anaplan${url.pathname}${url.search}`;
+  };
+  const viaGateway = (input, init) => {
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    headers.set("Authorization", `Bearer ${found.key}`);
+    return fetch(gatewayUrl(input), { ...init, headers });
+  };
+  viaGateway.gatewayUrl = gatewayUrl;
+  return viaGateway;
 }

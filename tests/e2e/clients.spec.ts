@@ -86,6 +86,9 @@ test("the Node package, its CLI and the Python package work against the portal b
     ANAPLAN_API_URL: ANAPLAN.api,
     ANAPLAN_AUTH_URL: ANAPLAN.auth,
     ANAPLAN_PORTAL_IDENTITY: "clients/packages",
+    // The simulator's first model (simulator/integration.ts), for the gateway's cases.
+    ANAPLAN_WORKSPACE_ID: "8a868cda7d5f4e6a017d6b1c2a3b0001",
+    ANAPLAN_MODEL_ID: "75A40874E6B64FA3AE0743278996850F",
     ...actions.env,
   };
   const node = await passes(process.execPath, ["--test", "--test-reporter=spec", "test/anaplan-portal.test.mjs"], {
@@ -96,7 +99,7 @@ test("the Node package, its CLI and the Python package work against the portal b
       SHORT_LIVED_KEY: shortLivedKey,
     },
   });
-  expect(node).toMatch(/pass 9\b/);
+  expect(node).toMatch(/pass 10\b/);
   // From a directory without the sources, so the installed package is the one imported.
   const python = await passes(
     "/usr/bin/python3",
@@ -106,7 +109,7 @@ test("the Node package, its CLI and the Python package work against the portal b
       env: { ...env, PYTHONPATH: path.join(work, "python") },
     },
   );
-  expect(python).toMatch(/Ran 9 tests[\s\S]*OK/);
+  expect(python).toMatch(/Ran 12 tests[\s\S]*OK/);
 
   // The identity page's examples for the packages, run as shown, from where the packages were installed.
   writeFileSync(path.join(work, "python/me.py"), shown.python);

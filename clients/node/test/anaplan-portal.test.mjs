@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { test } from "node:test";
 import { promisify } from "node:util";
-import { PortalError, platformToken, portalFetch, TokenSource } from "anaplan-portal";
+import { gatewayFetch, PortalError, platformToken, portalFetch, TokenSource } from "anaplan-portal";
 
 const run = promisify(execFile);
 const { ANAPLAN_API_URL: API, ANAPLAN_AUTH_URL: AUTH, ANAPLAN_PORTAL_BIN: BIN, SHORT_LIVED_KEY } = process.env;
@@ -158,4 +158,37 @@ test("keyless: --gitlab reads its id_tokens variable and --kubernetes its projec
     const me = await fetch(ME, { headers: { Authorization: `AnaplanAuthToken ${stdout.trim()}` } });
     assert.equal((await me.json()).user.email, "service@simulator.example", args.join(" "));
   }
+});
+
+test("gatewayFetch runs an export through the gateway and streams a chunk up and the file down", async () => {
+  const { ANAPLAN_WORKSPACE_ID: ws, ANAPLAN_MODEL_ID: model } = process.env;
+  const base = `https://api.anaplan.com/2/0/workspaces/${ws}/models/${model}`;
+  const anaplan = gatewayFetch();
+  const json = { "Content-Type": "application/json" };
+  const run = await anaplan(`${base}/exports/116000000000/tasks`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ localeName: "en_US" }),
+  });
+  assert.equal(run.status, 200);
+  const { task } = await run.json();
+  const status = await (await anaplan(`${base}/exports/116000000000/tasks/${task.taskId}`)).json();
+  assert.equal(status.task.taskState, "COMPLETE");
+  assert.match(await (await anaplan(`${base}/files/116000000000`)).text(), /^Account,Period,Value\n/);
+
+  const lines = Array.from({ length: 5000 }, (_, i) => `A${i},${i}\n`).join("");
+  await anaplan(`${base}/files/113000000000`, { method: "POST", headers: json, body: '{"chunkCount":1}' });
+  const streamed = new Blob([lines]).stream();
+  const put = await anaplan(`${base}/files/113000000000/chunks/0`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/octet-stream" },
+    body: streamed,
+    duplex: "half",
+  });
+  assert.equal(put.status, 204);
+  assert.equal(await (await anaplan(`${base}/files/113000000000/chunks/0`)).text(), lines);
+  assert.equal(
+    anaplan.gatewayUrl(`${base}/files?limit=5000`),
+    `${process.env.ANAPLAN_PORTAL_URL}/api/v1/anaplan/2/0/workspaces/${ws}/models/${model}/files?limit=5000`,
+  );
 });

@@ -10,6 +10,9 @@ The script holds a portal API key, never an Anaplan password or refresh token::
 
 ``PortalAuth()`` reads ``ANAPLAN_PORTAL_URL`` and ``ANAPLAN_PORTAL_KEY`` when they are not given. The token is cached
 until shortly before it expires, shared by every thread, and renewed once when Anaplan answers 401.
+
+A key restricted to the portal's gateway never gets a token: ``GatewayAuth()`` sends each Anaplan call through the
+gateway instead (``anaplan_sdk.Client(auth=GatewayAuth(), …)``), which enforces the key's limits and records the call.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import urllib.parse
 from typing import Any, Callable, Dict, Generator, NamedTuple, Optional
 
 __all__ = [
+    "GatewayAuth",
     "PortalAuth",
     "PortalError",
     "TokenSource",
@@ -99,6 +103,17 @@ def kubernetes_token(path: str = "/var/run/secrets/anaplan-portal/token") -> Cal
     return read
 
 
+def _settings(portal_url: Optional[str], key: Optional[str], key_needed: bool = True) -> "tuple[str, Optional[str]]":
+    """The portal's URL and the key, given or from ANAPLAN_PORTAL_URL and ANAPLAN_PORTAL_KEY, or which is missing."""
+    url = portal_url or os.environ.get("ANAPLAN_PORTAL_URL")
+    secret = key or os.environ.get("ANAPLAN_PORTAL_KEY")
+    if not url:
+        raise ValueError("No portal URL: pass portal_url or set ANAPLAN_PORTAL_URL (e.g. https://portal.example.com).")
+    if not secret and key_needed:
+        raise ValueError("No API key: pass key or set ANAPLAN_PORTAL_KEY (atp_…, from the identity's page).")
+    return url.rstrip("/"), secret
+
+
 class TokenSource:
     """The identity's current Anaplan access token, from ``POST {portal}/api/v1/token``, cached and thread-safe.
     With ``workload`` it needs no key: the job's platform token is exchanged (RFC 8693) each time a token is due."""
@@ -112,15 +127,8 @@ class TokenSource:
         margin_seconds: float = 60.0,
         timeout: float = 30.0,
     ) -> None:
-        url = portal_url or os.environ.get("ANAPLAN_PORTAL_URL")
-        secret = key or os.environ.get("ANAPLAN_PORTAL_KEY")
-        if not url:
-            raise ValueError("No portal URL: pass portal_url or set ANAPLAN_PORTAL_URL (e.g. https://portal.example.com).")
-        if not secret and workload is None:
-            raise ValueError("No API key: pass key or set ANAPLAN_PORTAL_KEY (atp_…, from the identity's page).")
+        self.portal_url, self._key = _settings(portal_url, key, key_needed=workload is None)
         self._workload = workload
-        self.portal_url = url.rstrip("/")
-        self._key = secret
         self.margin_seconds = margin_seconds
         self.timeout = timeout
         self._lock = threading.Lock()
@@ -234,3 +242,37 @@ class PortalAuth(_AuthBase):  # type: ignore[misc,valid-type]
             return retried
 
         return hook
+
+
+class GatewayAuth(_AuthBase):  # type: ignore[misc,valid-type]
+    """Anaplan calls sent through the portal's gateway, for a key restricted to it (or any key whose calls should
+    be recorded): each request's Anaplan API URL (``https://api.anaplan.com/2/0/…``, as anaplan-sdk builds them) is
+    sent to ``{portal}/api/v1/anaplan/2/0/…`` with the key, and the portal puts the identity's token in. No token
+    ever reaches the script; the gateway renews it on a 401 itself. An ``httpx.Auth`` (``httpx.Client(auth=…)``,
+    ``anaplan_sdk.Client(auth=…)``) and a ``requests`` auth (``session.auth = GatewayAuth()``)."""
+
+    requires_request_body = False
+    requires_response_body = False
+
+    def __init__(self, portal_url: Optional[str] = None, key: Optional[str] = None) -> None:
+        self.portal_url, self._key = _settings(portal_url, key)
+
+    def __repr__(self) -> str:  # never the key
+        return f"GatewayAuth(portal_url={self.portal_url!r})"
+
+    def gateway_url(self, url: str) -> str:
+        """Where the gateway takes the call to ``url``: the same path and query under ``/api/v1/anaplan``."""
+        parts = urllib.parse.urlsplit(url)
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{self.portal_url}/api/v1/anaplan{parts.path}{query}"
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        request.url = httpx.URL(self.gateway_url(str(request.url)))
+        request.headers["Host"] = request.url.netloc.decode("ascii")
+        request.headers["Authorization"] = f"Bearer {self._key}"
+        yield request
+
+    def __call__(self, request: Any) -> Any:
+        request.url = self.gateway_url(request.url)
+        request.headers["Authorization"] = f"Bearer {self._key}"
+        return request

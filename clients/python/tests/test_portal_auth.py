@@ -4,6 +4,7 @@ Run by tests/e2e/clients.spec.ts, which creates the identity and its key through
 ANAPLAN_PORTAL_URL, ANAPLAN_PORTAL_KEY, ANAPLAN_API_URL (Anaplan's API host) and ANAPLAN_AUTH_URL (its auth host).
 """
 
+import gzip
 import os
 import threading
 import unittest
@@ -13,7 +14,7 @@ import httpx
 import requests
 
 import anaplan_portal
-from anaplan_portal import PortalAuth, PortalError, TokenSource, Workload, github_actions_token
+from anaplan_portal import GatewayAuth, PortalAuth, PortalError, TokenSource, Workload, github_actions_token
 
 API = os.environ["ANAPLAN_API_URL"]
 AUTH = os.environ["ANAPLAN_AUTH_URL"]
@@ -135,3 +136,53 @@ class KeylessTest(unittest.TestCase):
             me = client.get(ME)
         self.assertEqual(me.json()["user"]["email"], "service@simulator.example")
         self.assertTrue(source.token())
+
+
+class GatewayTest(unittest.TestCase):
+    """anaplan-sdk's own requests (anaplan_sdk/_services.py and _clients/_bulk.py: its hard-coded api.anaplan.com
+    URLs, limit=5000 paging, JSON task bodies, gzip chunks), sent through the portal's gateway by GatewayAuth."""
+
+    MODEL = (
+        f"https://api.anaplan.com/2/0/workspaces/{os.environ['ANAPLAN_WORKSPACE_ID']}"
+        f"/models/{os.environ['ANAPLAN_MODEL_ID']}"
+    )
+
+    def test_the_sdk_export_flow_runs_through_the_gateway_with_httpx(self):
+        json_header = {"Content-Type": "application/json"}
+        with httpx.Client(auth=GatewayAuth()) as client:
+            exports = client.get(f"{self.MODEL}/exports", params={"limit": 5000}).json()
+            self.assertEqual(exports["meta"]["paging"]["totalSize"], len(exports["exports"]))
+            export = exports["exports"][1]["id"]
+            task = client.post(f"{self.MODEL}/exports/{export}/tasks", headers=json_header, json={"localeName": "en_US"})
+            self.assertEqual(task.status_code, 200, task.text)
+            status = client.get(f"{self.MODEL}/exports/{export}/tasks/{task.json()['task']['taskId']}").json()
+            self.assertEqual(status["task"]["taskState"], "COMPLETE")
+            files = client.get(f"{self.MODEL}/files", params={"limit": 5000}).json()["files"]
+            self.assertEqual(next(f for f in files if f["id"] == export)["chunkCount"], 1)
+            content = client.get(f"{self.MODEL}/files/{export}").content
+        self.assertTrue(content.startswith(b"Account,Period,Value\n"))
+
+    def test_the_sdk_chunked_upload_runs_through_the_gateway_with_requests(self):
+        session = requests.Session()
+        session.auth = GatewayAuth()
+        chunks = [b"Account,Value\n" + b"A1,1\n" * 1000, b"A2,2\n" * 1000]
+        started = session.post(f"{self.MODEL}/files/113000000000", json={"chunkCount": len(chunks)}, timeout=30)
+        self.assertEqual(started.json()["file"]["id"], "113000000000")
+        for index, chunk in enumerate(chunks):
+            put = session.put(
+                f"{self.MODEL}/files/113000000000/chunks/{index}",
+                headers={"Content-Type": "application/x-gzip"},
+                data=gzip.compress(chunk),
+                timeout=30,
+            )
+            self.assertEqual(put.status_code, 204, put.text)
+        whole = session.get(f"{self.MODEL}/files/113000000000", timeout=30)
+        self.assertEqual(whole.content, b"".join(chunks))
+
+    def test_the_gateway_never_hands_a_token_to_the_script(self):
+        auth = GatewayAuth()
+        self.assertEqual(
+            auth.gateway_url("https://api.anaplan.com/2/0/workspaces?tenantDetails=true"),
+            f"{os.environ['ANAPLAN_PORTAL_URL']}/api/v1/anaplan/2/0/workspaces?tenantDetails=true",
+        )
+        self.assertNotIn(os.environ["ANAPLAN_PORTAL_KEY"], repr(auth))
