@@ -206,7 +206,9 @@ export function createIntegrationApi(pace: () => number) {
   }
 
   /** `/2/0/<segments>`, for a caller whose token the API host accepted. */
-  return async function integration(req: IncomingMessage, res: ServerResponse, segments: string[]) {
+  return async function integration(req: IncomingMessage, res: ServerResponse, path: string[]) {
+    // Anaplan Connect reads the directory as the user's: /users/{userId}/workspaces, /users/{userId}/models.
+    const segments = path[0] === "users" && path[1] !== "me" ? path.slice(2) : path;
     const [top, first, second, third, ...rest] = segments;
     if (top === "workspaces" && first === undefined) return listed(res, "workspaces", WORKSPACES.map(workspaceView));
     if (top === "workspaces" && second === undefined) {

@@ -78,7 +78,8 @@ async function forward(
   if (credentialsInUrl(url.href)) {
     throw new BrokerError("invalid_request", "Credentials in the URL are refused (URLs end up in logs).");
   }
-  const shape = shapeOf(url.pathname.slice(GATEWAY_PREFIX.length));
+  // Anaplan Connect joins `-service` and `/2/0` with a slash of its own: `…/anaplan//2/0/…` means the same.
+  const shape = shapeOf(url.pathname.slice(GATEWAY_PREFIX.length).replace(/^\/+/, ""));
   progress.shape = shape;
   let caller = await gatewayCaller(req.headers.authorization);
   progress.caller = caller;

@@ -41,11 +41,19 @@ export type Refusal = { rule: PolicyRule; message: string };
 
 const READS = new Set(["GET", "HEAD"]);
 
-/** A stored policy (jsonb) read back; anything unreadable narrows to nothing at all rather than open up. */
+/** Matches no workspace, model or object that exists: what an unreadable stored policy becomes. */
+const NOTHING: AccessPolicy = {
+  workspaces: [],
+  models: ["00000000000000000000000000000000"],
+  readOnly: true,
+  objects: ["000000000000"],
+};
+
+/** A stored policy (jsonb) read back; anything unreadable narrows to the directory reads rather than open up. */
 export function storedPolicy(value: unknown): AccessPolicy | null {
   if (value === null || value === undefined) return null;
   const parsed = accessPolicy.safeParse(value);
-  return parsed.success ? parsed.data : { workspaces: [], models: [], readOnly: true, objects: ["000000000000"] };
+  return parsed.success ? parsed.data : NOTHING;
 }
 
 /** Why `policy` refuses `method` on `shape`, or null when it allows it. */
@@ -53,26 +61,14 @@ export function refusalOf(policy: AccessPolicy, method: string, shape: CallShape
   if (policy.readOnly && !READS.has(method)) {
     return { rule: "read_only", message: `This key is read-only: ${method} is refused (GET and HEAD only).` };
   }
-  if (policy.workspaces.length > 0) {
-    const allowed = shape.workspaceId
-      ? policy.workspaces.includes(shape.workspaceId)
-      : shape.modelId !== null && policy.models.includes(shape.modelId);
-    if (!allowed) {
-      return {
-        rule: "workspace",
-        message: shape.workspaceId
-          ? `This key may not use workspace ${shape.workspaceId}.`
-          : "This key may use only its chosen workspaces, and this call names none of them.",
-      };
-    }
-  }
-  if (policy.models.length > 0 && (shape.modelId === null || !policy.models.includes(shape.modelId))) {
-    return {
-      rule: "model",
-      message: shape.modelId
-        ? `This key may not use model ${shape.modelId}.`
-        : "This key may use only its chosen models, and this call names none of them.",
-    };
+  // Reading the account's directory (its profile, which workspaces and models it sees) is allowed to every key, so
+  // clients can turn names into ids. Otherwise a chosen workspace allows its models, and a chosen model is allowed
+  // wherever the path names it.
+  const directory = shape.directory && READS.has(method);
+  if ((policy.workspaces.length > 0 || policy.models.length > 0) && !directory) {
+    const inWorkspace = shape.workspaceId !== null && policy.workspaces.includes(shape.workspaceId);
+    const inModel = shape.modelId !== null && policy.models.includes(shape.modelId);
+    if (!inWorkspace && !inModel) return scopeRefusal(policy, shape);
   }
   if (policy.objects.length > 0 && shape.modelId !== null) {
     const allowed = shape.objectId ? policy.objects.includes(shape.objectId) : shape.listing && READS.has(method);
@@ -86,6 +82,23 @@ export function refusalOf(policy: AccessPolicy, method: string, shape: CallShape
     }
   }
   return null;
+}
+
+function scopeRefusal(policy: AccessPolicy, shape: CallShape): Refusal {
+  if (policy.models.length > 0 && (shape.modelId !== null || policy.workspaces.length === 0)) {
+    return {
+      rule: "model",
+      message: shape.modelId
+        ? `This key may not use model ${shape.modelId}.`
+        : "This key may use only its chosen models, and this call names none of them.",
+    };
+  }
+  return {
+    rule: "workspace",
+    message: shape.workspaceId
+      ? `This key may not use workspace ${shape.workspaceId}.`
+      : "This key may use only its chosen workspaces, and this call names none of them.",
+  };
 }
 
 /** The policy in a sentence, for the key list and the audit trail. */

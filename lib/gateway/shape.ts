@@ -17,6 +17,8 @@ export type CallShape = {
   objectId: string | null;
   /** A read of a model itself or of one of its lists (…/files, …/exports), naming no object. */
   listing: boolean;
+  /** The account's directory: its profile, or a list of the workspaces or models it can see (names, no data). */
+  directory: boolean;
 };
 
 const PLACEHOLDER: Record<string, string> = {
@@ -60,6 +62,7 @@ export function shapeOf(path: string): CallShape {
     objectKind: null,
     objectId: null,
     listing: false,
+    directory: false,
   };
   const template = ["2", "0"];
   for (let i = 2; i < segments.length; i++) {
@@ -68,7 +71,7 @@ export function shapeOf(path: string): CallShape {
     const placeholder = i > 2 ? PLACEHOLDER[before] : undefined;
     template.push(placeholder ?? (LOOKS_LIKE_ID.test(segment) ? "{id}" : segment));
     if (!placeholder) continue;
-    if (before === "workspaces" && i === 3) shape.workspaceId = segment.toLowerCase();
+    if (before === "workspaces" && shape.workspaceId === null) shape.workspaceId = segment.toLowerCase();
     else if (before === "models" && shape.modelId === null) shape.modelId = segment.toUpperCase();
     else if (OBJECTS[before] && shape.modelId !== null && shape.objectId === null) {
       shape.objectKind = OBJECTS[before];
@@ -80,6 +83,9 @@ export function shapeOf(path: string): CallShape {
     shape.modelId !== null &&
     shape.objectId === null &&
     (PLACEHOLDER[segments[segments.length - 2] ?? ""] === "{modelId}" || last in OBJECTS);
+  // `2/0/users/me`, `2/0/workspaces`, `2/0/models`, `2/0/workspaces/{w}/models`, and Anaplan Connect's
+  // `2/0/users/{userId}/workspaces|models`: what a client reads to turn names into ids.
+  shape.directory = shape.modelId === null && (last === "me" || last === "workspaces" || last === "models");
   shape.template = template.join("/");
   return shape;
 }

@@ -154,7 +154,7 @@ describe("the gateway", () => {
       [`${base}/files/113000000000/chunks/0`, "PUT", "object"],
       [`${base}/imports/112000000000/tasks`, "POST", "object"],
       [`2/0/workspaces/${WS}/models/${forecast.id}/files`, "GET", "model"],
-      ["2/0/workspaces", "GET", "model"],
+      [`2/0/workspaces/${WS}`, "GET", "model"],
       [`2/0/models/${M}/lists`, "GET", "object"],
     ] as const;
     for (const [path, method, rule] of refusals) {
