@@ -80,8 +80,7 @@ export async function startRig(ports: number[], extraEnv: Record<string, string>
     sim,
     pg,
     bases,
-    /** The portal processes, in the order of `ports` (for their memory). */
-    pids: servers.map((s) => s.pid ?? 0),
+    pids: servers.map((s) => s.pid ?? 0), // in the order of `ports`, for their memory
     seedKey,
     async stop() {
       for (const server of servers) if (server.pid) process.kill(-server.pid, "SIGTERM");

@@ -6,7 +6,7 @@ import querystring from "node:querystring";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Provider from "oidc-provider";
 import { userByEmail } from "./accounts";
-import { accessTokenOf, json, logoutToken, usersMe, validateToken } from "./anaplan-api";
+import { json, logoutToken, usersMe, validateToken } from "./anaplan-api";
 import type { CertificateRoutes } from "./certificate-routes";
 import type { Control, Endpoint, Fault } from "./control";
 import { approveDevice, denyDevice, SimulatorRefusal } from "./device";
@@ -204,7 +204,7 @@ async function injectedFault(control: Control, endpoint: Endpoint, res: ServerRe
   return false;
 }
 
-export function createHandler(deps: {
+type HandlerDeps = {
   provider: Provider;
   control: Control;
   store: ReturnType<typeof createStore>;
@@ -216,12 +216,13 @@ export function createHandler(deps: {
   certificates: CertificateRoutes;
   /** One Integration API (its workspaces, models and files) however many listeners share it. */
   integration: IntegrationApi;
-}) {
+};
+
+export function createHandler(deps: HandlerDeps) {
   const { provider, control, store, urls, role } = deps;
   const url = urls[role];
   const callback = provider.callback();
   const lastDevicePoll = new Map<string, number>();
-  const integration = deps.integration;
 
   async function token(req: IncomingMessage, res: ServerResponse) {
     const params = await readParams(req);
@@ -241,20 +242,11 @@ export function createHandler(deps: {
     return last !== undefined && Date.now() - last < control.state.defaults.deviceInterval * 1000;
   }
 
-  /** The Integration API: a valid token (either scheme, as api.anaplan.com takes them), counted, then answered. */
-  async function integrationCall(req: IncomingMessage, res: ServerResponse, path: string) {
-    const { token } = await accessTokenOf(provider, req);
-    if (!token) return json(res, 401, { status: { code: 401, message: "Unauthorized" } });
-    control.state.counters.integration++;
-    if (control.state.defaults.integrationLatencyMs > 0) await sleep(control.state.defaults.integrationLatencyMs);
-    return integration(req, res, path.slice("/2/0/".length).split("/").filter(Boolean));
-  }
-
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     const requestUrl = new URL(req.url ?? "/", url);
     const path = requestUrl.pathname;
     const endpoint = ENDPOINTS[`${req.method} ${path}`];
-    if (role === "api" && !endpoint && path.startsWith("/2/0/")) return await integrationCall(req, res, path);
+    if (role === "api" && !endpoint && path.startsWith("/2/0/")) return await deps.integration(req, res, path);
     if ((endpoint ? HOST_OF[endpoint] : "oauth") !== role) return json(res, 404, { error: "not_found" });
     try {
       if (path.startsWith("/__simulator/")) {

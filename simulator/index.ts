@@ -95,7 +95,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const provider = createProvider({ url, redirectUris: options.redirectUris, authCodeSecret: secret, control, store });
   applyAnaplanQuirks(provider, control);
   const certificates = createCertificateRoutes({ provider, control, ca, authUrl: urls.auth });
-  const integration = createIntegrationApi(() => control.state.defaults.integrationBytesPerSecond);
+  const integration = createIntegrationApi({ provider, control });
   for (const [role, listener] of [
     ["oauth", oauth],
     ["api", api],

@@ -6,7 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
-import { json } from "./anaplan-api";
+import type Provider from "oidc-provider";
+import { accessTokenOf, json } from "./anaplan-api";
+import type { Control } from "./control";
 
 type Kind = "imports" | "exports" | "processes" | "actions";
 type StoredFile = { id: string; name: string; chunks: Buffer[] };
@@ -127,114 +129,126 @@ function run(model: Model, kind: Kind, objectId: string) {
 
 export type IntegrationApi = ReturnType<typeof createIntegrationApi>;
 
-/** `pace`: the link's speed in bytes/s that file transfers keep to (0: as fast as the loopback goes). */
-export function createIntegrationApi(pace: () => number) {
+async function files(req: IncomingMessage, res: ServerResponse, model: Model, rest: string[], pace: number) {
+  const [fileId, sub, chunk] = rest;
+  if (!fileId) return listed(res, "files", [...model.files.values()].map(fileView));
+  const file = model.files.get(fileId);
+  if (req.method === "POST" && sub === undefined) {
+    // Anaplan's "set the chunk count" (the upload's start): the file's content starts again.
+    const stored = file ?? { id: fileId, name: fileId, chunks: [] };
+    stored.chunks = [];
+    model.files.set(fileId, stored);
+    return json(res, 200, { status: ok, file: fileView(stored) });
+  }
+  if (!file) return notFound(res);
+  if (req.method === "PUT" && sub === undefined) {
+    file.chunks = [await body(req, pace)];
+    return res.writeHead(204).end();
+  }
+  if (req.method === "GET" && sub === undefined) return binary(res, Buffer.concat(file.chunks), pace);
+  if (sub === "complete" && req.method === "POST") {
+    await body(req, 0);
+    return json(res, 200, { status: ok, file: fileView(file) });
+  }
+  if (sub !== "chunks") return notFound(res);
+  if (chunk === undefined) {
+    return listed(
+      res,
+      "chunks",
+      file.chunks.map((_, i) => ({ id: String(i), name: `Chunk ${i}` })),
+    );
+  }
+  const index = Number(chunk);
+  if (!Number.isInteger(index) || index < 0 || index > 10_000) return notFound(res);
+  if (req.method === "PUT") {
+    // anaplan-sdk gzips every chunk (Content-Type application/x-gzip); Anaplan keeps what it unpacks.
+    const bytes = await body(req, pace);
+    file.chunks[index] = req.headers["content-type"] === "application/x-gzip" ? gunzipSync(bytes) : bytes;
+    return res.writeHead(204).end();
+  }
+  const bytes = file.chunks[index];
+  return bytes ? binary(res, bytes, pace) : notFound(res);
+}
+
+function tasks(req: IncomingMessage, res: ServerResponse, model: Model, kind: Kind, rest: string[]) {
+  const [objectId, sub, taskId] = rest;
+  if (!objectId) return listed(res, kind, model.objects[kind]);
+  if (!model.objects[kind].some((o) => o.id === objectId) || sub !== "tasks") return notFound(res);
+  if (req.method === "POST" && taskId === undefined) {
+    const id = randomUUID().replaceAll("-", "").toUpperCase();
+    model.tasks.set(id, { objectId, createdAt: new Date().toISOString() });
+    run(model, kind, objectId);
+    return json(res, 200, { status: ok, task: { taskId: id, taskState: "IN_PROGRESS", creationTime: Date.now() } });
+  }
+  if (taskId === undefined) {
+    const mine = [...model.tasks].filter(([, t]) => t.objectId === objectId);
+    return listed(
+      res,
+      "tasks",
+      mine.map(([id]) => ({ taskId: id, taskState: "COMPLETE" })),
+    );
+  }
+  const task = model.tasks.get(taskId);
+  if (!task || task.objectId !== objectId) return notFound(res);
+  return json(res, 200, {
+    status: ok,
+    task: {
+      taskId,
+      currentStep: "Complete.",
+      progress: 1,
+      result: { successful: true, objectId, failureDumpAvailable: false },
+      taskState: "COMPLETE",
+      creationTime: Date.parse(task.createdAt),
+    },
+  });
+}
+
+/**
+ * The API host's `/2/0/…` (but the profile): a valid token (either scheme, as api.anaplan.com takes them), counted,
+ * answered after `integrationLatencyMs`, with file transfers paced at `integrationBytesPerSecond`.
+ */
+export function createIntegrationApi({ provider, control }: { provider: Provider; control: Control }) {
   const models = new Map<string, Model>(MODELS.map((m) => [m.id, seed(m.id, m.name, m.workspaceId)]));
-
-  async function files(req: IncomingMessage, res: ServerResponse, model: Model, rest: string[]) {
-    const [fileId, sub, chunk] = rest;
-    if (!fileId) return listed(res, "files", [...model.files.values()].map(fileView));
-    const file = model.files.get(fileId);
-    if (req.method === "POST" && sub === undefined) {
-      // Anaplan's "set the chunk count" (the upload's start): the file's content starts again.
-      const stored = file ?? { id: fileId, name: fileId, chunks: [] };
-      stored.chunks = [];
-      model.files.set(fileId, stored);
-      return json(res, 200, { status: ok, file: fileView(stored) });
-    }
-    if (!file) return notFound(res);
-    if (req.method === "PUT" && sub === undefined) {
-      file.chunks = [await body(req, pace())];
-      return res.writeHead(204).end();
-    }
-    if (req.method === "GET" && sub === undefined) return binary(res, Buffer.concat(file.chunks), pace());
-    if (sub === "complete" && req.method === "POST") {
-      await body(req, 0);
-      return json(res, 200, { status: ok, file: fileView(file) });
-    }
-    if (sub !== "chunks") return notFound(res);
-    if (chunk === undefined) {
-      return listed(
-        res,
-        "chunks",
-        file.chunks.map((_, i) => ({ id: String(i), name: `Chunk ${i}` })),
-      );
-    }
-    const index = Number(chunk);
-    if (!Number.isInteger(index) || index < 0 || index > 10_000) return notFound(res);
-    if (req.method === "PUT") {
-      // anaplan-sdk gzips every chunk (Content-Type application/x-gzip); Anaplan keeps what it unpacks.
-      const bytes = await body(req, pace());
-      file.chunks[index] = req.headers["content-type"] === "application/x-gzip" ? gunzipSync(bytes) : bytes;
-      return res.writeHead(204).end();
-    }
-    const bytes = file.chunks[index];
-    return bytes ? binary(res, bytes, pace()) : notFound(res);
-  }
-
-  function tasks(req: IncomingMessage, res: ServerResponse, model: Model, kind: Kind, rest: string[]) {
-    const [objectId, sub, taskId] = rest;
-    if (!objectId) return listed(res, kind, model.objects[kind]);
-    if (!model.objects[kind].some((o) => o.id === objectId) || sub !== "tasks") return notFound(res);
-    if (req.method === "POST" && taskId === undefined) {
-      const id = randomUUID().replaceAll("-", "").toUpperCase();
-      model.tasks.set(id, { objectId, createdAt: new Date().toISOString() });
-      run(model, kind, objectId);
-      return json(res, 200, { status: ok, task: { taskId: id, taskState: "IN_PROGRESS", creationTime: Date.now() } });
-    }
-    if (taskId === undefined) {
-      const mine = [...model.tasks].filter(([, t]) => t.objectId === objectId);
-      return listed(
-        res,
-        "tasks",
-        mine.map(([id]) => ({ taskId: id, taskState: "COMPLETE" })),
-      );
-    }
-    const task = model.tasks.get(taskId);
-    if (!task || task.objectId !== objectId) return notFound(res);
-    return json(res, 200, {
-      status: ok,
-      task: {
-        taskId,
-        currentStep: "Complete.",
-        progress: 1,
-        result: { successful: true, objectId, failureDumpAvailable: false },
-        taskState: "COMPLETE",
-        creationTime: Date.parse(task.createdAt),
-      },
-    });
-  }
-
-  /** `/2/0/<segments>`, for a caller whose token the API host accepted. */
-  return async function integration(req: IncomingMessage, res: ServerResponse, path: string[]) {
-    // Anaplan Connect reads the directory as the user's: /users/{userId}/workspaces, /users/{userId}/models.
-    const segments = path[0] === "users" && path[1] !== "me" ? path.slice(2) : path;
-    const [top, first, second, third, ...rest] = segments;
-    if (top === "workspaces" && first === undefined) return listed(res, "workspaces", WORKSPACES.map(workspaceView));
-    if (top === "workspaces" && second === undefined) {
-      const workspace = WORKSPACES.find((w) => w.id === first);
-      return workspace ? json(res, 200, { status: ok, workspace: workspaceView(workspace) }) : notFound(res);
-    }
-    const inWorkspace = top === "workspaces" && second === "models";
-    const scoped = inWorkspace ? [...models.values()].filter((m) => m.workspaceId === first) : [...models.values()];
-    if ((top === "models" && first === undefined) || (inWorkspace && third === undefined)) {
-      return listed(res, "models", scoped.map(modelView));
-    }
-    const model = models.get((inWorkspace ? third : first) ?? "");
-    if (!model || (inWorkspace && model.workspaceId !== first)) return notFound(res);
-    const [collection, ...below] = inWorkspace ? rest : [second, third, ...rest].filter((s) => s !== undefined);
-    if (collection === undefined) return json(res, 200, { status: ok, model: modelView(model) });
-    if (collection === "files") return files(req, res, model, below);
-    if (
-      collection === "imports" ||
-      collection === "exports" ||
-      collection === "processes" ||
-      collection === "actions"
-    ) {
-      return tasks(req, res, model, collection, below);
-    }
-    return notFound(res);
+  return async function integration(req: IncomingMessage, res: ServerResponse, path: string) {
+    const { token } = await accessTokenOf(provider, req);
+    if (!token) return json(res, 401, { status: { code: 401, message: "Unauthorized" } });
+    control.state.counters.integration++;
+    const { integrationLatencyMs, integrationBytesPerSecond } = control.state.defaults;
+    if (integrationLatencyMs > 0) await sleep(integrationLatencyMs);
+    return route(req, res, models, path.slice("/2/0/".length).split("/").filter(Boolean), integrationBytesPerSecond);
   };
+}
+
+/** `/2/0/<path>`, for a caller whose token the API host accepted. */
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  models: Map<string, Model>,
+  path: string[],
+  pace: number,
+) {
+  // Anaplan Connect reads the directory as the user's: /users/{userId}/workspaces, /users/{userId}/models.
+  const segments = path[0] === "users" && path[1] !== "me" ? path.slice(2) : path;
+  const [top, first, second, third, ...rest] = segments;
+  if (top === "workspaces" && first === undefined) return listed(res, "workspaces", WORKSPACES.map(workspaceView));
+  if (top === "workspaces" && second === undefined) {
+    const workspace = WORKSPACES.find((w) => w.id === first);
+    return workspace ? json(res, 200, { status: ok, workspace: workspaceView(workspace) }) : notFound(res);
+  }
+  const inWorkspace = top === "workspaces" && second === "models";
+  const scoped = inWorkspace ? [...models.values()].filter((m) => m.workspaceId === first) : [...models.values()];
+  if ((top === "models" && first === undefined) || (inWorkspace && third === undefined)) {
+    return listed(res, "models", scoped.map(modelView));
+  }
+  const model = models.get((inWorkspace ? third : first) ?? "");
+  if (!model || (inWorkspace && model.workspaceId !== first)) return notFound(res);
+  const [collection, ...below] = inWorkspace ? rest : [second, third, ...rest].filter((s) => s !== undefined);
+  if (collection === undefined) return json(res, 200, { status: ok, model: modelView(model) });
+  if (collection === "files") return files(req, res, model, below, pace);
+  if (collection === "imports" || collection === "exports" || collection === "processes" || collection === "actions") {
+    return tasks(req, res, model, collection, below);
+  }
+  return notFound(res);
 }
 
 const workspaceView = (w: { id: string; name: string }) => ({

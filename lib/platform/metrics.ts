@@ -6,17 +6,9 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "@/lib/platform/db";
 import { secondsSince } from "@/lib/platform/heartbeat";
 
-function create() {
-  const registry = new Registry();
-  const registers = [registry];
+/** The gateway's: its calls by outcome, and the bytes it moved each way. */
+function gatewayMetrics(registers: Registry[]) {
   return {
-    registry,
-    brokerRequests: new Counter({
-      name: "portal_broker_requests_total",
-      help: "Token broker requests by outcome: ok, or the error code answered.",
-      labelNames: ["outcome"] as const,
-      registers,
-    }),
     gatewayCalls: new Counter({
       name: "portal_gateway_calls_total",
       help: "Gateway calls by method and outcome: Anaplan's status class (2xx, 4xx, 5xx), or the portal's error code.",
@@ -29,6 +21,21 @@ function create() {
       labelNames: ["direction"] as const,
       registers,
     }),
+  };
+}
+
+function create() {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    registry,
+    brokerRequests: new Counter({
+      name: "portal_broker_requests_total",
+      help: "Token broker requests by outcome: ok, or the error code answered.",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    ...gatewayMetrics(registers),
     workloadExchanges: new Counter({
       name: "portal_workload_exchanges_total",
       help: "Token exchanges of platform JWTs, by issuer host and outcome: ok, or the check that refused.",

@@ -10,6 +10,9 @@ import type { z } from "zod";
 import { auditFilters } from "@/lib/audit-trail/read";
 import { keyFields } from "@/lib/broker/keys";
 import { exchangeRequest, tokenRequest } from "@/lib/broker/schemas";
+import { activityFilters } from "@/lib/gateway/activity";
+import { policyForm } from "@/lib/gateway/policies";
+import { accessPolicy } from "@/lib/gateway/policy";
 import {
   certificateImport,
   certificateUpload,
@@ -124,6 +127,20 @@ const SCHEMAS: Record<string, Case> = {
   endpointFields: { schema: endpointFields, strict: true },
   listQuery: { schema: listQuery },
   auditFilters: { schema: auditFilters },
+  activityFilters: { schema: activityFilters },
+  accessPolicy: { schema: accessPolicy },
+  policyForm: {
+    schema: policyForm,
+    keys: [
+      "restricted",
+      "readOnly",
+      "moreModels",
+      "moreObjects",
+      "workspace:8a868cda7d5f4e6a017d6b1c2a3b0001",
+      "model:75A40874E6B64FA3AE0743278996850F",
+      "object:116000000001",
+    ],
+  },
   tokenRequest: { schema: tokenRequest },
   "arg.slug": { schema: arg.slug, keys: [] },
   "arg.id": { schema: arg.id, keys: [] },
@@ -159,7 +176,8 @@ for (const [name, { schema, keys, strict, lines }] of Object.entries(SCHEMAS)) {
             `accepted an invisible or control character: ${JSON.stringify(text)}`,
           );
         }
-        if (input && typeof input === "object" && !Array.isArray(input)) {
+        // A form that means "no policy" parses to null: there is nothing for an extra key to be kept in.
+        if (input && typeof input === "object" && !Array.isArray(input) && data !== null) {
           const extra = Object.keys(input).filter((k) => !shape.includes(k));
           // zod never copies a __proto__ key, so a strict schema may pass over it; it must still not come through.
           if (strict)

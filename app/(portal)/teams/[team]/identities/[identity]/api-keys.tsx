@@ -36,16 +36,14 @@ export function ApiKeyList(props: {
                 {k.prefix}_…
               </td>
               <td data-label="Access" className="max-w-xs py-2 pr-4 text-slate-700">
-                <Access policy={k.policy} />
-                {props.canManage && k.state === "live" ? (
-                  <Link
-                    href={`/teams/${props.slug}/identities/${props.identityId}/keys/${k.id}`}
-                    className="block text-xs font-semibold text-brand-700 hover:underline"
-                  >
-                    {k.policy === null ? "Restrict…" : "Change limits…"}
-                    <span className="sr-only"> of key {k.name}</span>
-                  </Link>
-                ) : null}
+                <Access
+                  apiKey={k}
+                  limitsHref={
+                    props.canManage && k.state === "live"
+                      ? `/teams/${props.slug}/identities/${props.identityId}/keys/${k.id}`
+                      : null
+                  }
+                />
               </td>
               <td data-label="Created" className="py-2 pr-4 text-slate-700">
                 <When at={k.createdAt} />
@@ -60,19 +58,7 @@ export function ApiKeyList(props: {
                 {k.lastUsedIp ? <span className="block text-xs text-slate-500">from {k.lastUsedIp}</span> : null}
               </td>
               <td data-label="State" className="py-2 pr-4">
-                {k.state === "live" && props.paused ? (
-                  <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-semibold text-amber-900">
-                    refused while deactivated
-                  </span>
-                ) : (
-                  <span
-                    className={`rounded-full px-2 py-0.5 text-xs font-semibold ${
-                      k.state === "live" ? "bg-emerald-50 text-emerald-800" : "bg-slate-100 text-slate-600"
-                    }`}
-                  >
-                    {k.state}
-                  </span>
-                )}
+                <KeyState state={k.state} paused={props.paused} />
               </td>
               <td className="py-2">
                 {props.canManage && k.state === "live" ? (
@@ -94,14 +80,39 @@ export function ApiKeyList(props: {
   );
 }
 
-/** Unrestricted (tokens from the broker), or gateway only, with its limits in a line. */
-function Access({ policy }: { policy: unknown }) {
-  const parsed = storedPolicy(policy);
-  if (!parsed) return <span>Unrestricted</span>;
+/** Unrestricted (tokens from the broker), or gateway only with its limits in a line; and where to change them. */
+function Access({ apiKey, limitsHref }: { apiKey: ApiKeyView; limitsHref: string | null }) {
+  const policy = storedPolicy(apiKey.policy);
   return (
-    <span className="block break-words">
-      <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-semibold text-brand-900">gateway only</span>{" "}
-      <span className="text-xs">{describePolicy(parsed)}</span>
-    </span>
+    <>
+      {policy ? (
+        <span className="block break-words">
+          <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-semibold text-brand-900">
+            gateway only
+          </span>{" "}
+          <span className="text-xs">{describePolicy(policy)}</span>
+        </span>
+      ) : (
+        <span>Unrestricted</span>
+      )}
+      {limitsHref ? (
+        <Link href={limitsHref} className="block text-xs font-semibold text-brand-700 hover:underline">
+          {policy ? "Change limits…" : "Restrict…"}
+          <span className="sr-only"> of key {apiKey.name}</span>
+        </Link>
+      ) : null}
+    </>
   );
+}
+
+function KeyState({ state, paused }: { state: ApiKeyView["state"]; paused: boolean }) {
+  if (state === "live" && paused) {
+    return (
+      <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-semibold text-amber-900">
+        refused while deactivated
+      </span>
+    );
+  }
+  const tone = state === "live" ? "bg-emerald-50 text-emerald-800" : "bg-slate-100 text-slate-600";
+  return <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${tone}`}>{state}</span>;
 }

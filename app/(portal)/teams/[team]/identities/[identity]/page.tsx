@@ -213,11 +213,11 @@ function Usage({ usage }: { usage: number[] }) {
     <Section title="Usage" id="usage">
       <p className="text-sm text-slate-600">
         {weekTotal === 0
-          ? "No script asked for a token in the last 7 days."
-          : `${weekTotal} token request${weekTotal === 1 ? "" : "s"} in the last 7 days, per hour:`}
+          ? "No script asked for a token or called the gateway in the last 7 days."
+          : `${weekTotal} request${weekTotal === 1 ? "" : "s"} (tokens and gateway calls) in the last 7 days, per hour:`}
       </p>
       {weekTotal > 0 ? (
-        <Sparkline series={usage} label={`${weekTotal} token requests in the last 7 days, hour by hour`} />
+        <Sparkline series={usage} label={`${weekTotal} requests in the last 7 days, hour by hour`} />
       ) : null}
     </Section>
   );
@@ -228,7 +228,8 @@ function ApiKeys({ slug, role, identity, keys }: { slug: string; role: View["rol
     <Section title="API keys" id="api-keys">
       <p className="text-sm text-slate-600">
         A script sends its key to the portal and gets a short-lived Anaplan access token back; it never sees the refresh
-        token. Give each script or host its own key, so one can be revoked without stopping the others.
+        token. Give each script or host its own key, so one can be revoked without stopping the others. Restrict a key
+        to the gateway to limit what it may touch: it then never holds a token, and every call is recorded.
       </p>
       {can(role, "key.manage") ? (
         <CreateKeyForm

@@ -33,22 +33,7 @@ export function PolicyForm(props: {
   const listedModels = new Set(listed?.models.map((m) => m.id));
   return (
     <form ref={ref} action={formAction} className="flex flex-col gap-5 rounded-lg bg-white p-6 ring-1 ring-slate-200">
-      <label className="flex items-start gap-3 text-sm text-slate-900">
-        <input
-          type="checkbox"
-          name="restricted"
-          defaultChecked={props.policy !== null}
-          onChange={(e) => setRestricted(e.target.checked)}
-          className={`${BOX} mt-0.5`}
-        />
-        <span>
-          <span className="font-semibold">Restrict this key to the gateway</span>
-          <span className="block text-slate-600">
-            It is then refused at <code>POST /api/v1/token</code>, and the Anaplan-compatible auth service hands it a
-            token that works only at the gateway. Leave every list below empty to allow all calls, recorded.
-          </span>
-        </span>
-      </label>
+      <RestrictedBox restricted={props.policy !== null} onChange={setRestricted} />
       <fieldset disabled={!restricted} className="flex flex-col gap-5 disabled:opacity-50">
         {props.choices.ok ? null : (
           <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -99,6 +84,27 @@ export function PolicyForm(props: {
       {errors.restricted?.length ? <p className="text-sm text-red-700">{errors.restricted[0]}</p> : null}
       <SubmitRow pending={pending} label="Save the key's limits" pendingLabel="Saving…" state={state} />
     </form>
+  );
+}
+
+function RestrictedBox(props: { restricted: boolean; onChange: (restricted: boolean) => void }) {
+  return (
+    <label className="flex items-start gap-3 text-sm text-slate-900">
+      <input
+        type="checkbox"
+        name="restricted"
+        defaultChecked={props.restricted}
+        onChange={(e) => props.onChange(e.target.checked)}
+        className={`${BOX} mt-0.5`}
+      />
+      <span>
+        <span className="font-semibold">Restrict this key to the gateway</span>
+        <span className="block text-slate-600">
+          It is then refused at <code>POST /api/v1/token</code>, and the Anaplan-compatible auth service hands it a
+          token that works only at the gateway. Leave every list below empty to allow all calls, recorded.
+        </span>
+      </span>
+    </label>
   );
 }
 
