@@ -3,12 +3,11 @@
 // Anaplan access token from the broker's cache (single-flight refresh, as for /api/v1/token), and the answers have
 // Anaplan's shapes. Scripts of one identity share its access token, so a logout is recorded but ends nothing.
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { authenticateHandedOut, authenticateKey, type Caller } from "@/lib/broker/caller";
 import { BrokerError, invalidKey } from "@/lib/broker/errors";
-import { assertServable, issueToken } from "@/lib/broker/issue";
-import { keyPrefixOf } from "@/lib/broker/key-format";
+import { assertServable, GATEWAY_TOKEN_SECONDS, issueToken } from "@/lib/broker/issue";
+import { keyPrefixOf, newGatewayToken } from "@/lib/broker/key-format";
 import { portalUrl } from "@/lib/platform/env";
 import type { RequestContext } from "@/lib/platform/request-context";
 import { findHandedOut, recordHandedOut, tokenHash } from "./handed-out";
@@ -17,13 +16,10 @@ import { findHandedOut, recordHandedOut, tokenHash } from "./handed-out";
 const REFRESH_MIN_VALID_SECONDS = 600;
 const USER_NAME_MAX = 254;
 
-/** As long as an Anaplan token lives, so Anaplan Connect refreshes it on its usual schedule. */
-const GATEWAY_TOKEN_SECONDS = 35 * 60;
-
 function gatewayOnlyToken(caller: Caller) {
   assertServable(caller);
   return {
-    access_token: `atg_${randomBytes(32).toString("base64url")}`,
+    access_token: newGatewayToken(),
     expires_at: new Date(Date.now() + GATEWAY_TOKEN_SECONDS * 1000).toISOString(),
   };
 }
@@ -133,7 +129,8 @@ export async function validateHandedOut(authorization: string | null) {
 /** POST /token/logout: recorded, and the shared token is left alone (revoking is the admin's button). */
 export async function logoutHandedOut(authorization: string | null, context: RequestContext) {
   const row = await findHandedOut(presentedToken(authorization));
-  if (!row) throw unknownToken();
+  // A workload's gateway token was not handed out here (it has no key): this service knows nothing of it.
+  if (!row?.key) throw unknownToken();
   await recordAudit({
     action: "token.logout",
     outcome: "success",

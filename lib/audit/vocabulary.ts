@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   "token.exchange",
   "workload.trust",
   "workload.untrust",
+  "workload.limits",
   "key.create",
   "key.revoke",
   "key.policy",

@@ -1,20 +1,24 @@
 // RFC 8693 token exchange at POST /api/v1/token: a workload presents its platform's signed JWT and names an
 // identity; if one of that identity's trusted-workload policies accepts the token, the identity's access token is
-// served exactly as for an API key (cached, single-flight refresh). The caller learns only "invalid_token"; the
+// served exactly as for an API key (cached, single-flight refresh), or, when the policy carries gateway limits, a
+// token good only at the gateway. The caller learns only "invalid_token"; the
 // audit trail records which check refused, the issuer and the subject, and on success which job took the token.
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { recordRefusal } from "@/lib/audit/refusals";
+import type { AccessToken } from "@/lib/grants/access-token";
 import { IDENTITY_ROW_SQL } from "@/lib/identities/row";
-import { preparedQuery } from "@/lib/platform/db";
+import { db, preparedQuery } from "@/lib/platform/db";
 import { env } from "@/lib/platform/env";
 import { metrics } from "@/lib/platform/metrics";
 import type { RequestContext } from "@/lib/platform/request-context";
 import { auditedClaims, type Preset } from "@/lib/workloads/presets";
 import { type Policy, verifyWorkload, WorkloadRefused } from "@/lib/workloads/verify";
 import { BrokerError } from "./errors";
-import { accessTokenFor, assertServable, type Servable, tokenAnswer } from "./issue";
-import type { ExchangeRequest, TokenResponse } from "./schemas";
+import { accessTokenFor, assertServable, GATEWAY_TOKEN_SECONDS, type Servable, tokenAnswer } from "./issue";
+import { hashSecret, newGatewayToken } from "./key-format";
+import { type ExchangeRequest, GATEWAY_TOKEN_TYPE, type TokenResponse } from "./schemas";
 
 const ISSUED = "urn:ietf:params:oauth:token-type:access_token" as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,7 +32,7 @@ const namedSql = (where: string) => `
     COALESCE((SELECT json_agg(json_build_object(
         'id', p.id, 'name', p.name, 'preset', p.preset, 'issuer', p.issuer, 'audience', p.audience,
         'conditions', p.conditions, 'jwks', p.jwks, 'oneTimeJti', p.one_time_jti,
-        'maxTokenAgeSeconds', p.max_token_age_seconds))
+        'maxTokenAgeSeconds', p.max_token_age_seconds, 'accessPolicy', p.access_policy))
       FROM workload_policies p WHERE p.identity_id = si.id), '[]'::json) AS policies
   FROM service_identities si LEFT JOIN grants g ON g.id = si.grant_id WHERE ${where}`;
 const BY_ID_SQL = namedSql("si.id = $1::uuid");
@@ -118,7 +122,10 @@ export async function exchangeToken(body: ExchangeRequest, context: RequestConte
     );
   }
   assertServable(identity);
-  const token = await accessTokenFor(identity, body.min_valid_seconds ?? 0);
+  const restricted = policy.accessPolicy !== null;
+  const token = restricted
+    ? await gatewayToken(policy.id)
+    : await accessTokenFor(identity, body.min_valid_seconds ?? 0);
   metrics().workloadExchanges.inc({ issuer: issuerLabel(policy.issuer, policies), outcome: "ok" });
   await recordAudit({
     action: "token.exchange",
@@ -132,7 +139,18 @@ export async function exchangeToken(body: ExchangeRequest, context: RequestConte
       policy: policy.name,
       workload: auditedClaims(policy.preset as Preset, claims),
       expiresAt: token.expiresAt.toISOString(),
+      ...(restricted && { gatewayOnly: true }),
     },
   });
-  return { ...tokenAnswer(identity, token), issued_token_type: ISSUED };
+  return { ...tokenAnswer(identity, token), issued_token_type: restricted ? GATEWAY_TOKEN_TYPE : ISSUED };
+}
+
+/** A restricted workload's token: the portal's own, recorded by its hash, good only at the gateway. */
+async function gatewayToken(workloadPolicyId: string): Promise<AccessToken> {
+  const accessToken = newGatewayToken();
+  const expiresAt = new Date(Date.now() + GATEWAY_TOKEN_SECONDS * 1000);
+  await db().handedOutToken.create({
+    data: { tokenHash: hashSecret(accessToken), id: randomUUID(), workloadPolicyId, expiresAt },
+  });
+  return { accessToken, expiresAt, generation: 0 };
 }

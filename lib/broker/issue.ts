@@ -77,7 +77,7 @@ export async function accessTokenFor(
 }
 
 /** The key's (and its identity's) last use, written at most once a minute per key: the hot path stays cheap. */
-export async function touchLastUsed(c: Caller, context: RequestContext) {
+export async function touchLastUsed(c: Pick<Caller, "id" | "keyId" | "keyLastUsedAt">, context: RequestContext) {
   if (c.keyLastUsedAt && Date.now() - c.keyLastUsedAt.getTime() <= LAST_USED_EVERY_MS) return;
   // A caller the gateway keeps for its next calls then knows it was just written.
   c.keyLastUsedAt = new Date();
@@ -123,6 +123,9 @@ export async function issueToken(
   await noteUse(caller, token, context);
   return tokenAnswer(caller, token);
 }
+
+/** A gateway token lives as long as an Anaplan token, so a client refreshes it on its usual schedule. */
+export const GATEWAY_TOKEN_SECONDS = 35 * 60;
 
 /** A key with a gateway policy never holds a token: it would carry every right the policy takes away. */
 export const keyRestricted = () =>

@@ -44,3 +44,6 @@ export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
 export const sameSecret = (a: string, b: string) => timingSafeEqual(hashSecret(a), hashSecret(b));
 
 export const keyPrefixOf = (lookupId: string) => `${KEY_PREFIX}${lookupId}`;
+
+/** A token of the portal's own, good only at its gateway (`atg_` and 256 random bits), for a restricted caller. */
+export const newGatewayToken = () => `atg_${randomBase62(SECRET_LENGTH)}`;

@@ -122,6 +122,9 @@ export const exchangeRequest = z
   .describe("No Authorization header: the subject token is the credential.");
 export type ExchangeRequest = z.infer<typeof exchangeRequest>;
 
+/** What a restricted workload's exchange hands out: a token of the portal's own, good only at its gateway. */
+export const GATEWAY_TOKEN_TYPE = "urn:anaplan-token-portal:token-type:gateway";
+
 const identityRef = z.object({ id: z.uuid(), name: z.string() });
 
 export const tokenResponse = z.object({
@@ -131,9 +134,11 @@ export const tokenResponse = z.object({
   expires_in: z.number().int().min(0).describe("Seconds from now until expires_at."),
   identity: identityRef,
   issued_token_type: z
-    .literal("urn:ietf:params:oauth:token-type:access_token")
+    .enum(["urn:ietf:params:oauth:token-type:access_token", GATEWAY_TOKEN_TYPE])
     .optional()
-    .describe("Present on a token exchange (RFC 8693)."),
+    .describe(
+      `Present on a token exchange (RFC 8693). \`${GATEWAY_TOKEN_TYPE}\`: the trusted workload is restricted, and the token works only at the portal's gateway (/api/v1/anaplan/…), never at Anaplan.`,
+    ),
 });
 
 export const identityResponse = z.object({

@@ -1,5 +1,5 @@
-// Who a gateway call is from, without a database round trip per call. A credential's caller (key, identity,
-// grant, policy: lib/broker/caller.ts's one statement, which also counts that first call) is kept in memory for
+// Who a gateway call is from, without a database round trip per call. A credential's caller (key or restricted
+// workload, identity, grant, policy: one statement, which also counts that first call) is kept in memory for
 // CACHE_MS; calls within it are counted here and added to the same per-minute windows and hourly usage in Postgres
 // once a second, in one statement. So a revoked key, a paused identity or a changed policy takes effect on every
 // instance within CACHE_MS, and the per-key limit holds across instances to within a second's calls.
@@ -8,6 +8,8 @@ import { createHash } from "node:crypto";
 import { tokenHash } from "@/lib/anaplan-auth/handed-out";
 import { authenticateHandedOut, authenticateKey, bearerKey, type Caller, type RateWindow } from "@/lib/broker/caller";
 import { BrokerError, invalidKey } from "@/lib/broker/errors";
+import type { Servable } from "@/lib/broker/issue";
+import { IDENTITY_ROW_SQL } from "@/lib/identities/row";
 import { preparedQuery } from "@/lib/platform/db";
 import { env } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
@@ -17,17 +19,37 @@ export const CACHE_MS = 1000;
 const FLUSH_MS = 1000;
 const MAX_CACHED = 10_000;
 
-type Entry = { caller: Caller; loadedAt: number; minute: number; counted: number };
+/**
+ * Who a gateway call is from: a key (its own text, or a token the auth service handed out for it), or a restricted
+ * trusted workload (the gateway token its exchange handed out). `policy` is the key's or the workload's limits.
+ */
+export type GatewayCaller = Servable & {
+  keyId: string | null;
+  workloadPolicyId: string | null;
+  policy: unknown;
+  expiresAt: Date | null;
+  keyLastUsedAt: Date | null;
+  windowCount: number;
+};
+
+const fromKey = (c: Caller): GatewayCaller => ({
+  ...c,
+  workloadPolicyId: null,
+  policy: c.keyPolicy,
+  expiresAt: c.keyExpiresAt,
+});
+
+type Entry = { caller: GatewayCaller; loadedAt: number; minute: number; counted: number };
 const cache = new Map<string, Entry>();
-/** Calls counted here and not yet added in Postgres: key id → calls, with the key's identity. */
+/** Calls counted here and not yet added in Postgres: key (or workload policy) id → calls, with its identity. */
 let pending = new Map<string, { identityId: string; calls: number }>();
 let flushing: NodeJS.Timeout | undefined;
 
 const FLUSH_SQL = `
-  WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS t(key_id, identity_id, n)),
+  WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS t(holder_id, identity_id, n)),
   r AS (
     INSERT INTO rate_limit_counters AS c (bucket, window_start, count)
-    SELECT 'gateway:' || key_id, date_trunc('minute', now()), n FROM d
+    SELECT 'gateway:' || holder_id, date_trunc('minute', now()), n FROM d
     ON CONFLICT (bucket, window_start) DO UPDATE SET count = c.count + excluded.count
   )
   INSERT INTO identity_usage AS u (identity_id, hour, requests)
@@ -42,23 +64,63 @@ const gatewayWindow = (): RateWindow => ({
 
 const minuteOf = (ms: number) => Math.floor(ms / 60_000);
 
-/** `Bearer atp_…` (a key), or `AnaplanAuthToken …` (a token the auth service handed out for a key). */
-function load(authorization: string | undefined): Promise<Caller> {
+/** A restricted workload's gateway token: its policy, identity and grant, this call counted, in one statement. */
+const WORKLOAD_TOKEN_SQL = `
+  WITH found AS (
+    SELECT ${IDENTITY_ROW_SQL}, g.access_token AS "accessToken", g.generation, NULL::uuid AS "keyId",
+           p.id AS "workloadPolicyId", p.access_policy AS policy, h.expires_at AS "expiresAt",
+           NULL::timestamptz AS "keyLastUsedAt"
+    FROM handed_out_tokens h
+    JOIN workload_policies p ON p.id = h.workload_policy_id
+    JOIN service_identities si ON si.id = p.identity_id
+    LEFT JOIN grants g ON g.id = si.grant_id
+    WHERE h.token_hash = $1 AND h.expires_at > now()
+  ), counted AS (
+    INSERT INTO rate_limit_counters AS r (bucket, window_start, count)
+    SELECT 'gateway:' || f."workloadPolicyId", date_trunc('minute', now()), 1 FROM found f
+    ON CONFLICT (bucket, window_start) DO UPDATE SET count = r.count + 1
+    RETURNING r.count
+  ), used AS (
+    INSERT INTO identity_usage AS u (identity_id, hour, requests)
+    SELECT f.id, date_trunc('hour', now()), 1 FROM found f
+    ON CONFLICT (identity_id, hour) DO UPDATE SET requests = u.requests + 1
+  )
+  SELECT found.*, counted.count AS "windowCount" FROM found LEFT JOIN counted ON true`;
+
+const rateLimited = (limit: number, now = Date.now()) =>
+  new BrokerError(
+    "rate_limited",
+    `This caller made more than ${limit} gateway calls this minute. ${gatewayWindow().what}`,
+    Math.max(1, 60 - Math.floor((now % 60_000) / 1000)),
+  );
+
+/** `Bearer atp_…` (a key), or `AnaplanAuthToken …`: a token the auth service handed out for a key, or a workload's. */
+async function load(authorization: string | undefined): Promise<GatewayCaller> {
   const handedOut = /^AnaplanAuthToken\s+(\S+)$/i.exec(authorization?.trim() ?? "")?.[1];
-  if (handedOut) return authenticateHandedOut(tokenHash(handedOut), invalidKey, gatewayWindow());
-  return authenticateKey(bearerKey(authorization), gatewayWindow());
+  if (!handedOut) return fromKey(await authenticateKey(bearerKey(authorization), gatewayWindow()));
+  const hash = tokenHash(handedOut);
+  try {
+    return fromKey(await authenticateHandedOut(hash, invalidKey, gatewayWindow()));
+  } catch (error) {
+    if (!(error instanceof BrokerError && error.code === "invalid_key")) throw error;
+  }
+  const [row] = await preparedQuery<GatewayCaller>("gateway_workload_caller", WORKLOAD_TOKEN_SQL, [hash]);
+  if (!row) throw invalidKey();
+  if (row.windowCount > env().GATEWAY_RATE_LIMIT_PER_MINUTE) throw rateLimited(env().GATEWAY_RATE_LIMIT_PER_MINUTE);
+  return row;
 }
 
 function count(entry: Entry) {
-  const { keyId, id } = entry.caller;
-  const held = pending.get(keyId) ?? { identityId: id, calls: 0 };
+  const { keyId, workloadPolicyId, id } = entry.caller;
+  const holder = keyId ?? workloadPolicyId ?? "";
+  const held = pending.get(holder) ?? { identityId: id, calls: 0 };
   held.calls++;
-  pending.set(keyId, held);
+  pending.set(holder, held);
   flushing ??= setTimeout(() => void flushCounts(), FLUSH_MS).unref();
 }
 
-/** The caller of `authorization`, counted against its key's per-minute limit; `fresh` skips the memory. */
-export async function gatewayCaller(authorization: string | undefined, fresh = false): Promise<Caller> {
+/** The caller of `authorization`, counted against its per-minute limit; `fresh` skips the memory. */
+export async function gatewayCaller(authorization: string | undefined, fresh = false): Promise<GatewayCaller> {
   const id = createHash("sha256")
     .update(authorization ?? "")
     .digest("base64url");
@@ -66,15 +128,9 @@ export async function gatewayCaller(authorization: string | undefined, fresh = f
   const hit = fresh ? undefined : cache.get(id);
   if (hit && now - hit.loadedAt < CACHE_MS && minuteOf(now) === hit.minute) {
     const { caller } = hit;
-    if (caller.keyExpiresAt && caller.keyExpiresAt.getTime() <= now) throw invalidKey();
+    if (caller.expiresAt && caller.expiresAt.getTime() <= now) throw invalidKey();
     const limit = env().GATEWAY_RATE_LIMIT_PER_MINUTE;
-    if (hit.counted >= limit) {
-      throw new BrokerError(
-        "rate_limited",
-        `This key made more than ${limit} gateway calls this minute. ${gatewayWindow().what}`,
-        Math.max(1, 60 - Math.floor((now % 60_000) / 1000)),
-      );
-    }
+    if (hit.counted >= limit) throw rateLimited(limit, now);
     hit.counted++;
     count(hit);
     return caller;

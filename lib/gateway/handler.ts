@@ -7,7 +7,6 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { endpoint } from "@/lib/anaplan/urls";
 import { credentialsInUrl } from "@/lib/broker/api";
-import type { Caller } from "@/lib/broker/caller";
 import { BrokerError } from "@/lib/broker/errors";
 import { accessTokenFor, assertServable, touchLastUsed } from "@/lib/broker/issue";
 import { env } from "@/lib/platform/env";
@@ -15,7 +14,7 @@ import { failureOf, NO_STORE } from "@/lib/platform/failure";
 import { metrics } from "@/lib/platform/metrics";
 import { type RequestContext, requestContextOf } from "@/lib/platform/request-context";
 import { withRequestId } from "@/lib/platform/request-id";
-import { forgetIdentity, gatewayCaller } from "./callers";
+import { forgetIdentity, type GatewayCaller, gatewayCaller } from "./callers";
 import { forwardedHeaders, hasBody, returnedHeaders, send, UpstreamError } from "./forward";
 import { type Refusal, refusalOf, storedPolicy } from "./policy";
 import { recordCall } from "./record";
@@ -34,7 +33,7 @@ class PolicyRefusal extends BrokerError {
 
 /** What one call did, filled in as it goes and recorded when its answer ends. */
 type Progress = {
-  caller?: Caller;
+  caller?: GatewayCaller;
   shape?: CallShape;
   status?: number;
   error?: string;
@@ -83,12 +82,13 @@ async function forward(
   progress.shape = shape;
   let caller = await gatewayCaller(req.headers.authorization);
   progress.caller = caller;
-  const policy = storedPolicy(caller.keyPolicy);
+  const policy = storedPolicy(caller.policy);
   const refusal = policy && refusalOf(policy, method, shape);
   if (refusal) throw new PolicyRefusal(refusal);
   assertServable(caller);
   let token = await accessTokenFor(caller, MIN_VALID_SECONDS);
-  void touchLastUsed(caller, context).catch(() => {});
+  const { keyId } = caller;
+  if (keyId) void touchLastUsed({ ...caller, keyId }, context).catch(() => {});
 
   const target = new URL(endpoint(caller.apiUrl, `/${shape.path}${url.search}`));
   const idleMs = env().GATEWAY_IDLE_TIMEOUT_SECONDS * 1000;
@@ -166,6 +166,7 @@ function finish(
     at,
     identityId: caller.id,
     keyId: caller.keyId,
+    workloadPolicyId: caller.workloadPolicyId,
     method: req.method ?? "GET",
     pathTemplate: shape.template,
     workspaceId: shape.workspaceId,

@@ -1,15 +1,18 @@
-// Setting a key's gateway policy (a team admin's act, audited), and what the editor offers to choose from: the
-// models the identity's own account can see, and one chosen model's imports, exports, processes, actions and files.
+// Setting the gateway limits of a key or a trusted workload (a team admin's act, audited), and what the editor offers
+// to choose from: the models the identity's own account can see, and one model's imports, exports, processes,
+// actions and files.
 import "server-only";
 import { z } from "zod";
 import { type AnaplanModel, listModelObjects, listModels, type ModelObjects } from "@/lib/anaplan/integration";
 import { recordAudit } from "@/lib/audit";
+import type { AuditAction } from "@/lib/audit/vocabulary";
 import { accessTokenFor, assertServable, type Servable } from "@/lib/broker/issue";
 import { keyPrefixOf } from "@/lib/broker/key-format";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { endpointsOf } from "@/lib/identities/grant-client";
 import { getIdentityOrThrow } from "@/lib/identities/load";
 import { IDENTITY_ROW_SQL } from "@/lib/identities/row";
+import type { Permission } from "@/lib/permissions";
 import { db, preparedQuery } from "@/lib/platform/db";
 import { AppError } from "@/lib/platform/errors";
 import { type Actor, requireTeam } from "@/lib/teams/access";
@@ -44,47 +47,98 @@ export const policyForm = z
     return z.NEVER;
   });
 
-async function liveKey(identityId: string, keyId: string) {
-  const parsed = z.uuid().safeParse(keyId);
-  const key = parsed.success
-    ? await db().apiKey.findFirst({ where: { id: parsed.data, identityId, revokedAt: null } })
-    : null;
-  if (!key) throw new AppError("not_found", "No such live key for this identity.");
-  return key;
-}
+/** Who may carry limits: an API key (while it is live), or a trusted-workload policy. */
+export type HolderKind = "key" | "workload";
 
-/** The key the editor is for: its name, prefix and policy, if it is live. */
-export async function keyForPolicy(actor: Actor, teamSlug: string, identityId: string, keyId: string) {
-  const { team } = await requireTeam(actor, teamSlug, "key.manage");
+type Holder = { id: string; name: string; label: string; policy: AccessPolicy | null; audit: Record<string, string> };
+
+const HOLDERS = {
+  key: {
+    permission: "key.manage",
+    action: "key.policy",
+    missing: "No such live key for this identity.",
+    async find(identityId: string, id: string): Promise<Holder | null> {
+      const key = await db().apiKey.findFirst({ where: { id, identityId, revokedAt: null } });
+      const prefix = key ? keyPrefixOf(key.lookupId) : "";
+      return (
+        key && {
+          id,
+          name: key.name,
+          label: `${prefix}_…`,
+          policy: storedPolicy(key.policy),
+          audit: { keyPrefix: prefix },
+        }
+      );
+    },
+    save: (id: string, policy: AccessPolicy | null) =>
+      db().apiKey.update({ where: { id }, data: { policy: policy ?? Prisma.DbNull } }),
+  },
+  workload: {
+    permission: "workload.manage",
+    action: "workload.limits",
+    missing: "No such trusted workload for this identity.",
+    async find(identityId: string, id: string): Promise<Holder | null> {
+      const workload = await db().workloadPolicy.findFirst({ where: { id, identityId } });
+      return (
+        workload && {
+          id,
+          name: workload.name,
+          label: workload.issuer,
+          policy: storedPolicy(workload.accessPolicy),
+          audit: { workload: workload.name },
+        }
+      );
+    },
+    save: (id: string, policy: AccessPolicy | null) =>
+      db().workloadPolicy.update({ where: { id }, data: { accessPolicy: policy ?? Prisma.DbNull } }),
+  },
+} as const satisfies Record<
+  HolderKind,
+  {
+    permission: Permission;
+    action: AuditAction;
+    missing: string;
+    find(identityId: string, id: string): Promise<Holder | null>;
+    save(id: string, policy: AccessPolicy | null): Promise<unknown>;
+  }
+>;
+
+async function holderOf(actor: Actor, teamSlug: string, identityId: string, kind: HolderKind, holderId: string) {
+  const { team } = await requireTeam(actor, teamSlug, HOLDERS[kind].permission);
   const identity = await getIdentityOrThrow(team.id, identityId);
-  const key = await liveKey(identity.id, keyId);
-  return {
-    identity: { id: identity.id, name: identity.name },
-    key: { id: key.id, name: key.name, prefix: keyPrefixOf(key.lookupId), policy: storedPolicy(key.policy) },
-  };
+  const parsed = z.uuid().safeParse(holderId);
+  const holder = parsed.success ? await HOLDERS[kind].find(identity.id, parsed.data) : null;
+  if (!holder) throw new AppError("not_found", HOLDERS[kind].missing);
+  return { team, identity, holder };
 }
 
-export async function setKeyPolicy(
+/** The key or trusted workload the limits page is for, with its limits. */
+export async function limitsHolder(actor: Actor, teamSlug: string, identityId: string, kind: HolderKind, id: string) {
+  const { identity, holder } = await holderOf(actor, teamSlug, identityId, kind, id);
+  return { identity: { id: identity.id, name: identity.name }, holder };
+}
+
+/** Restricts a key or a trusted workload to the gateway within `policy`, or (null) lifts its limits; audited. */
+export async function setLimits(
   actor: Actor,
   teamSlug: string,
   identityId: string,
-  keyId: string,
+  kind: HolderKind,
+  holderId: string,
   policy: AccessPolicy | null,
 ) {
-  const { team } = await requireTeam(actor, teamSlug, "key.manage");
-  const identity = await getIdentityOrThrow(team.id, identityId);
-  const key = await liveKey(identity.id, keyId);
-  await db().apiKey.update({ where: { id: key.id }, data: { policy: policy ?? Prisma.DbNull } });
+  const { team, identity, holder } = await holderOf(actor, teamSlug, identityId, kind, holderId);
+  await HOLDERS[kind].save(holder.id, policy);
   await recordAudit({
-    action: "key.policy",
+    action: HOLDERS[kind].action,
     outcome: "success",
     actor,
     teamId: team.id,
     targetType: "identity",
     targetId: identity.id,
-    details: { keyPrefix: keyPrefixOf(key.lookupId), policy: policy ? describePolicy(policy) : "unrestricted" },
+    details: { ...holder.audit, policy: policy ? describePolicy(policy) : "unrestricted" },
   });
-  return { prefix: keyPrefixOf(key.lookupId), restricted: policy !== null };
+  return { label: holder.label, name: holder.name, restricted: policy !== null };
 }
 
 const SERVABLE_SQL = `

@@ -10,6 +10,7 @@ export type CallRecord = {
   at: Date;
   identityId: string;
   keyId: string | null;
+  workloadPolicyId: string | null;
   method: string;
   pathTemplate: string;
   workspaceId: string | null;
@@ -29,15 +30,17 @@ const MAX_QUEUED = 50_000;
 const PRUNE_BATCH = 10_000;
 
 const INSERT_SQL = `
-  INSERT INTO gateway_calls (at, identity_id, key_id, method, path_template, workspace_id, model_id, object_id,
-                             status, error, bytes_in, bytes_out, duration_ms, client_ip)
-  SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::int[], $10::text[], $11::bigint[], $12::bigint[], $13::int[], $14::text[])`;
+  INSERT INTO gateway_calls (at, identity_id, key_id, workload_policy_id, method, path_template, workspace_id,
+                             model_id, object_id, status, error, bytes_in, bytes_out, duration_ms, client_ip)
+  SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::text[], $10::int[], $11::text[], $12::bigint[], $13::bigint[], $14::int[],
+                       $15::text[])`;
 
 const COLUMNS = [
   "at",
   "identityId",
   "keyId",
+  "workloadPolicyId",
   "method",
   "pathTemplate",
   "workspaceId",

@@ -93,6 +93,7 @@ export async function listPolicies(actor: Actor, teamSlug: string, identityId: s
       createdAt: true,
       lastUsedAt: true,
       jwks: true,
+      accessPolicy: true,
     },
     orderBy: { createdAt: "asc" },
   });

@@ -23,6 +23,8 @@ export type Policy = {
   jwks: unknown;
   oneTimeJti: boolean;
   maxTokenAgeSeconds: number;
+  /** The gateway limits its exchanges are held to (lib/gateway/policy.ts), unparsed; null: unrestricted. */
+  accessPolicy: unknown;
 };
 
 /**

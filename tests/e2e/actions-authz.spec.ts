@@ -78,7 +78,7 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
         ),
         enrolments: await q(`SELECT id, status FROM enrolments`),
         certificates: await q(`SELECT id, status FROM certificates ORDER BY id`),
-        workloads: await q(`SELECT id, identity_id, issuer FROM workload_policies ORDER BY id`),
+        workloads: await q(`SELECT id, identity_id, issuer, access_policy FROM workload_policies ORDER BY id`),
         keys: await q(`SELECT id, name, revoked_at, policy FROM api_keys ORDER BY id`),
         webhooks: await q(`SELECT id, team_id, url FROM webhook_endpoints ORDER BY id`),
         users: await q(`SELECT id, is_portal_admin, disabled_at FROM users ORDER BY id`),
@@ -135,6 +135,10 @@ test("server actions refuse members, other teams' admins and anonymous callers, 
         ],
       ],
       ["removeWorkloadAction", [slug, identityId, "01890000-0000-7000-8000-000000000000", null]],
+      [
+        "setWorkloadLimitsAction",
+        [slug, identityId, "01890000-0000-7000-8000-000000000000", null, form({ restricted: "on" })],
+      ],
     ];
     // A new action that is not added here fails this test instead of going unchecked.
     expect([...new Set([...attacks("authz-a").map(([name]) => name), "refreshNow"])].sort()).toEqual(allActionNames());

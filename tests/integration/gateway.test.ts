@@ -12,12 +12,14 @@ import { issueToken } from "@/lib/broker/issue";
 import { createApiKey, keyFields } from "@/lib/broker/keys";
 import { activityFilters, readActivity, streamActivityCsv } from "@/lib/gateway/activity";
 import { CACHE_MS } from "@/lib/gateway/callers";
-import { policyChoices, policyForm, setKeyPolicy } from "@/lib/gateway/policies";
+import { policyChoices, policyForm, setLimits } from "@/lib/gateway/policies";
+import type { AccessPolicy } from "@/lib/gateway/policy";
 import { flushCalls, pruneGatewayCalls } from "@/lib/gateway/record";
 import { serveGateway } from "@/lib/gateway/serve";
 import { db } from "@/lib/platform/db";
 import { publishEnv } from "@/lib/platform/env";
 import { stampPeerAddresses } from "@/lib/platform/request-context";
+import type { Actor } from "@/lib/teams/access";
 import { MODELS } from "@/simulator/integration";
 import { setUpTestDatabase } from "../helpers/db.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
@@ -55,8 +57,14 @@ async function call(path: string, key: string, init: RequestInit = {}) {
 }
 const integrationCalls = async () => (await sim.operator.counters()).integration;
 /** A policy change reaches the gateway within CACHE_MS (it keeps callers that long). */
-const setPolicy = async (...args: Parameters<typeof setKeyPolicy>) => {
-  await setKeyPolicy(...args);
+const setPolicy = async (
+  actor: Actor,
+  slug: string,
+  identityId: string,
+  keyId: string,
+  policy: AccessPolicy | null,
+) => {
+  await setLimits(actor, slug, identityId, "key", keyId, policy);
   await sleep(CACHE_MS + 50);
 };
 

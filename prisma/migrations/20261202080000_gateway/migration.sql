@@ -36,3 +36,15 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER "gateway_calls_append_only" BEFORE UPDATE OR DELETE ON "gateway_calls"
   FOR EACH STATEMENT EXECUTE FUNCTION gateway_calls_append_only();
+
+-- A trusted workload's policy may carry the same limits: its exchange then hands out a token good only at the
+-- gateway, recorded here by its hash like the auth service's, for the workload policy instead of a key.
+ALTER TABLE "workload_policies" ADD COLUMN "access_policy" JSONB;
+ALTER TABLE "handed_out_tokens" ALTER COLUMN "key_id" DROP NOT NULL;
+ALTER TABLE "handed_out_tokens" ADD COLUMN "workload_policy_id" UUID;
+ALTER TABLE "handed_out_tokens" ADD CONSTRAINT "handed_out_tokens_workload_policy_id_fkey"
+  FOREIGN KEY ("workload_policy_id") REFERENCES "workload_policies"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+CREATE INDEX "handed_out_tokens_workload_policy_id_idx" ON "handed_out_tokens"("workload_policy_id");
+ALTER TABLE "handed_out_tokens" ADD CONSTRAINT "handed_out_tokens_one_holder"
+  CHECK (num_nonnulls("key_id", "workload_policy_id") = 1);
+ALTER TABLE "gateway_calls" ADD COLUMN "workload_policy_id" UUID;

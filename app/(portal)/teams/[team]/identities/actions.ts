@@ -3,7 +3,7 @@ import { createApiKey, keyFields, revokeApiKey } from "@/lib/broker/keys";
 import { cancelEnrolment } from "@/lib/enrolments/cancel";
 import { resolveMismatch } from "@/lib/enrolments/complete";
 import { startEnrolment } from "@/lib/enrolments/start";
-import { policyForm, setKeyPolicy } from "@/lib/gateway/policies";
+import { policyForm, setLimits } from "@/lib/gateway/policies";
 import {
   importCertificate,
   requestCertificate,
@@ -111,6 +111,11 @@ export const revokeApiKeyAction = defineAction(
   async (actor, [slug, identityId, keyId]) => `Key ${await revokeApiKey(actor, slug, identityId, keyId)}… revoked.`,
 );
 
+const limitsSaved = ({ label, restricted }: { label: string; restricted: boolean }) =>
+  restricted
+    ? `${label} is restricted: it works only through the gateway, within these limits.`
+    : `${label} is unrestricted again: it gets Anaplan tokens.`;
+
 export const setKeyPolicyAction = defineAction(
   {
     name: "key.policy",
@@ -118,12 +123,19 @@ export const setKeyPolicyAction = defineAction(
     form: policyForm,
     revalidate: (slug, id, keyId) => [page(slug, id), `${page(slug, id)}/keys/${keyId}`],
   },
-  async (actor, [slug, identityId, keyId], policy) => {
-    const saved = await setKeyPolicy(actor, slug, identityId, keyId, policy);
-    return saved.restricted
-      ? `Key ${saved.prefix}… is restricted: it works only through the gateway, within these limits.`
-      : `Key ${saved.prefix}… is unrestricted again: it can get tokens at /api/v1/token.`;
+  async (actor, [slug, identityId, keyId], policy) =>
+    limitsSaved(await setLimits(actor, slug, identityId, "key", keyId, policy)),
+);
+
+export const setWorkloadLimitsAction = defineAction(
+  {
+    name: "workload.limits",
+    args: [arg.slug, arg.id, arg.id],
+    form: policyForm,
+    revalidate: (slug, id, policyId) => [page(slug, id), `${page(slug, id)}/workloads/${policyId}`],
   },
+  async (actor, [slug, identityId, policyId], policy) =>
+    limitsSaved(await setLimits(actor, slug, identityId, "workload", policyId, policy)),
 );
 
 export const deactivateAllAction = defineAction(

@@ -1,12 +1,11 @@
-import Link from "next/link";
 import { ConfirmAction } from "@/components/confirm-action";
 import { ExpiryWarning } from "@/components/expiry-warning";
 import { TableHead } from "@/components/table-head";
 import { When } from "@/components/when";
 import type { ApiKeyView } from "@/lib/broker/keys";
-import { describePolicy, storedPolicy } from "@/lib/gateway/policy";
 import { expiryWarning } from "@/lib/identities/warnings";
 import { revokeApiKeyAction } from "../actions";
+import { GatewayAccess } from "./gateway-access";
 
 /** The identity's keys by prefix: who made each, when it expires, when and from where it was last used. */
 export function ApiKeyList(props: {
@@ -36,8 +35,9 @@ export function ApiKeyList(props: {
                 {k.prefix}_…
               </td>
               <td data-label="Access" className="max-w-xs py-2 pr-4 text-slate-700">
-                <Access
-                  apiKey={k}
+                <GatewayAccess
+                  policy={k.policy}
+                  name={`key ${k.name}`}
                   limitsHref={
                     props.canManage && k.state === "live"
                       ? `/teams/${props.slug}/identities/${props.identityId}/keys/${k.id}`
@@ -77,31 +77,6 @@ export function ApiKeyList(props: {
         </tbody>
       </table>
     </div>
-  );
-}
-
-/** Unrestricted (tokens from the broker), or gateway only with its limits in a line; and where to change them. */
-function Access({ apiKey, limitsHref }: { apiKey: ApiKeyView; limitsHref: string | null }) {
-  const policy = storedPolicy(apiKey.policy);
-  return (
-    <>
-      {policy ? (
-        <span className="block break-words">
-          <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-semibold text-brand-900">
-            gateway only
-          </span>{" "}
-          <span className="text-xs">{describePolicy(policy)}</span>
-        </span>
-      ) : (
-        <span>Unrestricted</span>
-      )}
-      {limitsHref ? (
-        <Link href={limitsHref} className="block text-xs font-semibold text-brand-700 hover:underline">
-          {policy ? "Change limits…" : "Restrict…"}
-          <span className="sr-only"> of key {apiKey.name}</span>
-        </Link>
-      ) : null}
-    </>
   );
 }
 

@@ -6,6 +6,7 @@ import { PRESETS, type Preset } from "@/lib/workloads/presets";
 import type { Condition } from "@/lib/workloads/schemas";
 import { workloadSnippets } from "@/lib/workloads/snippets";
 import { addWorkloadAction, removeWorkloadAction } from "../actions";
+import { GatewayAccess } from "./gateway-access";
 import { Section } from "./section";
 import { WorkloadForm } from "./workload-form";
 
@@ -102,6 +103,13 @@ function PolicyItem({
         {p.oneTimeJti ? " · each token once" : ""}
         {p.jwks ? " · pasted JWKS" : ""}
       </p>
+      <div className="text-sm text-slate-700">
+        <GatewayAccess
+          policy={p.accessPolicy}
+          name={`workload ${p.name}`}
+          limitsHref={canManage ? `/teams/${slug}/identities/${identityId}/workloads/${p.id}` : null}
+        />
+      </div>
       {canManage ? (
         <ConfirmAction
           action={removeWorkloadAction.bind(null, slug, identityId, p.id)}

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Field, inputClass, SubmitRow } from "@/components/field";
 import { useActionForm } from "@/components/use-action-form";
 import type { AnaplanModel, ModelObjectKind } from "@/lib/anaplan/integration";
-import type { PolicyChoices } from "@/lib/gateway/policies";
+import type { HolderKind, PolicyChoices } from "@/lib/gateway/policies";
 import type { AccessPolicy } from "@/lib/gateway/policy";
 import type { ActionState } from "@/lib/server/actions";
 
@@ -19,6 +19,7 @@ const BOX = "h-4 w-4 rounded border-slate-300 text-brand-600";
 /** The key's limits: off (unrestricted), or models, one model's objects, read-only; each list narrows. */
 export function PolicyForm(props: {
   action: (previous: ActionState, form: FormData) => Promise<ActionState>;
+  kind: HolderKind;
   policy: AccessPolicy | null;
   choices: PolicyChoices;
   inspectBase: string;
@@ -33,7 +34,7 @@ export function PolicyForm(props: {
   const listedModels = new Set(listed?.models.map((m) => m.id));
   return (
     <form ref={ref} action={formAction} className="flex flex-col gap-5 rounded-lg bg-white p-6 ring-1 ring-slate-200">
-      <RestrictedBox restricted={props.policy !== null} onChange={setRestricted} />
+      <RestrictedBox kind={props.kind} restricted={props.policy !== null} onChange={setRestricted} />
       <fieldset disabled={!restricted} className="flex flex-col gap-5 disabled:opacity-50">
         {props.choices.ok ? null : (
           <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -87,7 +88,21 @@ export function PolicyForm(props: {
   );
 }
 
-function RestrictedBox(props: { restricted: boolean; onChange: (restricted: boolean) => void }) {
+/** What restricting means for each kind: neither ever holds an Anaplan token again. */
+const RESTRICTED = {
+  key: {
+    label: "Restrict this key to the gateway",
+    means:
+      "It is then refused at POST /api/v1/token, and the Anaplan-compatible auth service hands it a token that works only at the gateway.",
+  },
+  workload: {
+    label: "Restrict this workload to the gateway",
+    means:
+      "Its token exchange then hands out a token that works only at the gateway (Authorization: AnaplanAuthToken <token>), never at Anaplan.",
+  },
+} as const;
+
+function RestrictedBox(props: { kind: HolderKind; restricted: boolean; onChange: (restricted: boolean) => void }) {
   return (
     <label className="flex items-start gap-3 text-sm text-slate-900">
       <input
@@ -98,10 +113,9 @@ function RestrictedBox(props: { restricted: boolean; onChange: (restricted: bool
         className={`${BOX} mt-0.5`}
       />
       <span>
-        <span className="font-semibold">Restrict this key to the gateway</span>
+        <span className="font-semibold">{RESTRICTED[props.kind].label}</span>
         <span className="block text-slate-600">
-          It is then refused at <code>POST /api/v1/token</code>, and the Anaplan-compatible auth service hands it a
-          token that works only at the gateway. Leave every list below empty to allow all calls, recorded.
+          {RESTRICTED[props.kind].means} Leave every list below empty to allow all calls, recorded.
         </span>
       </span>
     </label>
