@@ -107,6 +107,29 @@ async function large(api: string, authorization: string, pid: number) {
   };
 }
 
+/**
+ * The ceiling: a bare node:http relay in a process of its own (no credential, limits or record), forwarding to the
+ * simulator's API host as the gateway does. What any relay on node:http costs here, beside what the gateway adds.
+ */
+function startBareRelay(target: string, port: number) {
+  const code = `
+    import http from "node:http";
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    const target = new URL(${JSON.stringify(target)});
+    http.createServer((req, res) => {
+      const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method,
+        headers: { ...req.headers, host: target.host }, agent }, (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    }).listen(${port}, "127.0.0.1", () => process.stdout.write("ready\\n"));`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise<{ url: string; stop: () => void }>((resolve) =>
+    child.stdout.once("data", () => resolve({ url: `http://127.0.0.1:${port}`, stop: () => child.kill() })),
+  );
+}
+
 const rig = await startRig([PORT], { GATEWAY_RATE_LIMIT_PER_MINUTE: "10000000" });
 try {
   const { key } = await rig.seedKey();
@@ -116,26 +139,33 @@ try {
   ).json()) as { access_token: string };
   const direct = { api: rig.sim.urls.api, auth: `AnaplanAuthToken ${token.access_token}` };
   const gateway = { api: `${portal}/api/v1/anaplan`, auth: `Bearer ${key}` };
+  const relay = await startBareRelay(rig.sim.urls.api, PORT + 1);
+  const bare = { api: relay.url, auth: direct.auth };
   const small = (side: typeof direct) => `${side.api}/${base}/exports`;
   await wrk(small(gateway), gateway.auth, 4); // warm-up: JIT, pools, connections to the API host
   await wrk(small(direct), direct.auth, 4);
+  await wrk(small(bare), bare.auth, 4);
   const operator = simulatorOperator(rig.sim.url);
   const rows = [];
   for (const latency of [0, ANAPLAN_LATENCY_MS]) {
     await operator.setDefaults({ integrationLatencyMs: latency });
     for (const connections of [1, 16]) {
       const d = await wrk(small(direct), direct.auth, connections);
+      const b = await wrk(small(bare), bare.auth, connections);
       const g = await wrk(small(gateway), gateway.auth, connections);
       rows.push({
         "Anaplan answers in": latency === 0 ? "0 ms (loopback)" : `${latency} ms`,
         connections,
         "direct req/s": Math.round(d.rps),
+        "bare relay req/s": Math.round(b.rps),
         "gateway req/s": Math.round(g.rps),
         "throughput ratio": (g.rps / d.rps).toFixed(2),
+        "gateway/bare relay": (g.rps / b.rps).toFixed(2),
         "direct p50 ms": d.p50.toFixed(2),
         "gateway p50 ms": g.p50.toFixed(2),
         "p50 overhead ms": (g.p50 - d.p50).toFixed(2),
-        "non-2xx": d.non2xx + g.non2xx,
+        "bare relay p50 ms": b.p50.toFixed(2),
+        "non-2xx": d.non2xx + b.non2xx + g.non2xx,
       });
     }
   }
@@ -149,6 +179,7 @@ try {
   for (const pace of [0, LINK_BYTES_PER_SECOND]) {
     await operator.setDefaults({ integrationBytesPerSecond: pace });
     const d = await large(direct.api, direct.auth, pid);
+    const b = await large(bare.api, bare.auth, pid);
     const first = await large(gateway.api, gateway.auth, pid);
     const g = await large(gateway.api, gateway.auth, pid);
     const link = pace === 0 ? "loopback" : `${Math.round((pace * 8) / 1e9)} Gbit/s`;
@@ -157,14 +188,17 @@ try {
         link,
         transfer: way === "up" ? "upload, 4 × 50 MB chunks" : "download, 200 MB whole",
         "direct MB/s": d[way].toFixed(0),
+        "bare relay MB/s": b[way].toFixed(0),
         "gateway MB/s": g[way].toFixed(0),
         ratio: (g[way] / d[way]).toFixed(2),
+        "gateway/bare relay": (g[way] / b[way]).toFixed(2),
         "portal RSS growth MB (first transfer, then the next)": `${first.rss.toFixed(0)}, then ${g.rss.toFixed(0)}`,
       });
     }
   }
   console.info("\nLarge transfers, direct and through the gateway (targets: ratio ≥ 0.9, RSS growth < 50 MB)");
   table(transfers);
+  relay.stop();
 } finally {
   await rig.stop();
   process.exit(0);
