@@ -1,12 +1,11 @@
 // An identity's gateway calls: filters (a plain GET form, so a filtered view is a link), the newest calls first
 // with what each touched and how it ended, links to older pages, and the same rows as CSV.
-import Link from "next/link";
 import { inputClass } from "@/components/field";
 import { TableHead } from "@/components/table-head";
 import { type ActivityFilters, type ActivityRow, OUTCOMES } from "@/lib/gateway/activity";
-import { Filter } from "./audit-filters";
-import { FilteredPages, pageQuery } from "./filtered-pages";
-import { CARD_FRAME, primaryButton } from "./ui";
+import { Filter, FilterForm } from "./audit-filters";
+import { FilteredPages, type PagedView, pageQuery } from "./filtered-pages";
+import { CARD_FRAME } from "./ui";
 import { When } from "./when";
 
 /** A model's calls are shown from the model on (the Model column names it); the title keeps the whole path. */
@@ -38,48 +37,23 @@ function Select(props: { name: string; label: string; options: readonly string[]
   );
 }
 
-export function ActivityView(props: {
-  rows: ActivityRow[];
-  filters: ActivityFilters;
-  problems: Record<string, string>;
-  typed: Record<string, string>;
-  next: string | null;
-  path: string;
-  csvPath: string;
-}) {
+export function ActivityView(props: PagedView<ActivityRow, ActivityFilters>) {
   const { filters, problems, typed } = props;
   const { before: _page, ...withoutCursor } = filters;
   const field = { typed, problems };
   const form = (
-    <form method="get" action={props.path} className={`grid gap-3 p-4 sm:grid-cols-3 ${CARD_FRAME}`}>
+    <FilterForm path={props.path} csvHref={`${props.csvPath}${pageQuery(withoutCursor)}`}>
       <Select name="method" label="Method" options={METHODS} typed={typed} />
       <Select name="outcome" label="Outcome (refused: by the portal)" options={OUTCOMES} typed={typed} />
       <Filter name="model" label="Model id" {...field} />
       <Filter name="object" label="Import, export, process, action or file id" {...field} />
       <Filter name="from" label="From (UTC day)" type="date" {...field} />
       <Filter name="to" label="To (UTC day, inclusive)" type="date" {...field} />
-      <div className="flex flex-wrap items-center gap-3 sm:col-span-3">
-        <button type="submit" className={primaryButton}>
-          Apply filters
-        </button>
-        <Link href={props.path} className="text-sm text-slate-700 hover:underline">
-          Clear
-        </Link>
-        <a
-          href={`${props.csvPath}${pageQuery(withoutCursor)}`}
-          className="ml-auto text-sm font-semibold text-brand-700 underline"
-        >
-          Export CSV
-        </a>
-      </div>
-    </form>
+    </FilterForm>
   );
   return (
     <FilteredPages
-      filters={filters}
-      problems={problems}
-      next={props.next}
-      path={props.path}
+      {...props}
       noun="calls"
       form={form}
       table={props.rows.length === 0 ? null : <ActivityTable rows={props.rows} />}

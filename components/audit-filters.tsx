@@ -1,6 +1,7 @@
 // The audit trail's filters: a plain GET form, so a filtered view is a link. A refused value is shown back as typed
 // with its sentence beside the field.
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { inputClass } from "@/components/field";
 import { OUTCOMES } from "@/lib/audit/vocabulary";
 import { CARD_FRAME, primaryButton } from "./ui";
@@ -47,7 +48,7 @@ export function AuditFilterForm({
 }) {
   const field = { typed, problems };
   return (
-    <form method="get" action={path} className={`grid gap-3 p-4 sm:grid-cols-3 ${CARD_FRAME}`}>
+    <FilterForm path={path} csvHref={csvHref}>
       <Filter name="actor" label="Actor (email or key prefix)" {...field} />
       <Filter name="action" label="Action (e.g. token.issue, or token for all)" {...field} />
       <label className="text-sm font-medium text-slate-900">
@@ -67,6 +68,15 @@ export function AuditFilterForm({
       <Filter name="identity" label="Identity (name or id)" {...field} />
       <Filter name="from" label="From (UTC day)" type="date" {...field} />
       <Filter name="to" label="To (UTC day, inclusive)" type="date" {...field} />
+    </FilterForm>
+  );
+}
+
+/** A list's filters as a plain GET form (a filtered view is a link): its fields, Apply, Clear and the CSV export. */
+export function FilterForm({ path, csvHref, children }: { path: string; csvHref: string; children: ReactNode }) {
+  return (
+    <form method="get" action={path} className={`grid gap-3 p-4 sm:grid-cols-3 ${CARD_FRAME}`}>
+      {children}
       <div className="flex flex-wrap items-center gap-3 sm:col-span-3">
         <button type="submit" className={primaryButton}>
           Apply filters

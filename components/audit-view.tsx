@@ -2,7 +2,7 @@ import Link from "next/link";
 import { TableHead } from "@/components/table-head";
 import type { AuditFilters, AuditRow } from "@/lib/audit-trail/read";
 import { AuditFilterForm } from "./audit-filters";
-import { FilteredPages, pageQuery } from "./filtered-pages";
+import { FilteredPages, type PagedView, pageQuery } from "./filtered-pages";
 import { CARD_FRAME } from "./ui";
 import { When } from "./when";
 
@@ -13,26 +13,12 @@ const OUTCOME_STYLE: Record<string, string> = {
 };
 
 /** Filters (a plain GET form), the newest events first, a link to older ones, and the same rows as CSV. */
-export function AuditView(props: {
-  rows: AuditRow[];
-  filters: AuditFilters;
-  /** A sentence per filter that was refused; nothing is shown until they are fixed. */
-  problems: Record<string, string>;
-  /** What the form was sent, shown back as typed (a refused value is kept, not emptied). */
-  typed: Record<string, string>;
-  next: string | null;
-  path: string;
-  csvPath: string;
-  showTeam: boolean;
-}) {
+export function AuditView(props: PagedView<AuditRow, AuditFilters> & { showTeam: boolean }) {
   const { filters, problems, typed } = props;
   const { before: _page, ...withoutCursor } = filters;
   return (
     <FilteredPages
-      filters={filters}
-      problems={problems}
-      next={props.next}
-      path={props.path}
+      {...props}
       noun="events"
       form={
         <AuditFilterForm

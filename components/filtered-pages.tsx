@@ -6,6 +6,19 @@ import { EmptyState } from "./ui";
 
 type Filters = Record<string, string | undefined> & { before?: string };
 
+/** What a filtered list's page is given: its rows, filters, and where it and its CSV live. */
+export type PagedView<Row, F> = {
+  rows: Row[];
+  filters: F;
+  /** A sentence per filter that was refused; nothing is shown until they are fixed. */
+  problems: Record<string, string>;
+  /** What the form was sent, shown back as typed (a refused value is kept, not emptied). */
+  typed: Record<string, string>;
+  next: string | null;
+  path: string;
+  csvPath: string;
+};
+
 /** `filters` with `change` as a query string ("" when empty): links keep the filters that are applied. */
 export const pageQuery = (filters: Filters, change: Filters = {}) => {
   const search = new URLSearchParams();

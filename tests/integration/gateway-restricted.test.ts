@@ -5,8 +5,6 @@
 // (anaplan-java-client: AnaplanAPI's request lines on `-service` + "/2/0", `Content-Type: application/json` on
 // every call, AuthTokenInjector's `AUTHORIZATION: AnaplanAuthToken {token}`, X-AConnect-Client, okhttp's agent).
 import assert from "node:assert/strict";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { POST as authenticateRoute } from "@/app/anaplan-auth/token/authenticate/route";
@@ -15,15 +13,14 @@ import { createApiKey, keyFields } from "@/lib/broker/keys";
 import { CACHE_MS } from "@/lib/gateway/callers";
 import { policyForm, setLimits } from "@/lib/gateway/policies";
 import { flushCalls } from "@/lib/gateway/record";
-import { serveGateway } from "@/lib/gateway/serve";
 import { db } from "@/lib/platform/db";
 import { publishEnv } from "@/lib/platform/env";
-import { stampPeerAddresses } from "@/lib/platform/request-context";
 import { addPolicy } from "@/lib/workloads/policies";
 import { policyFields } from "@/lib/workloads/schemas";
 import { USERS } from "@/simulator/accounts";
 import { MODELS } from "@/simulator/integration";
 import { setUpTestDatabase } from "../helpers/db.ts";
+import { startGateway } from "../helpers/gateway.ts";
 import { closeIssuers, githubClaims, startIssuer } from "../helpers/oidc-issuer.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { enrolledIdentity, setUpTeams } from "../helpers/team.ts";
@@ -32,16 +29,8 @@ await setUpTestDatabase();
 const sim = await setUpSimulator();
 publishEnv({ WORKLOAD_ISSUER_ALLOW_HTTP: "1", NEXTAUTH_URL: "http://localhost:3000" });
 after(closeIssuers);
-stampPeerAddresses();
-const stopGateway = serveGateway();
-const server = http.createServer((_req, res) => res.writeHead(404).end());
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-after(async () => {
-  await stopGateway();
-  await new Promise((resolve) => server.close(resolve));
-});
 // What the script passes as -service, with the trailing slash Connect's own examples have.
-const SERVICE = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/anaplan/`;
+const SERVICE = `${await startGateway()}/`;
 const CONNECT_HEADERS = {
   "Content-Type": "application/json",
   "X-AConnect-Client": "Anaplan_Connect_4.3.1",

@@ -2,9 +2,7 @@
 // the simulator's Integration API: forwarding, streaming both ways, the 401 refresh, key policies refused before
 // Anaplan is called, the restricted key's other doors, and the record (pages, CSV, retention, append-only).
 import assert from "node:assert/strict";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { authenticateBasic } from "@/lib/anaplan-auth/service";
 import { authenticateKey } from "@/lib/broker/caller";
@@ -15,14 +13,13 @@ import { CACHE_MS } from "@/lib/gateway/callers";
 import { policyChoices, policyForm, setLimits } from "@/lib/gateway/policies";
 import type { AccessPolicy } from "@/lib/gateway/policy";
 import { flushCalls, pruneGatewayCalls } from "@/lib/gateway/record";
-import { serveGateway } from "@/lib/gateway/serve";
 import { db } from "@/lib/platform/db";
 import { publishEnv } from "@/lib/platform/env";
 import { metrics } from "@/lib/platform/metrics";
-import { stampPeerAddresses } from "@/lib/platform/request-context";
 import type { Actor } from "@/lib/teams/access";
 import { MODELS } from "@/simulator/integration";
 import { setUpTestDatabase } from "../helpers/db.ts";
+import { startGateway } from "../helpers/gateway.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { type Actors, enrolledIdentity, setUpTeams } from "../helpers/team.ts";
 
@@ -30,16 +27,7 @@ await setUpTestDatabase();
 const sim = await setUpSimulator();
 publishEnv({ GATEWAY_RATE_LIMIT_PER_MINUTE: "100000" });
 
-// As in the portal: the process's HTTP server stamps peers and hands gateway paths over before "Next" (here a 404).
-stampPeerAddresses();
-const stopGateway = serveGateway();
-const server = http.createServer((_req, res) => res.writeHead(404).end());
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-after(async () => {
-  await stopGateway();
-  await new Promise((resolve) => server.close(resolve));
-});
-const gateway = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/anaplan`;
+const gateway = await startGateway();
 
 const [budget, forecast] = MODELS;
 const WS = budget.workspaceId;

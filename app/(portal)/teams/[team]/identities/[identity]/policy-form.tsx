@@ -44,38 +44,20 @@ export function PolicyForm(props: {
         {listed ? <Models models={listed.models} policy={policy} inspectBase={props.inspectBase} /> : null}
         {listed?.inspected ? <Objects inspected={listed.inspected} policy={policy} /> : null}
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field
+          <IdsBox
             name="moreModels"
             label="More model ids"
             hint="32 hexadecimal characters each, separated by spaces or lines."
             errors={errors.moreModels}
-          >
-            {(a) => (
-              <textarea
-                {...a}
-                rows={2}
-                spellCheck={false}
-                defaultValue={policy.models.filter((id) => !listedModels.has(id)).join("\n")}
-                className={`${inputClass} font-mono text-xs`}
-              />
-            )}
-          </Field>
-          <Field
+            ids={policy.models.filter((id) => !listedModels.has(id))}
+          />
+          <IdsBox
             name="moreObjects"
             label="More import, export, process, action or file ids"
             hint="12 digits each, e.g. 116000000001. An export's id also allows the file it writes."
             errors={errors.moreObjects}
-          >
-            {(a) => (
-              <textarea
-                {...a}
-                rows={2}
-                spellCheck={false}
-                defaultValue={policy.objects.filter((id) => !listedObjects.has(id)).join("\n")}
-                className={`${inputClass} font-mono text-xs`}
-              />
-            )}
-          </Field>
+            ids={policy.objects.filter((id) => !listedObjects.has(id))}
+          />
         </div>
         <label className="flex items-center gap-3 text-sm text-slate-900">
           <input type="checkbox" name="readOnly" defaultChecked={policy.readOnly} className={BOX} />
@@ -85,6 +67,23 @@ export function PolicyForm(props: {
       {errors.restricted?.length ? <p className="text-sm text-red-700">{errors.restricted[0]}</p> : null}
       <SubmitRow pending={pending} label="Save the key's limits" pendingLabel="Saving…" state={state} />
     </form>
+  );
+}
+
+/** Ids typed one a line (or spaced), for what Anaplan's lists did not show. */
+function IdsBox(props: { name: string; label: string; hint: string; errors?: string[]; ids: string[] }) {
+  return (
+    <Field name={props.name} label={props.label} hint={props.hint} errors={props.errors}>
+      {(a) => (
+        <textarea
+          {...a}
+          rows={2}
+          spellCheck={false}
+          defaultValue={props.ids.join("\n")}
+          className={`${inputClass} font-mono text-xs`}
+        />
+      )}
+    </Field>
   );
 }
 
