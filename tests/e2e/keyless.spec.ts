@@ -58,4 +58,18 @@ test("an admin trusts a GitHub workflow; its step, as shown, gets a token with n
   await expect(table.getByRole("cell", { name: "token.exchange", exact: true }).first()).toBeVisible();
   await expect(table).toContainText("4242424242");
   await expect(table).toContainText("acme/etl");
+
+  // The workload restricted to the gateway, read-only: its list entry says so, and the exchange now hands out a
+  // token good only there (lib and integration tests cover what the gateway then does with it).
+  await page.goto("/teams/keyless/identities");
+  await page.getByRole("link", { name: "nightly", exact: true }).first().click();
+  await section.getByRole("link", { name: "Restrict… of workload acme etl on main" }).click();
+  await expect(page.getByRole("heading", { name: /Limits of trusted workload “acme etl on main”/ })).toBeVisible();
+  await page.getByLabel("Restrict this workload to the gateway").check();
+  await page.getByLabel("Read-only: GET and HEAD calls only").check();
+  await page.getByRole("button", { name: "Save the limits" }).click();
+  await expect(page.getByRole("status")).toContainText("works only through the gateway");
+  await page.getByRole("link", { name: "nightly" }).first().click();
+  await expect(section).toContainText("gateway only");
+  await expect(section).toContainText("read-only");
 });

@@ -65,7 +65,7 @@ export function PolicyForm(props: {
         </label>
       </fieldset>
       {errors.restricted?.length ? <p className="text-sm text-red-700">{errors.restricted[0]}</p> : null}
-      <SubmitRow pending={pending} label="Save the key's limits" pendingLabel="Saving…" state={state} />
+      <SubmitRow pending={pending} label="Save the limits" pendingLabel="Saving…" state={state} />
     </form>
   );
 }
