@@ -1,14 +1,5 @@
 import type { NextConfig } from "next";
-import { STATIC_POLICY } from "./lib/server/auth/csp";
-
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "no-referrer" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  // Browsers ignore it over plain http (development), and keep to https once they have seen it in production.
-  { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" },
-];
+import { SECURITY_HEADERS, STATIC_POLICY } from "./lib/server/auth/csp";
 
 const nextConfig: NextConfig = {
   // The Dockerfile builds with NEXT_OUTPUT=standalone (a self-contained server.js); `npm run portal` uses next start.
@@ -26,7 +17,7 @@ const nextConfig: NextConfig = {
   async headers() {
     // Pages get their policy, with its nonce, from proxy.ts; everything the proxy does not see gets a closed one.
     return [
-      { source: "/:path*", headers: securityHeaders },
+      { source: "/:path*", headers: SECURITY_HEADERS },
       { source: "/(api|_next)/:path*", headers: [{ key: "Content-Security-Policy", value: STATIC_POLICY }] },
     ];
   },

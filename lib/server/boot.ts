@@ -2,12 +2,12 @@
 // development secrets, migrate, and start the Anaplan simulator when no real Anaplan is configured.
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { serveGateway } from "@/lib/gateway/serve";
 import { startWorker } from "@/lib/jobs/worker";
 import { migrate } from "@/lib/platform/db/migrate";
 import { type DevSecrets, loadOrCreateDevSecrets } from "@/lib/platform/dev-secrets";
 import { type Env, env, publishEnv } from "@/lib/platform/env";
 import { log, setLogLevel } from "@/lib/platform/log";
+import { serveScriptsApi } from "@/lib/server/scripts-api";
 import { assertKeysCoverStoredRows } from "@/lib/vault/rotate";
 
 /** The given DATABASE_URL, or the embedded server in <DATA_DIR>/pg (started here) when there is none. */
@@ -54,7 +54,7 @@ export async function boot() {
   log.info("Anaplan callback URL to register", { callbackUrl: `${settings.NEXTAUTH_URL}/api/auth/callback/anaplan` });
   if (settings.PORTAL_WORKER === "0") log.info("background worker off in this instance (PORTAL_WORKER=0)");
   else stopOnExit(startWorker());
-  stopOnExit(serveGateway());
+  stopOnExit(serveScriptsApi());
   if (!settings.isProduction) void announceWhenServing(settings, await startSummary(settings, database.embedded));
 }
 

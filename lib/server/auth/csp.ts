@@ -20,3 +20,13 @@ export function pagePolicy(nonce: string, development: boolean): string {
  * small HTML pages (under /api/auth) carry inline styles, so no default-src here.
  */
 export const STATIC_POLICY = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+
+/** Every answer's headers (next.config.ts sets them on Next's, the scripts' API server on its own). */
+export const SECURITY_HEADERS = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "no-referrer" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+  // Browsers ignore it over plain http (development), and keep to https once they have seen it in production.
+  { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" },
+];

@@ -1,7 +1,7 @@
 // POST /api/v1/token: a script's API key, or a trusted workload's platform JWT (RFC 8693), in; a short-lived
 // Anaplan access token out (see /api/v1/openapi.json).
-import { tokenRoute } from "@/lib/broker/token-route";
+import { BROKER_ROUTES } from "@/lib/broker/routes";
 
 export const dynamic = "force-dynamic";
 
-export const POST = (request: Request) => tokenRoute(request);
+export const POST = BROKER_ROUTES["POST /api/v1/token"];
