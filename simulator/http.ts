@@ -247,6 +247,8 @@ export function createHandler(deps: HandlerDeps) {
     const path = requestUrl.pathname;
     const endpoint = ENDPOINTS[`${req.method} ${path}`];
     if (role === "api" && !endpoint && path.startsWith("/2/0/")) return await deps.integration(req, res, path);
+    // Browsers ask every host for an icon; "none" is not an error (a 404 is one in their console).
+    if (path === "/favicon.ico") return res.writeHead(204).end();
     if ((endpoint ? HOST_OF[endpoint] : "oauth") !== role) return json(res, 404, { error: "not_found" });
     try {
       if (path.startsWith("/__simulator/")) {

@@ -81,9 +81,7 @@ test("an API key's snippets get tokens; deactivate, reactivate and revoke bite; 
   await expect(page.getByRole("row", { name: "API key ci-runner" })).toContainText(`${key.slice(0, 16)}_…`);
   const expires = await page
     .getByRole("row", { name: "API key ci-runner" })
-    .getByRole("cell")
-    .nth(3)
-    .locator("time")
+    .locator('td[data-label="Expires"] time')
     .getAttribute("datetime");
   const days = (Date.parse(expires ?? "") - Date.now()) / 86_400_000;
   expect(days, "keys expire in 90 days by default").toBeGreaterThan(89.9);

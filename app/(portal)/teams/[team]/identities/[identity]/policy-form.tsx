@@ -183,8 +183,10 @@ function Objects(props: {
       </p>
       <div className="grid gap-4 sm:grid-cols-2">
         {(Object.keys(KIND_LABELS) as ModelObjectKind[]).map((kind) => (
-          <div key={kind}>
-            <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{KIND_LABELS[kind]}</h3>
+          <fieldset key={kind}>
+            <legend className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+              {KIND_LABELS[kind]}
+            </legend>
             {props.inspected.objects[kind].length === 0 ? (
               <p className="text-sm text-slate-500">None.</p>
             ) : (
@@ -206,7 +208,7 @@ function Objects(props: {
                 ))}
               </ul>
             )}
-          </div>
+          </fieldset>
         ))}
       </div>
     </fieldset>
