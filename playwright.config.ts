@@ -6,8 +6,8 @@ const port = 3100;
 const dataDir = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `portal-e2e-${process.pid}`);
 /**
  * E2E_TARGET=cluster: the same suite through nginx in front of `npm run start:cluster` (2 instances and a worker),
- * plus cluster-failover.spec.ts, which kills an instance mid-suite. Specs that start portals of their own are left
- * out there: they would only run again unchanged.
+ * plus cluster-failover.spec.ts, which kills an instance mid-suite. Specs that start portals of their own, and the
+ * page-by-page walks, are left out there: they would only run again unchanged.
  */
 const cluster = process.env.E2E_TARGET === "cluster";
 const ownRigs = [
@@ -21,6 +21,10 @@ const ownRigs = [
   "worker-process",
   // The client packages are plain HTTP clients of the portal: what nginx and two instances change is covered above.
   "clients",
+  // Page-by-page walks at two widths (screenshots, sorting and paging, the guided hour): what they check is how
+  // pages render, which nginx and a second instance do not change; every flow they pass through runs in a spec here.
+  "first-hour",
+  "guided-path",
 ].map((name) => `**/${name}.spec.ts`);
 
 export default defineConfig({
