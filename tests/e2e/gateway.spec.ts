@@ -1,12 +1,13 @@
 // The least-privilege gateway in Chromium: an admin restricts a new key to one export of one model (chosen from the
-// lists the portal reads with the identity's token); a script (curl, as a user would write it) runs that export
-// through the gateway and downloads its file; every other call is refused naming its rule, and the key gets no
-// token from the broker; the key list says so, and the identity's activity page and its CSV list each call.
+// lists the portal reads with the identity's token); the page's own curl example runs as shown, and a script (curl)
+// runs that export through the gateway and downloads its file; every other call is refused naming its rule, and
+// the key gets no token from the broker; the key list says so, and the activity page and its CSV list each call.
 import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { simulatorOperator } from "../../simulator/operator-client";
 import { adminWithTeam, createApiKey, enrolNewIdentity } from "./support/flows";
+import { snippet } from "./support/snippets";
 import { expect, test } from "./support/test";
 
 const run = promisify(execFile);
@@ -52,6 +53,11 @@ test("a key restricted to one export runs it through the gateway; other calls ar
   await expect(page.getByRole("status")).toContainText("works only through the gateway");
   await sleep(1100); // a limit reaches the gateway within a second
 
+  // The page's own curl example, run as shown: the model's exports, through the gateway.
+  const shown = await snippet(page, "Call Anaplan through the gateway", "curl");
+  const listed = await run("bash", ["-c", shown], { env: { ...process.env, ANAPLAN_PORTAL_KEY: key } });
+  expect(JSON.parse(listed.stdout).exports.map((e: { id: string }) => e.id)).toContain("116000000001");
+
   const env = { ...process.env, GATEWAY: `${portal}/api/v1/anaplan`, KEY: key };
   const { stdout } = await run("bash", ["-c", NIGHTLY_JOB], { env, timeout: 30_000 });
   expect(stdout).toMatch(/^Account,Period,Value\nA1000,FY27,125\n/);
@@ -87,12 +93,12 @@ test("a key restricted to one export runs it through the gateway; other calls ar
   const table = page.getByRole("table");
   await expect(async () => {
     await page.reload();
-    await expect(table.getByRole("row")).toHaveCount(6 + 1);
+    await expect(table.getByRole("row")).toHaveCount(7 + 1);
   }).toPass({ timeout: 10_000 });
   const template = "2/0/workspaces/{workspaceId}/models/{modelId}/exports/{exportId}/tasks";
   await expect(table.locator(`code[title="${template}"]`)).toHaveCount(2);
   await expect(table.getByText("403 outside_policy")).toHaveCount(3);
-  await expect(table.getByText("200", { exact: true })).toHaveCount(3);
+  await expect(table.getByText("200", { exact: true })).toHaveCount(4);
   await page.getByLabel("Outcome (refused: by the portal)").selectOption("refused");
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(table.getByRole("row")).toHaveCount(3 + 1);

@@ -193,7 +193,8 @@ def _refusal(error: urllib.error.HTTPError) -> PortalError:
 class PortalAuth(_AuthBase):  # type: ignore[misc,valid-type]
     """Authentication for Anaplan calls with a token from the portal: an ``httpx.Auth`` (``httpx.Client(auth=…)``,
     ``anaplan_sdk.Client(auth=…)``) and, being callable, a ``requests`` auth too (``session.auth = PortalAuth()``).
-    A 401 from Anaplan is answered by renewing the token and sending the request once more."""
+    A 401 from Anaplan is answered by renewing the token and sending the request once more.
+    ``PortalAuth(gateway=True)`` is ``GatewayAuth()``: the calls go through the portal's gateway with the key."""
 
     requires_request_body = False
     requires_response_body = False
@@ -204,15 +205,22 @@ class PortalAuth(_AuthBase):  # type: ignore[misc,valid-type]
         key: Optional[str] = None,
         *,
         workload: Optional[Workload] = None,
+        gateway: bool = False,
         **options: float,
     ) -> None:
-        self.source = TokenSource(portal_url, key, workload=workload, **options)
+        self._gateway = GatewayAuth(portal_url, key) if gateway else None
+        self.source = None if gateway else TokenSource(portal_url, key, workload=workload, **options)
 
     def __repr__(self) -> str:
+        if self._gateway:
+            return f"PortalAuth(portal_url={self._gateway.portal_url!r}, gateway=True)"
         return f"PortalAuth(portal_url={self.source.portal_url!r})"
 
     # httpx: one flow for Client and AsyncClient (the portal call itself is a short blocking request).
     def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if self._gateway:
+            yield from self._gateway.auth_flow(request)
+            return
         token = self.source.token()
         request.headers["Authorization"] = f"AnaplanAuthToken {token}"
         response = yield request
@@ -222,6 +230,8 @@ class PortalAuth(_AuthBase):  # type: ignore[misc,valid-type]
 
     # requests: set the header, and resend once on a 401 with a renewed token.
     def __call__(self, request: Any) -> Any:
+        if self._gateway:
+            return self._gateway(request)
         token = self.source.token()
         request.headers["Authorization"] = f"AnaplanAuthToken {token}"
         request.register_hook("response", self._retry_once(token))

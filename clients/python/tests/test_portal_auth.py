@@ -149,7 +149,8 @@ class GatewayTest(unittest.TestCase):
 
     def test_the_sdk_export_flow_runs_through_the_gateway_with_httpx(self):
         json_header = {"Content-Type": "application/json"}
-        with httpx.Client(auth=GatewayAuth()) as client:
+        # As anaplan-sdk is given it: anaplan_sdk.Client(auth=PortalAuth(gateway=True), …) builds this client.
+        with httpx.Client(auth=PortalAuth(gateway=True)) as client:
             exports = client.get(f"{self.MODEL}/exports", params={"limit": 5000}).json()
             self.assertEqual(exports["meta"]["paging"]["totalSize"], len(exports["exports"]))
             export = exports["exports"][1]["id"]
@@ -186,3 +187,4 @@ class GatewayTest(unittest.TestCase):
             f"{os.environ['ANAPLAN_PORTAL_URL']}/api/v1/anaplan/2/0/workspaces?tenantDetails=true",
         )
         self.assertNotIn(os.environ["ANAPLAN_PORTAL_KEY"], repr(auth))
+        self.assertNotIn(os.environ["ANAPLAN_PORTAL_KEY"], repr(PortalAuth(gateway=True)))

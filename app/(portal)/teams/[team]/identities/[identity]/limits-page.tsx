@@ -1,5 +1,10 @@
+import { Snippets } from "@/components/snippets";
 import { BackLink, PageTitle } from "@/components/ui";
+import type { AnaplanModel } from "@/lib/anaplan/integration";
 import { type HolderKind, limitsHolder, policyChoices } from "@/lib/gateway/policies";
+import type { AccessPolicy } from "@/lib/gateway/policy";
+import { gatewaySnippets } from "@/lib/gateway/snippets";
+import { portalUrl } from "@/lib/platform/env";
 import { requireUser } from "@/lib/server/auth/dal";
 import { orNotFound } from "@/lib/server/pages";
 import { type Actor, actorOf } from "@/lib/teams/access";
@@ -15,6 +20,13 @@ const WHAT = {
     back: "trusted-workloads",
   },
 } as const;
+
+/** The model the examples call: the first the limits name, as the lists show it (with its workspace). */
+function modelOf(policy: AccessPolicy | null, choices: { ok: boolean; models?: AnaplanModel[] }) {
+  const models = choices.ok ? (choices.models ?? []) : [];
+  const chosen = models.find((m) => policy?.models.includes(m.id)) ?? models[0];
+  return chosen ? { id: chosen.id, workspaceId: chosen.workspaceId } : null;
+}
 
 /** The gateway limits of a key or a trusted workload: what its calls may touch, chosen from Anaplan's own lists. */
 export async function LimitsPage(props: {
@@ -55,6 +67,15 @@ export async function LimitsPage(props: {
         policy={holder.policy}
         choices={choices}
         inspectBase={`${here}/${what.path}/${holder.id}?model=`}
+      />
+      <Snippets
+        title="Call Anaplan through the gateway"
+        snippets={gatewaySnippets({
+          portalUrl: portalUrl(),
+          identity: `${props.slug}/${identity.name}`,
+          model: modelOf(holder.policy, choices),
+          kind: props.kind,
+        })}
       />
     </main>
   );
