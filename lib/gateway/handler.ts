@@ -115,6 +115,9 @@ async function forward(
     }
   }
   progress.status = upstream.statusCode ?? 502;
+  // A script that went away leaves nobody to read Anaplan's answer: end it, instead of holding its socket open.
+  if (res.destroyed) return void upstream.destroy();
+  res.once("close", () => res.writableFinished || upstream.destroy());
   res.writeHead(progress.status, returnedHeaders(upstream.headers));
   upstream.on("data", (chunk: Buffer) => (progress.bytesOut += chunk.length));
   upstream.once("error", () => res.destroy());

@@ -2,6 +2,7 @@
 // the simulator's Integration API: forwarding, streaming both ways, the 401 refresh, key policies refused before
 // Anaplan is called, the restricted key's other doors, and the record (pages, CSV, retention, append-only).
 import assert from "node:assert/strict";
+import http from "node:http";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { authenticateBasic } from "@/lib/anaplan-auth/service";
@@ -22,6 +23,7 @@ import { setUpTestDatabase } from "../helpers/db.ts";
 import { startGateway } from "../helpers/gateway.ts";
 import { setUpSimulator } from "../helpers/simulator.ts";
 import { type Actors, enrolledIdentity, setUpTeams } from "../helpers/team.ts";
+import { until } from "../helpers/until.ts";
 
 await setUpTestDatabase();
 const sim = await setUpSimulator();
@@ -115,6 +117,28 @@ describe("the gateway", () => {
       "2/0/workspaces/{workspaceId}/models/{modelId}/files/{fileId}/chunks/{chunkId}",
     );
     assert.equal(puts[0]?.objectId, "113000000000");
+  });
+
+  test("a script that goes away mid-download: Anaplan's answer is ended, and the call recorded as cut off (499)", async () => {
+    await sim.operator.setDefaults({ integrationBytesPerSecond: 1_000_000 });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const request = http.get(`${gateway}/${base}/files/113000000000`, {
+          headers: { Authorization: `Bearer ${open}` },
+        });
+        request.once("response", (response) => response.once("data", () => (request.destroy(), resolve())));
+        request.once("error", reject);
+      });
+      await until(async () => {
+        await flushCalls();
+        return (await db().gatewayCall.count({ where: { identityId: identity.id, status: 499 } })) === 1;
+      }, "the cut-off call to be recorded");
+    } finally {
+      await sim.operator.setDefaults({ integrationBytesPerSecond: 0 });
+    }
+    const cut = await db().gatewayCall.findFirstOrThrow({ where: { identityId: identity.id, status: 499 } });
+    assert.ok(Number(cut.bytesOut) < 9 * 1024 * 1024, "not the whole file");
+    assert.equal((await call(`${base}/exports`, open)).status, 200, "the gateway goes on serving");
   });
 
   test("a 401 from Anaplan refreshes the token once and sends a request without a body again", async () => {
