@@ -126,7 +126,12 @@ describe("the gateway", () => {
         const request = http.get(`${gateway}/${base}/files/113000000000`, {
           headers: { Authorization: `Bearer ${open}` },
         });
-        request.once("response", (response) => response.once("data", () => (request.destroy(), resolve())));
+        request.once("response", (response) =>
+          response.once("data", () => {
+            request.destroy();
+            resolve();
+          }),
+        );
         request.once("error", reject);
       });
       await until(async () => {
