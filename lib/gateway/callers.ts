@@ -13,6 +13,7 @@ import { IDENTITY_ROW_SQL } from "@/lib/identities/row";
 import { preparedQuery } from "@/lib/platform/db";
 import { env } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
+import { type AccessPolicy, storedPolicy } from "./policy";
 
 /** How long a change to a key, its identity or its policy may take to reach the gateway (also in README). */
 export const CACHE_MS = 1000;
@@ -26,7 +27,8 @@ const MAX_CACHED = 10_000;
 export type GatewayCaller = Servable & {
   keyId: string | null;
   workloadPolicyId: string | null;
-  policy: unknown;
+  /** Read once when the caller is loaded, not on each of its calls. */
+  policy: AccessPolicy | null;
   expiresAt: Date | null;
   keyLastUsedAt: Date | null;
   windowCount: number;
@@ -35,7 +37,7 @@ export type GatewayCaller = Servable & {
 const fromKey = (c: Caller): GatewayCaller => ({
   ...c,
   workloadPolicyId: null,
-  policy: c.keyPolicy,
+  policy: storedPolicy(c.keyPolicy),
   expiresAt: c.keyExpiresAt,
 });
 
@@ -104,10 +106,14 @@ async function load(authorization: string | undefined): Promise<GatewayCaller> {
   } catch (error) {
     if (!(error instanceof BrokerError && error.code === "invalid_key")) throw error;
   }
-  const [row] = await preparedQuery<GatewayCaller>("gateway_workload_caller", WORKLOAD_TOKEN_SQL, [hash]);
+  const [row] = await preparedQuery<Omit<GatewayCaller, "policy"> & { policy: unknown }>(
+    "gateway_workload_caller",
+    WORKLOAD_TOKEN_SQL,
+    [hash],
+  );
   if (!row) throw invalidKey();
   if (row.windowCount > env().GATEWAY_RATE_LIMIT_PER_MINUTE) throw rateLimited(env().GATEWAY_RATE_LIMIT_PER_MINUTE);
-  return row;
+  return { ...row, policy: storedPolicy(row.policy) };
 }
 
 function count(entry: Entry) {

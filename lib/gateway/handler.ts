@@ -16,7 +16,7 @@ import { type RequestContext, requestContextOf } from "@/lib/platform/request-co
 import { withRequestId } from "@/lib/platform/request-id";
 import { forgetIdentity, type GatewayCaller, gatewayCaller } from "./callers";
 import { forwardedHeaders, hasBody, returnedHeaders, send, UpstreamError } from "./forward";
-import { type Refusal, refusalOf, storedPolicy } from "./policy";
+import { type Refusal, refusalOf } from "./policy";
 import { recordCall } from "./record";
 import { type CallShape, shapeOf } from "./shape";
 
@@ -82,8 +82,7 @@ async function forward(
   progress.shape = shape;
   let caller = await gatewayCaller(req.headers.authorization);
   progress.caller = caller;
-  const policy = storedPolicy(caller.policy);
-  const refusal = policy && refusalOf(policy, method, shape);
+  const refusal = caller.policy && refusalOf(caller.policy, method, shape);
   if (refusal) throw new PolicyRefusal(refusal);
   assertServable(caller);
   let token = await accessTokenFor(caller, MIN_VALID_SECONDS);
