@@ -1,10 +1,10 @@
 // Two `next start` instances on one database and one Anaplan (the simulator, configured as real Anaplan would be):
 // concurrent broker calls split across both make exactly one refresh, the per-key rate limit holds in sum, and
 // oversized bodies are refused without the server buffering them.
-import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BrowserContext } from "@playwright/test";
 import pg from "pg";
+import { sendLargeBody } from "../helpers/large-body";
 import { adminWithTeam, enrolNewIdentity } from "./support/flows";
 import { startInstances } from "./support/instances";
 import { waitUntilHealthy } from "./support/portal";
@@ -12,44 +12,6 @@ import { expect, test } from "./support/test";
 
 const PORTS = [3111, 3112];
 const LARGE_BODY_BYTES = 256 * 2 ** 20;
-
-/**
- * POSTs up to 256 MB to the token endpoint in 1 MB chunks — with that Content-Length declared, or chunked — and
- * stops sending as soon as the portal answers. Resolves with the status, the error code and how much was sent.
- */
-function sendLargeBody(base: string, key: string, { declare }: { declare: boolean }) {
-  return new Promise<{ status: number; error?: string; sentMb: number }>((resolve, reject) => {
-    const chunk = Buffer.alloc(2 ** 20, 0x20);
-    let sent = 0;
-    let answered = false;
-    const request = http.request(`${base}/api/v1/token`, {
-      method: "POST",
-      headers: {
-        Authorization: `Bearer ${key}`,
-        "Content-Type": "application/json",
-        ...(declare ? { "Content-Length": String(LARGE_BODY_BYTES) } : { "Transfer-Encoding": "chunked" }),
-      },
-    });
-    request.on("response", async (response) => {
-      answered = true;
-      let text = "";
-      for await (const part of response) text += part;
-      request.destroy();
-      resolve({ status: response.statusCode ?? 0, error: JSON.parse(text).error, sentMb: sent / 2 ** 20 });
-    });
-    request.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    const pump = () => {
-      while (!answered && sent < LARGE_BODY_BYTES) {
-        sent += chunk.length;
-        if (!request.write(chunk)) return void request.once("drain", pump);
-      }
-      if (!answered) request.end();
-    };
-    pump();
-  });
-}
 
 test("50 concurrent calls over 2 instances make one refresh; the rate limit holds across instances; oversized bodies are refused unread", async ({
   browser,
@@ -119,10 +81,10 @@ test("50 concurrent calls over 2 instances make one refresh; the rate limit hold
       peak = Math.max(peak, first?.rssBytes() ?? 0);
     }, 50);
     const oversized = await Promise.all([
-      sendLargeBody(a, last, { declare: true }),
-      sendLargeBody(a, last, { declare: true }),
-      sendLargeBody(a, last, { declare: false }),
-      sendLargeBody(a, last, { declare: false }),
+      sendLargeBody(`${a}/api/v1/token`, last, LARGE_BODY_BYTES, { declare: true }),
+      sendLargeBody(`${a}/api/v1/token`, last, LARGE_BODY_BYTES, { declare: true }),
+      sendLargeBody(`${a}/api/v1/token`, last, LARGE_BODY_BYTES, { declare: false }),
+      sendLargeBody(`${a}/api/v1/token`, last, LARGE_BODY_BYTES, { declare: false }),
     ]);
     clearInterval(sampler);
     expect(oversized.map((x) => x.status)).toEqual([413, 413, 413, 413]);
